@@ -1,0 +1,292 @@
+"""Users, their patient or clinician profile, sharing consent and the access audit log."""
+
+import secrets
+import uuid
+from datetime import timedelta
+from zoneinfo import available_timezones
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+SHARE_INVITE_DAYS = 14
+SHARE_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud safely
+SHARE_CODE_LENGTH = 8
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True, role=User.Role.ADMIN)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """An account, identified by email. Role decides which profile and pages apply."""
+
+    class Role(models.TextChoices):
+        PATIENT = "patient", "Patient"
+        CLINICIAN = "clinician", "Clinician"
+        ADMIN = "admin", "Administrator"
+
+    email = models.EmailField(unique=True)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.PATIENT)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["patient", "clinician", "admin"]), name="user_role_valid"
+            )
+        ]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def is_patient(self) -> bool:
+        return self.role == self.Role.PATIENT
+
+    @property
+    def is_clinician(self) -> bool:
+        return self.role == self.Role.CLINICIAN
+
+    @property
+    def display_name(self) -> str:
+        if self.is_clinician and hasattr(self, "clinician_profile"):
+            return self.clinician_profile.name or self.email
+        return self.email
+
+
+def validate_timezone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(f"Unknown time zone “{value}”; use an IANA name like Europe/Paris.")
+
+
+class FamilyHistory(models.TextChoices):
+    UNKNOWN = "unknown", "Don't know"
+    NO = "no", "No"
+    PARENT_OR_SIBLING = "first_degree", "Yes — parent, sibling or child"
+    OTHER_RELATIVE = "other", "Yes — other relative"
+
+
+class PatientProfile(models.Model):
+    """What the diary needs to know about a patient: local day, demographics, family links."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+        INTERSEX = "intersex", "Intersex"
+        UNDISCLOSED = "undisclosed", "Prefer not to say"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patient_profile"
+    )
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    year_of_birth = models.PositiveSmallIntegerField(null=True, blank=True)
+    sex = models.CharField(max_length=12, choices=Sex.choices, default=Sex.UNDISCLOSED)
+    diagnoses = models.TextField(
+        blank=True, max_length=1000, help_text="Diagnoses you have been given, one per line."
+    )
+    family_history_migraine = models.CharField(
+        max_length=12, choices=FamilyHistory.choices, default=FamilyHistory.UNKNOWN
+    )
+    family_history_chronic_pain = models.CharField(
+        max_length=12, choices=FamilyHistory.choices, default=FamilyHistory.UNKNOWN
+    )
+    usual_bedtime = models.TimeField(default="23:00")
+    usual_wake_time = models.TimeField(default="07:00")
+    reminder_enabled = models.BooleanField(default=False)
+    reminder_time = models.TimeField(default="20:00")
+    reminder_last_sent_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year_of_birth__isnull=True)
+                | Q(year_of_birth__gte=1900, year_of_birth__lte=2100),
+                name="patient_year_of_birth_range",
+            )
+        ]
+
+    def __str__(self):
+        return f"Patient profile of {self.user}"
+
+    @property
+    def diagnosis_list(self) -> list[str]:
+        return [line.strip() for line in self.diagnoses.splitlines() if line.strip()]
+
+
+class ClinicianProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinician_profile"
+    )
+    name = models.CharField(max_length=120)
+    organisation = models.CharField(max_length=200, blank=True)
+
+    def __str__(self):
+        return self.name
+
+
+def new_share_code() -> str:
+    return "".join(secrets.choice(SHARE_CODE_ALPHABET) for _ in range(SHARE_CODE_LENGTH))
+
+
+def default_invite_expiry():
+    return timezone.now() + timedelta(days=SHARE_INVITE_DAYS)
+
+
+class Share(models.Model):
+    """A patient's consent for one clinician to read parts of their diary.
+
+    Created as an invitation (single-use code, expires after 14 days), bound to a clinician on
+    redemption, active until ``ends_on`` passes or the patient revokes it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shares_given"
+    )
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="shares_received",
+    )
+    code = models.CharField(max_length=16, unique=True, default=new_share_code)
+    scope_diary = models.BooleanField(default=True)
+    scope_insights = models.BooleanField(default=True)
+    scope_notes = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    invite_expires_at = models.DateTimeField(default=default_invite_expiry)
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["clinician", "revoked_at"], name="share_clinician_idx"),
+            models.Index(fields=["patient", "revoked_at"], name="share_patient_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(clinician__isnull=True) | Q(redeemed_at__isnull=False),
+                name="share_redeemed_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(invite_expires_at__gt=models.F("created_at")),
+                name="share_invite_expires_after_creation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Share {self.code} from {self.patient_id}"
+
+    @property
+    def scopes(self) -> list[str]:
+        names = [("diary", self.scope_diary), ("insights", self.scope_insights)]
+        names.append(("notes", self.scope_notes))
+        return [name for name, on in names if on]
+
+    @property
+    def status(self) -> str:
+        now = timezone.now()
+        if self.revoked_at:
+            return "revoked"
+        if self.clinician_id is None:
+            return "expired" if self.invite_expires_at <= now else "pending"
+        if self.ends_on and self.ends_on < now.date():
+            return "ended"
+        return "active"
+
+
+class AccessEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The access log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The access log is append-only.")
+
+
+class AccessEvent(models.Model):
+    """Append-only record of one clinician read of one patient's data.
+
+    Kept when the patient deletes their account (patient becomes NULL, the email hash stays) so
+    the audit trail survives; it never holds diary content.
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="access_events_made",
+    )
+    actor_label = models.CharField(max_length=254)
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="access_events",
+    )
+    action = models.CharField(max_length=40)
+    path = models.CharField(max_length=300)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    objects = AccessEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["patient", "-at"], name="access_patient_at_idx")]
+
+    def __str__(self):
+        return f"{self.actor_label} {self.action} {self.patient_id} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The access log is append-only.")
+
+
+class TokenDevice(models.Model):
+    """A human name for a per-device API token, so a user can tell which one to revoke."""
+
+    token = models.OneToOneField("knox.AuthToken", on_delete=models.CASCADE, related_name="device")
+    name = models.CharField(max_length=80, blank=True)
+
+    def __str__(self):
+        return self.name or "device"

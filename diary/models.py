@@ -1,0 +1,369 @@
+"""The daily diary: day records (stress, sleep, body-pain map), headache attacks, medications,
+doses and periodic questionnaires.
+
+Every invariant is a database constraint as well as a validation message (ranges come from
+``diary.scales``). Synced objects carry a client-generated UUID, ``version`` for optimistic
+concurrency and ``deleted_at`` tombstones so mobile clients can sync deltas.
+"""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from diary import scales
+
+
+class SyncedModel(models.Model):
+    """Fields every offline-synced diary object shares."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+def ranged(low, high) -> list:
+    """Field validators matching a CheckConstraint, so forms and the API get field messages."""
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
+def _range(field: str, low, high, name: str, nullable: bool = True) -> models.CheckConstraint:
+    in_range = Q(**{f"{field}__gte": low, f"{field}__lte": high})
+    condition = (Q(**{f"{field}__isnull": True}) | in_range) if nullable else in_range
+    return models.CheckConstraint(condition=condition, name=name)
+
+
+class Day(SyncedModel):
+    """One patient's local calendar day: stress, last night's sleep, body-pain map, notes.
+
+    The night belongs to the day on which the patient wakes (Consensus Sleep Diary).
+    Body pain is one nullable column per WPI area (NULL = no pain marked), so unknown areas
+    cannot exist and each intensity is range-checked by the database.
+    """
+
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="diary_days"
+    )
+    date = models.DateField()
+    headache = models.BooleanField(null=True, blank=True, help_text="Any headache this day.")
+    stress = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=ranged(scales.STRESS_MIN, scales.STRESS_MAX)
+    )
+    mood = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=ranged(scales.MOOD_MIN, scales.MOOD_MAX)
+    )
+    fatigue = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=ranged(scales.FATIGUE_MIN, scales.FATIGUE_MAX)
+    )
+    # Consensus Sleep Diary core items for the night before this day.
+    bedtime = models.TimeField(null=True, blank=True)
+    lights_out = models.TimeField(null=True, blank=True)
+    sleep_latency_min = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=ranged(0, scales.MAX_LATENCY_MINUTES)
+    )
+    awakenings = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=ranged(0, scales.MAX_AWAKENINGS)
+    )
+    waso_min = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=ranged(0, scales.MAX_SLEEP_MINUTES)
+    )
+    final_wake = models.TimeField(null=True, blank=True)
+    rise_time = models.TimeField(null=True, blank=True)
+    sleep_quality = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=ranged(scales.SLEEP_QUALITY_MIN, scales.SLEEP_QUALITY_MAX),
+    )
+    # Derived on save from the items above, or entered directly (e.g. CSV `sleep_hours`).
+    total_sleep_min = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=ranged(0, scales.MAX_SLEEP_MINUTES)
+    )
+    time_in_bed_min = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=ranged(0, scales.MAX_SLEEP_MINUTES)
+    )
+    sleep_efficiency = models.FloatField(null=True, blank=True, validators=ranged(0, 100))
+    notes = models.TextField(blank=True, max_length=scales.NOTES_MAX_CHARS)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "date"], name="day_unique_patient_date"),
+            _range("stress", scales.STRESS_MIN, scales.STRESS_MAX, "day_stress_range"),
+            _range("mood", scales.MOOD_MIN, scales.MOOD_MAX, "day_mood_range"),
+            _range("fatigue", scales.FATIGUE_MIN, scales.FATIGUE_MAX, "day_fatigue_range"),
+            _range(
+                "sleep_quality",
+                scales.SLEEP_QUALITY_MIN,
+                scales.SLEEP_QUALITY_MAX,
+                "day_sleep_quality_range",
+            ),
+            _range("sleep_latency_min", 0, scales.MAX_LATENCY_MINUTES, "day_latency_range"),
+            _range("awakenings", 0, scales.MAX_AWAKENINGS, "day_awakenings_range"),
+            _range("waso_min", 0, scales.MAX_SLEEP_MINUTES, "day_waso_range"),
+            _range("total_sleep_min", 0, scales.MAX_SLEEP_MINUTES, "day_tst_range"),
+            _range("time_in_bed_min", 0, scales.MAX_SLEEP_MINUTES, "day_tib_range"),
+            _range("sleep_efficiency", 0, 100, "day_sleep_efficiency_range"),
+            *[
+                _range(
+                    scales.pain_field(code),
+                    scales.PAIN_AREA_MIN,
+                    scales.PAIN_AREA_MAX,
+                    f"day_pain_{code}_range",
+                )
+                for code in scales.PAIN_AREA_CODES
+            ],
+        ]
+        indexes = [models.Index(fields=["patient", "updated_at"], name="day_patient_updated_idx")]
+
+    def __str__(self):
+        return f"{self.patient_id} {self.date}"
+
+    @property
+    def pain_map(self) -> dict[str, int]:
+        """Marked areas and their intensity, in the canonical area order."""
+        result = {}
+        for code in scales.PAIN_AREA_CODES:
+            value = getattr(self, scales.pain_field(code))
+            if value is not None:
+                result[code] = value
+        return result
+
+    @property
+    def painful_area_count(self) -> int:
+        return len(self.pain_map)
+
+
+for _code in scales.PAIN_AREA_CODES:
+    Day.add_to_class(
+        scales.pain_field(_code),
+        models.PositiveSmallIntegerField(
+            null=True,
+            blank=True,
+            verbose_name=scales.PAIN_AREA_BY_CODE[_code].label,
+            validators=ranged(scales.PAIN_AREA_MIN, scales.PAIN_AREA_MAX),
+        ),
+    )
+
+
+class Medication(SyncedModel):
+    """An entry of the patient's own medication list (acute or preventive)."""
+
+    class Kind(models.TextChoices):
+        ACUTE = "acute", "Acute (taken for an attack)"
+        PREVENTIVE = "preventive", "Preventive (taken regularly)"
+
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="medications"
+    )
+    name = models.CharField(max_length=80)
+    med_class = models.CharField(max_length=20, choices=scales.MEDICATION_CLASSES)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ACUTE)
+    default_amount = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(max_length=16, blank=True, default="mg")
+    started_on = models.DateField(null=True, blank=True)
+    stopped_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "name", "med_class"],
+                condition=Q(deleted_at__isnull=True),
+                name="medication_unique_live_name",
+            ),
+            models.CheckConstraint(
+                condition=Q(med_class__in=scales.MEDICATION_CLASS_CODES),
+                name="medication_class_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["acute", "preventive"]), name="medication_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(stopped_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(stopped_on__gte=F("started_on")),
+                name="medication_stop_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(default_amount__isnull=True) | Q(default_amount__gt=0),
+                name="medication_amount_positive",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["patient", "updated_at"], name="medication_patient_upd_idx")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class HeadacheAttack(SyncedModel):
+    """One headache attack with its ICHD-3 features. May cross midnight; ongoing if no end.
+
+    ``start_date``/``end_date`` are the patient's local diary days it covers, stored so that
+    per-day counts are indexed range reads (kept in step by ``diary.services``).
+    """
+
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="headache_attacks"
+    )
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    peak_intensity = models.PositiveSmallIntegerField(
+        validators=ranged(scales.INTENSITY_MIN, scales.INTENSITY_MAX)
+    )
+    side = models.CharField(max_length=12, choices=scales.HEADACHE_SIDES, default="unknown")
+    location = models.CharField(max_length=100, blank=True)
+    unilateral = models.BooleanField(default=False)
+    pulsating = models.BooleanField(default=False)
+    worse_with_activity = models.BooleanField(default=False)
+    nausea = models.BooleanField(default=False)
+    vomiting = models.BooleanField(default=False)
+    photophobia = models.BooleanField(default=False)
+    phonophobia = models.BooleanField(default=False)
+    aura = models.BooleanField(default=False)
+    aura_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=ranged(0, 24 * 60)
+    )
+    functional_impact = models.PositiveSmallIntegerField(
+        choices=scales.FUNCTIONAL_IMPACT, null=True, blank=True
+    )
+    notes = models.TextField(blank=True, max_length=scales.NOTES_MAX_CHARS)
+
+    class Meta:
+        ordering = ["started_at"]
+        constraints = [
+            _range(
+                "peak_intensity",
+                scales.INTENSITY_MIN,
+                scales.INTENSITY_MAX,
+                "attack_peak_range",
+                nullable=False,
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gt=F("started_at")),
+                name="attack_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="attack_end_date_after_start",
+            ),
+            _range("aura_minutes", 0, 24 * 60, "attack_aura_minutes_range"),
+            _range("functional_impact", 0, 3, "attack_impact_range"),
+            models.CheckConstraint(
+                condition=Q(side__in=[code for code, _ in scales.HEADACHE_SIDES]),
+                name="attack_side_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["patient", "start_date"], name="attack_patient_start_idx"),
+            models.Index(fields=["patient", "updated_at"], name="attack_patient_upd_idx"),
+        ]
+
+    def __str__(self):
+        return f"Attack {self.started_at:%Y-%m-%d %H:%M} ({self.peak_intensity}/10)"
+
+    @property
+    def features(self) -> list[str]:
+        return [code for code in scales.MIGRAINE_FEATURE_CODES if getattr(self, code)]
+
+
+class Dose(SyncedModel):
+    """One intake of a medication; ``date`` is the diary day it counts for."""
+
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="doses"
+    )
+    medication = models.ForeignKey(Medication, on_delete=models.PROTECT, related_name="doses")
+    attack = models.ForeignKey(
+        HeadacheAttack, on_delete=models.SET_NULL, null=True, blank=True, related_name="doses"
+    )
+    taken_at = models.DateTimeField()
+    date = models.DateField()
+    amount = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(max_length=16, blank=True)
+    quantity = models.DecimalField(
+        max_digits=5, decimal_places=2, default=1, validators=ranged(Decimal("0.01"), 100)
+    )
+    relief_2h = models.CharField(max_length=10, choices=scales.RELIEF_LEVELS, blank=True)
+
+    class Meta:
+        ordering = ["taken_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gt=0), name="dose_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0) & Q(quantity__lte=100), name="dose_quantity_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(relief_2h__in=["", "none", "partial", "complete"]),
+                name="dose_relief_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["patient", "date"], name="dose_patient_date_idx"),
+            models.Index(fields=["patient", "updated_at"], name="dose_patient_upd_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.medication} at {self.taken_at:%Y-%m-%d %H:%M}"
+
+
+class QuestionnaireResponse(SyncedModel):
+    """A periodic questionnaire (ACR 2016 SSS, ASC-12, PSS-4), scored on save."""
+
+    class Instrument(models.TextChoices):
+        SSS = "sss", "ACR 2016 Symptom Severity Scale"
+        ASC12 = "asc12", "Allodynia Symptom Checklist (ASC-12)"
+        PSS4 = "pss4", "Perceived Stress Scale (PSS-4)"
+
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="questionnaires"
+    )
+    instrument = models.CharField(max_length=8, choices=Instrument.choices)
+    date = models.DateField()
+    answers = models.JSONField()
+    score = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(instrument__in=["sss", "asc12", "pss4"]),
+                name="questionnaire_instrument_valid",
+            ),
+            models.CheckConstraint(
+                condition=(Q(instrument="sss") & Q(score__lte=12))
+                | (Q(instrument="asc12") & Q(score__lte=24))
+                | (Q(instrument="pss4") & Q(score__lte=16)),
+                name="questionnaire_score_range",
+            ),
+            models.UniqueConstraint(
+                fields=["patient", "instrument", "date"],
+                condition=Q(deleted_at__isnull=True),
+                name="questionnaire_unique_live_per_day",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["patient", "instrument", "date"], name="questionnaire_pat_idx"),
+            models.Index(fields=["patient", "updated_at"], name="questionnaire_pat_upd_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_instrument_display()} {self.date}: {self.score}"

@@ -1,0 +1,89 @@
+"""Celery tasks that keep each patient's insights current.
+
+Diary services call ``schedule_recompute`` inside their transaction. It marks the patient's
+analysis state stale (same transaction, so the mark can never be lost) and, on commit, enqueues
+one debounced ``recompute_patient``. If the broker is unreachable the save still succeeds; the
+periodic ``recompute_stale`` task catches the patient up once the broker is back.
+"""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from insights import services
+from insights.models import AnalysisState
+
+logger = logging.getLogger(__name__)
+
+STALE_BATCH = 500
+
+
+def _debounce_key(patient_id: int) -> str:
+    return f"insights:recompute-pending:{patient_id}"
+
+
+def schedule_recompute(patient_id: int) -> None:
+    """Mark the patient stale now and enqueue one recompute after the transaction commits."""
+    now = timezone.now()
+    updated = AnalysisState.objects.filter(patient_id=patient_id).update(data_changed_at=now)
+    if not updated:
+        AnalysisState.objects.get_or_create(
+            patient_id=patient_id, defaults={"data_changed_at": now}
+        )
+    transaction.on_commit(lambda: enqueue_recompute(patient_id))
+
+
+def enqueue_recompute(patient_id: int) -> bool:
+    """Send the task unless one is already pending; never raise (the stale mark is the backup)."""
+    if recompute_patient.app.conf.task_always_eager:
+        try:
+            recompute_patient.apply(args=(patient_id,))
+        except Exception:  # analysis must never break a diary save
+            logger.exception("eager recompute failed for patient %s", patient_id)
+            return False
+        return True
+    try:
+        if not cache.add(
+            _debounce_key(patient_id), "1", timeout=settings.INSIGHTS_DEBOUNCE_SECONDS * 6
+        ):
+            return False
+        recompute_patient.apply_async(
+            args=(patient_id,), countdown=settings.INSIGHTS_DEBOUNCE_SECONDS
+        )
+    except Exception:
+        logger.warning("could not enqueue recompute for patient %s; left stale", patient_id)
+        return False
+    return True
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(services.TransientAnalysisError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+    soft_time_limit=120,
+    time_limit=180,
+)
+def recompute_patient(self, patient_id: int) -> str:
+    """Recompute all insights of one patient; a no-op if the patient is gone."""
+    try:
+        cache.delete(_debounce_key(patient_id))
+    except Exception:
+        logger.warning("cache unavailable while clearing debounce key")
+    return services.recompute_patient(patient_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+def recompute_stale() -> int:
+    """Enqueue every patient whose data or algorithm changed since their last recompute."""
+    patient_ids = services.stale_patient_ids(limit=STALE_BATCH)
+    for patient_id in patient_ids:
+        enqueue_recompute(patient_id)
+    return len(patient_ids)

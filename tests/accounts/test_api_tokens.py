@@ -1,0 +1,98 @@
+"""POST /api/v1/auth/token/ and per-device token management."""
+
+import pytest
+from knox.models import AuthToken
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/auth/token/"
+
+
+def _login(api_client, email="alice@example.com", password="correct-horse-battery-9", **extra):
+    return api_client.post(URL, {"email": email, "password": password, **extra}, format="json")
+
+
+def test_valid_credentials_return_a_token_that_authenticates(api_client, alice):
+    response = _login(api_client, device_name="Alice's phone")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["role"] == "patient"
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
+    tokens = api_client.get("/api/v1/auth/tokens/").json()
+    assert tokens[0]["device_name"] == "Alice's phone"
+    assert tokens[0]["current"] is True
+
+
+def test_email_is_case_insensitive(api_client, alice):
+    assert _login(api_client, email="ALICE@Example.com").status_code == 201
+
+
+def test_wrong_password_answers_401_json(api_client, alice):
+    response = _login(api_client, password="nope")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Email or password is not correct."}
+
+
+def test_unknown_email_answers_the_same_401(api_client, db):
+    response = _login(api_client, email="ghost@example.com")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Email or password is not correct."}
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{}, {"email": "alice@example.com"}, {"email": "bad", "password": "x"}, {"password": "x"}],
+)
+def test_missing_or_malformed_fields_answer_400_with_field_errors(api_client, alice, payload):
+    response = api_client.post(URL, payload, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) <= {"email", "password"}
+
+
+def test_malformed_json_answers_400(api_client, db):
+    response = api_client.post(URL, "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert "JSON parse error" in response.json()["detail"]
+
+
+def test_repeated_failures_lock_out_the_token_endpoint(api_client, alice):
+    for _ in range(5):
+        _login(api_client, password="wrong")
+    response = _login(api_client)
+    assert response.status_code == 429
+    assert "Too many failed attempts" in response.json()["detail"]
+
+
+def test_revoked_token_no_longer_authenticates(api_client, alice):
+    token = _login(api_client).json()
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token['token']}")
+    assert api_client.delete(f"/api/v1/auth/tokens/{token['token_id']}/").status_code == 204
+    assert api_client.get("/api/v1/auth/tokens/").status_code == 401
+
+
+def test_logout_revokes_only_the_current_device(api_client, alice):
+    phone = _login(api_client).json()
+    tablet = _login(api_client).json()
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {phone['token']}")
+    assert api_client.post("/api/v1/auth/token/revoke/").status_code == 204
+    assert api_client.get("/api/v1/auth/tokens/").status_code == 401
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {tablet['token']}")
+    assert api_client.get("/api/v1/auth/tokens/").status_code == 200
+
+
+def test_a_user_cannot_revoke_another_users_token(api_client, alice, bob):
+    alice_token = _login(api_client).json()
+    bob_token = _login(api_client, email="bob@example.com").json()
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {bob_token['token']}")
+    response = api_client.delete(f"/api/v1/auth/tokens/{alice_token['token_id']}/")
+    assert response.status_code == 404
+    assert AuthToken.objects.filter(token_key=alice_token["token_id"]).exists()
+
+
+def test_tokens_are_stored_hashed(api_client, alice):
+    token = _login(api_client).json()["token"]
+    stored = AuthToken.objects.get(user=alice)
+    assert token not in stored.digest
+
+
+def test_anonymous_token_list_answers_401(api_client, db):
+    assert api_client.get("/api/v1/auth/tokens/").status_code == 401

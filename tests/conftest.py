@@ -1,0 +1,78 @@
+"""Shared fixtures. The personas make authorization tests read like stories:
+
+- ``alice``: a patient with a diary; ``bob``: another patient;
+- ``carol``: a clinician alice shares with; ``dave``: a clinician with no share;
+- ``erin``: a clinician whose share from alice was revoked.
+"""
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from tests.factories import PASSWORD, ClinicianFactory, PatientFactory, ShareFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def alice(db):
+    return PatientFactory(email="alice@example.com")
+
+
+@pytest.fixture
+def bob(db):
+    return PatientFactory(email="bob@example.com")
+
+
+@pytest.fixture
+def carol(db, alice):
+    clinician = ClinicianFactory(email="carol@example.com")
+    ShareFactory(patient=alice, clinician=clinician, scope_notes=False)
+    return clinician
+
+
+@pytest.fixture
+def dave(db):
+    return ClinicianFactory(email="dave@example.com")
+
+
+@pytest.fixture
+def erin(db, alice):
+    clinician = ClinicianFactory(email="erin@example.com")
+    ShareFactory(patient=alice, clinician=clinician, revoked_at=timezone.now())
+    return clinician
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def api_as():
+    """``api_as(user)``: an APIClient authenticated as ``user`` (or anonymous for None)."""
+
+    def make(user):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user=user)
+        return client
+
+    return make

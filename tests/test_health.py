@@ -1,0 +1,35 @@
+from unittest import mock
+
+from django.db import OperationalError
+
+
+def test_health_check_answers_ok_when_the_database_is_up(client, db):
+    response = client.get("/healthz/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_health_check_answers_503_when_the_database_is_down(client, db):
+    from django.db.backends.utils import CursorWrapper
+
+    with mock.patch.object(CursorWrapper, "execute", side_effect=OperationalError("refused")):
+        response = client.get("/healthz/")
+    assert response.status_code == 503
+
+
+def test_oversized_api_body_answers_413_json(client, db):
+    response = client.post(
+        "/api/v1/auth/token/",
+        data="x" * (3 * 1024 * 1024),
+        content_type="application/json",
+    )
+    assert response.status_code == 413
+    assert "too large" in response.json()["detail"]
+
+
+def test_security_headers_are_set(client, db):
+    response = client.get("/accounts/login/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
