@@ -329,8 +329,8 @@ def attack_upsert(
 ) -> tuple[HeadacheAttack, bool]:
     """Create or update one headache attack (client UUID: a retried create never duplicates).
 
-    Validates: start not in the future, end after start, intensity 0-10; derives the local
-    diary days it covers (``start_date`` by the 04:00 rule, ``end_date`` the local end date).
+    Validates: start not in the future, end after start, intensity 0-10; derives the diary
+    days it covers (``start_date``/``end_date``, both by the 04:00 rollover rule).
     """
     attack, created = _upsert(
         HeadacheAttack,
@@ -353,7 +353,7 @@ def attack_upsert(
             raise ValidationError({"ended_at": "The end cannot be in the future."})
     attack.start_date = diary_date_for(patient, attack.started_at)
     attack.end_date = (
-        max(local_date(patient, attack.ended_at - timedelta(seconds=1)), attack.start_date)
+        max(diary_date_for(patient, attack.ended_at - timedelta(seconds=1)), attack.start_date)
         if attack.ended_at
         else None
     )
