@@ -1,0 +1,101 @@
+"""Fault tolerance with the real services: Redis down while patients save, a worker killed
+mid-task. (Database drops and concurrent edits are tested through the API in tests/api.)"""
+
+import os
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from config.celery import app
+from diary.services import day_upsert
+from insights.models import AnalysisState, Insight
+from insights.tasks import recompute_stale
+from tests.factories import PatientFactory
+from tests.workers import ROOT, Worker, new_queue, require_real_services, wait_for
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+DEAD_BROKER = "redis://127.0.0.1:6399/0"  # nothing listens here
+
+
+@pytest.fixture
+def real_broker(settings):
+    require_real_services()
+    queue = new_queue()
+    previous = (app.conf.task_always_eager, app.conf.task_default_queue, app.conf.broker_url)
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    settings.INSIGHTS_DEBOUNCE_SECONDS = 0
+    yield queue
+    app.conf.task_always_eager, app.conf.task_default_queue = previous[:2]
+    _use_broker(previous[2])
+
+
+def _use_broker(url: str) -> None:
+    """Point the producer at another broker (fresh connection and producer pools)."""
+    app._pool = None
+    app.amqp._producer_pool = None
+    app.conf.broker_url = url
+
+
+def test_saves_succeed_while_redis_is_down_and_are_caught_up_when_it_returns(real_broker):
+    patient = PatientFactory()
+    yesterday = timezone.localdate() - timedelta(days=1)
+    _use_broker(DEAD_BROKER)
+    started = time.monotonic()
+    with transaction.atomic():
+        day, _ = day_upsert(patient=patient, date=yesterday, stress=7)
+    assert time.monotonic() - started < 15, "a broker outage must not hang the save for long"
+    state = AnalysisState.objects.get(patient=patient)
+    assert state.computed_at is None  # nothing ran, but the change is marked stale
+    assert day.pk is not None and day.stress == 7
+
+    _use_broker(_real_url())
+    worker = Worker(real_broker)
+    try:
+        recompute_stale()  # the periodic beat task
+        assert wait_for(
+            lambda: AnalysisState.objects.get(patient=patient).computed_at is not None
+        ), worker.output()
+    finally:
+        worker.stop()
+
+
+def _real_url() -> str:
+    return os.environ["REDIS_URL"]
+
+
+def test_a_task_whose_worker_is_killed_runs_again_without_duplicate_insights(real_broker):
+    marker = ROOT / f".marker-{real_broker}"
+    slow = Worker(real_broker, delay=60, marker=marker)
+    patient = PatientFactory()
+    try:
+        with transaction.atomic():
+            day_upsert(patient=patient, date=timezone.localdate() - timedelta(days=1), stress=3)
+        assert wait_for(marker.exists, timeout=60), "the slow worker never started the task"
+        slow.kill()  # mid-task, before the late acknowledgement
+    finally:
+        slow.stop()
+        marker.unlink(missing_ok=True)
+    assert AnalysisState.objects.get(patient=patient).computed_at is None
+
+    rescuer = Worker(
+        real_broker,
+        CELERY_VISIBILITY_TIMEOUT="2",
+        CELERY_UNACKED_RESTORE_INTERVAL="1",
+        CELERY_UNACKED_RESTORE_THROTTLE="1",
+    )
+    try:
+        assert wait_for(
+            lambda: AnalysisState.objects.get(patient=patient).computed_at is not None,
+            timeout=90,
+        ), rescuer.output()
+    finally:
+        rescuer.stop()
+    state = AnalysisState.objects.get(patient=patient)
+    assert state.runs == 1
+    current = Insight.objects.filter(patient=patient, is_current=True)
+    kinds = list(current.values_list("kind", flat=True))
+    assert len(kinds) == len(set(kinds))
