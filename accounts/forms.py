@@ -57,9 +57,11 @@ class _SignupBase(forms.Form):
 
 class PatientSignupForm(_SignupBase):
     timezone = forms.ChoiceField(
+        label="Time zone",
         choices=TIMEZONE_CHOICES,
         initial="Europe/London",
-        help_text="Your diary days follow this time zone.",
+        help_text="Your diary days follow this time zone (we pre-select your device's).",
+        widget=forms.Select(attrs={"data-detect-timezone": ""}),
     )
     consent = forms.BooleanField(
         label="I understand Flaremap is a diary, not a diagnosis, and that I control who sees it.",
