@@ -2,9 +2,9 @@
 
 from django.urls import path
 
-from config.placeholder import placeholder
+from diary import views_io
 
 urlpatterns = [
-    path("export.csv", placeholder, name="export_csv"),
-    path("import/", placeholder, name="import_csv"),
+    path("export.csv", views_io.export_csv, name="export_csv"),
+    path("import/", views_io.import_csv, name="import_csv"),
 ]
