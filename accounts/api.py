@@ -1,21 +1,62 @@
-"""Auth API for mobile apps: per-device tokens (django-rest-knox) that a user can list and revoke.
+"""Account API for mobile apps: per-device tokens (django-rest-knox) that a user can list and
+revoke, the signed-in user's profile (``me``), sharing consent (``shares``) and the patient's
+access log.
 
 Tokens are stored hashed; the plaintext is returned once, at creation. Failed logins count
-towards the same django-axes lockout as the web login.
+towards the same django-axes lockout as the web login. Share writes go through
+``accounts.services``; clinicians never write patient data here.
 """
+
+import uuid
 
 from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import extend_schema, inline_serializer
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from knox.models import AuthToken
 from knox.settings import CONSTANTS
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from accounts.models import TokenDevice
+from accounts import services
+from accounts.models import (
+    AccessEvent,
+    ClinicianProfile,
+    PatientProfile,
+    Share,
+    TokenDevice,
+    User,
+    validate_timezone,
+)
+from diary.api.common import (
+    FORBIDDEN,
+    READ_ERRORS,
+    UNAUTHORIZED,
+    WRITE_ERRORS,
+    ErrorSerializer,
+    SafeJSONParser,
+    StableCursorPagination,
+    WriteThrottledMixin,
+    as_api_error,
+)
+
+SHARE_ID_PARAM = OpenApiParameter(
+    "share_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The share's id."
+)
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -45,10 +86,6 @@ class DeviceTokenSerializer(serializers.Serializer):
     def get_current(self, token) -> bool:
         current = self.context.get("current_token")
         return current is not None and current.pk == token.pk
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
 
 
 class TokenCreateView(APIView):
@@ -144,3 +181,371 @@ class TokenRevokeCurrentView(APIView):
         if isinstance(request.auth, AuthToken):
             request.auth.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- the signed-in user: profile and account deletion --------------------------------------------
+
+PROFILE_FIELDS = [
+    "timezone",
+    "year_of_birth",
+    "sex",
+    "diagnoses",
+    "family_history_migraine",
+    "family_history_chronic_pain",
+    "usual_bedtime",
+    "usual_wake_time",
+    "reminder_enabled",
+    "reminder_time",
+]
+
+
+class PatientProfileSerializer(serializers.ModelSerializer):
+    """What the diary needs to know about a patient (the time zone decides the diary day)."""
+
+    timezone = serializers.CharField(
+        max_length=64, help_text="IANA time zone name, e.g. Europe/Paris."
+    )
+    year_of_birth = serializers.IntegerField(
+        min_value=1900, max_value=2100, allow_null=True, required=False
+    )
+
+    class Meta:
+        model = PatientProfile
+        fields = PROFILE_FIELDS
+
+    def validate_timezone(self, value):
+        try:
+            validate_timezone(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+        return value
+
+    def validate_year_of_birth(self, value):
+        if value is not None and value > timezone.now().year:
+            raise serializers.ValidationError("The year of birth cannot be in the future.")
+        return value
+
+
+class ClinicianProfileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClinicianProfile
+        fields = ["name", "organisation"]
+
+
+class MeSerializer(serializers.Serializer):
+    """The signed-in account; exactly one of the two profiles is set, by role."""
+
+    id = serializers.IntegerField(read_only=True, help_text="Clinicians use it as ?patient=<id>.")
+    email = serializers.EmailField(read_only=True)
+    role = serializers.ChoiceField(choices=User.Role.choices, read_only=True)
+    date_joined = serializers.DateTimeField(read_only=True)
+    patient_profile = PatientProfileSerializer(required=False, allow_null=True)
+    clinician_profile = ClinicianProfileSerializer(required=False, allow_null=True)
+
+    def validate(self, attrs):
+        user = self.instance
+        if attrs.get("patient_profile") and not user.is_patient:
+            raise serializers.ValidationError({"patient_profile": ["Only patients have one."]})
+        if attrs.get("clinician_profile") and not user.is_clinician:
+            raise serializers.ValidationError({"clinician_profile": ["Only clinicians have one."]})
+        return attrs
+
+
+class AccountDeleteSerializer(serializers.Serializer):
+    password = serializers.CharField(
+        max_length=256, trim_whitespace=False, help_text="Your password, to confirm."
+    )
+
+
+def _me_data(user: User) -> dict:
+    data = {
+        "id": user.pk,
+        "email": user.email,
+        "role": user.role,
+        "date_joined": user.date_joined,
+        "patient_profile": None,
+        "clinician_profile": None,
+    }
+    if user.is_patient:
+        data["patient_profile"] = PatientProfile.objects.get_or_create(user=user)[0]
+    if user.is_clinician:
+        data["clinician_profile"] = ClinicianProfile.objects.filter(user=user).first()
+    return MeSerializer(data).data
+
+
+def _profile_update(profile, fields: dict) -> None:
+    """Apply validated fields with the model's own checks (the same rules as the web form)."""
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    profile.full_clean(exclude=["user"])
+    profile.save()
+
+
+class MeView(WriteThrottledMixin, APIView):
+    """Your account: read and edit your profile (time zone, ...), or delete the account."""
+
+    @extend_schema(responses={200: MeSerializer, 401: UNAUTHORIZED}, tags=["me"])
+    def get(self, request):
+        return Response(_me_data(request.user))
+
+    @extend_schema(
+        request=MeSerializer,
+        responses={200: MeSerializer, **WRITE_ERRORS},
+        tags=["me"],
+        description="Change profile fields; give only the ones to change.",
+    )
+    def patch(self, request):
+        user = request.user
+        serializer = MeSerializer(instance=user, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            try:
+                if serializer.validated_data.get("patient_profile"):
+                    profile = PatientProfile.objects.get_or_create(user=user)[0]
+                    _profile_update(profile, serializer.validated_data["patient_profile"])
+                if serializer.validated_data.get("clinician_profile"):
+                    profile = ClinicianProfile.objects.get_or_create(user=user)[0]
+                    _profile_update(profile, serializer.validated_data["clinician_profile"])
+            except DjangoValidationError as exc:
+                raise as_api_error(exc) from None
+        return Response(_me_data(user))
+
+    @extend_schema(
+        request=AccountDeleteSerializer,
+        responses={204: None, **WRITE_ERRORS},
+        tags=["me"],
+        description=(
+            "Deletes the account and all diary data and revokes every share; the access log "
+            "keeps who-read-when rows without diary content. Tokens stop working at once."
+        ),
+    )
+    def delete(self, request):
+        serializer = AccountDeleteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if not request.user.check_password(serializer.validated_data["password"]):
+            raise serializers.ValidationError({"password": ["That password is not correct."]})
+        services.account_delete(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- sharing consent ----------------------------------------------------------------------------
+
+
+class ShareClinicianSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    organisation = serializers.CharField()
+    email = serializers.EmailField()
+
+
+class ShareSerializer(serializers.ModelSerializer):
+    """A patient's consent for one clinician. ``patient`` is the id clinicians read with."""
+
+    status = serializers.ChoiceField(
+        choices=["pending", "expired", "active", "ended", "revoked"], read_only=True
+    )
+    patient_email = serializers.EmailField(source="patient.email", read_only=True)
+    clinician = serializers.SerializerMethodField()
+    invite_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Share
+        fields = [
+            "id",
+            "status",
+            "code",
+            "invite_url",
+            "scope_diary",
+            "scope_insights",
+            "scope_notes",
+            "created_at",
+            "invite_expires_at",
+            "redeemed_at",
+            "ends_on",
+            "revoked_at",
+            "patient",
+            "patient_email",
+            "clinician",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ShareClinicianSerializer(allow_null=True))
+    def get_clinician(self, share):
+        if share.clinician_id is None:
+            return None
+        profile = getattr(share.clinician, "clinician_profile", None)
+        return {
+            "name": profile.name if profile else "",
+            "organisation": profile.organisation if profile else "",
+            "email": share.clinician.email,
+        }
+
+    def get_invite_url(self, share) -> str:
+        path = f"{reverse('clinic:redeem')}?code={share.code}"
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class ShareCreateSerializer(serializers.Serializer):
+    scope_diary = serializers.BooleanField(default=True)
+    scope_insights = serializers.BooleanField(default=True)
+    scope_notes = serializers.BooleanField(
+        default=False, help_text="Free-text notes stay private unless shared."
+    )
+    ends_on = serializers.DateField(
+        required=False, allow_null=True, help_text="Sharing stops after this day."
+    )
+
+
+class ShareRedeemSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=20, help_text="The code the patient gave you.")
+
+
+def _shares_for(user: User):
+    shares = Share.objects.select_related("patient", "clinician__clinician_profile")
+    if user.is_patient:
+        return shares.filter(patient=user)
+    if user.is_clinician:
+        return shares.filter(clinician=user)
+    return shares.none()
+
+
+class ShareListView(WriteThrottledMixin, generics.GenericAPIView):
+    """Patients: the shares they gave (all states). Clinicians: the shares they received."""
+
+    serializer_class = ShareSerializer
+    pagination_class = StableCursorPagination
+
+    def get_queryset(self):
+        return _shares_for(self.request.user)
+
+    def cursor_ordering(self, request):
+        return ("-created_at", "-id")
+
+    @extend_schema(responses={200: ShareSerializer(many=True), **READ_ERRORS}, tags=["shares"])
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        request=ShareCreateSerializer,
+        responses={201: ShareSerializer, **WRITE_ERRORS},
+        tags=["shares"],
+        description="Patients create a single-use invitation (code + link, valid 14 days).",
+    )
+    def post(self, request):
+        if not request.user.is_patient:
+            raise PermissionDenied("Only patients share their diary.")
+        params = ShareCreateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        try:
+            share = services.share_create(patient=request.user, **params.validated_data)
+        except DjangoValidationError as exc:
+            raise as_api_error(exc) from None
+        return Response(self.get_serializer(share).data, status=status.HTTP_201_CREATED)
+
+
+class ShareDetailView(generics.GenericAPIView):
+    serializer_class = ShareSerializer
+
+    @extend_schema(
+        parameters=[SHARE_ID_PARAM],
+        responses={200: ShareSerializer, **READ_ERRORS},
+        tags=["shares"],
+    )
+    def get(self, request, share_id: str):
+        return Response(self.get_serializer(_share_or_404(request.user, share_id)).data)
+
+
+def _share_or_404(user: User, share_id: str) -> Share:
+    try:
+        share_uuid = uuid.UUID(share_id)
+    except ValueError:
+        raise Http404("No such share.") from None
+    share = _shares_for(user).filter(pk=share_uuid).first()
+    if share is None:
+        raise Http404("No such share.")
+    return share
+
+
+class ShareRevokeView(WriteThrottledMixin, generics.GenericAPIView):
+    """Withdraw consent now: pages, API and existing tokens stop reading at once."""
+
+    serializer_class = ShareSerializer
+
+    @extend_schema(
+        parameters=[SHARE_ID_PARAM],
+        request=None,
+        responses={200: ShareSerializer, **WRITE_ERRORS},
+        tags=["shares"],
+    )
+    def post(self, request, share_id: str):
+        if not request.user.is_patient:
+            raise PermissionDenied("Only the patient who shared can revoke a share.")
+        share = _share_or_404(request.user, share_id)
+        share = services.share_revoke(patient=request.user, share_id=share.pk)
+        return Response(self.get_serializer(share).data)
+
+
+class ShareRedeemView(generics.GenericAPIView):
+    """Clinicians bind an invitation code to their account (single use, expires)."""
+
+    serializer_class = ShareSerializer
+    parser_classes = [SafeJSONParser]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    @extend_schema(
+        request=ShareRedeemSerializer,
+        responses={201: ShareSerializer, **WRITE_ERRORS},
+        tags=["shares"],
+    )
+    def post(self, request):
+        if not request.user.is_clinician:
+            raise PermissionDenied("Only clinician accounts can redeem a share code.")
+        params = ShareRedeemSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        try:
+            share = services.share_redeem(
+                clinician=request.user, code=params.validated_data["code"]
+            )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"code": exc.messages}) from None
+        share = Share.objects.select_related("patient", "clinician__clinician_profile").get(
+            pk=share.pk
+        )
+        return Response(self.get_serializer(share).data, status=status.HTTP_201_CREATED)
+
+
+# --- who viewed my diary ------------------------------------------------------------------------
+
+
+class AccessEventSerializer(serializers.ModelSerializer):
+    """One clinician read of your data (append-only; nothing here can be edited)."""
+
+    class Meta:
+        model = AccessEvent
+        fields = ["id", "at", "actor_label", "action", "path", "ip_address", "user_agent"]
+        read_only_fields = fields
+
+
+class AccessLogView(generics.GenericAPIView):
+    """Patients: every recorded read of their data by someone else, newest first."""
+
+    serializer_class = AccessEventSerializer
+    pagination_class = StableCursorPagination
+
+    def cursor_ordering(self, request):
+        return ("-at", "-id")
+
+    def get_queryset(self):
+        return AccessEvent.objects.filter(patient=self.request.user)
+
+    @extend_schema(
+        responses={200: AccessEventSerializer(many=True), 403: FORBIDDEN, **READ_ERRORS},
+        tags=["access-log"],
+    )
+    def get(self, request):
+        if not request.user.is_patient:
+            raise PermissionDenied("Only patients have an access log.")
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

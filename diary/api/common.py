@@ -1,0 +1,297 @@
+"""HTTP plumbing shared by every Flaremap API view: who is reading or writing, ETags and
+``If-Match``, cursor pagination, the write throttle, error bodies and their OpenAPI shapes.
+
+Nothing here knows about diary rules; those live in ``diary.services``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
+from rest_framework.exceptions import ParseError, PermissionDenied, ValidationError
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.throttling import ScopedRateThrottle
+
+from accounts import access
+from accounts.access import Grant
+from accounts.models import User
+
+MAX_DB_INT = 2**63 - 1
+
+
+# --- parsing ------------------------------------------------------------------------------------
+
+
+class SafeJSONParser(JSONParser):
+    """JSON only; a pathologically nested body is a 400 like any other malformed JSON."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError("JSON parse error - the document is nested too deeply.") from None
+
+
+# --- who reads, who writes ----------------------------------------------------------------------
+
+
+def _patient_id_from_query(request) -> int | None:
+    raw = request.query_params.get("patient")
+    if raw is None or raw == "":
+        return None
+    if not raw.isascii() or not raw.isdigit() or int(raw) > MAX_DB_INT:
+        raise Http404("No such patient.")
+    return int(raw)
+
+
+def read_grant(request, *, scope: str = "diary", action: str) -> Grant:
+    """Resolve whose data this request reads (``?patient=<id>`` for clinicians) and log it.
+
+    A patient reads themself; a clinician reads a patient through an active share with the
+    scope. Anything else is 404 so patient ids never leak. Every clinician read is recorded.
+    """
+    user: User = request.user
+    patient_id = _patient_id_from_query(request)
+    if patient_id is None:
+        if not user.is_patient:
+            raise ValidationError(
+                {"patient": ["Choose the patient to read with ?patient=<id> (see GET /shares/)."]}
+            )
+        patient_id = user.pk
+    grant = access.grant_for(user, patient_id)
+    if not grant.allows(scope):
+        raise Http404("No such patient.")
+    access.record_access(actor=user, patient=grant.patient, action=action, request=request)
+    return grant
+
+
+def writing_patient(request) -> User:
+    """Only a patient writes, and only their own diary; clinicians are read-only (403)."""
+    user: User = request.user
+    if not user.is_patient:
+        raise PermissionDenied("Only the patient can change their diary; clinicians read only.")
+    patient_id = _patient_id_from_query(request)
+    if patient_id is not None and patient_id != user.pk:
+        raise Http404("No such patient.")
+    return user
+
+
+# --- versions -----------------------------------------------------------------------------------
+
+_ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
+
+
+def etag_for(obj) -> str:
+    """Strong ETag of a synced object: its version (per object URL, so versions suffice)."""
+    return f'"{obj.version}"'
+
+
+@dataclass(frozen=True)
+class Precondition:
+    """What ``If-Match`` asked for: nothing, any existing object (``*``) or one version."""
+
+    present: bool = False
+    version: int | None = None
+
+    @property
+    def any(self) -> bool:
+        return self.present and self.version is None
+
+
+def parse_version(value) -> Precondition:
+    """Parse an ``If-Match`` value (``"3"``, ``W/"3"``, ``3`` or ``*``); 400 when malformed."""
+    if value is None or value == "":
+        return Precondition()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Precondition(present=True, version=value)
+    if isinstance(value, str):
+        if value.strip() == "*":
+            return Precondition(present=True)
+        match = _ETAG.match(value)
+        if match:
+            return Precondition(present=True, version=int(match.group(1)))
+    raise ValidationError({"if_match": ['Send the ETag you read, e.g. If-Match: "3".']})
+
+
+def if_match(request) -> Precondition:
+    return parse_version(request.headers.get("If-Match"))
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+# Database constraints whose generic message would be unhelpful, mapped to a field message.
+CONSTRAINT_MESSAGES = {
+    "medication_stop_after_start": ("stopped_on", "The stop date must be on or after the start."),
+    "attack_end_after_start": ("ended_at", "The end must be after the start."),
+    "attack_end_date_after_start": ("ended_at", "The end must be after the start."),
+    "medication_amount_positive": ("default_amount", "The amount must be more than 0."),
+    "dose_amount_positive": ("amount", "The amount must be more than 0."),
+}
+PAIN_PREFIX = "pain_"
+
+
+def field_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
+    """A Django ValidationError from a service as API field errors (``body_pain`` for areas)."""
+    if not hasattr(exc, "error_dict"):
+        return {"non_field_errors": list(exc.messages)}
+    errors: dict[str, list[str]] = {}
+    for name, items in exc.error_dict.items():
+        for item in items:
+            field, message = name, " ".join(item.messages)
+            constraint = (item.params or {}).get("name") if item.params else None
+            if constraint in CONSTRAINT_MESSAGES:
+                field, message = CONSTRAINT_MESSAGES[constraint]
+            elif name == "__all__":
+                field = "non_field_errors"
+            elif name.startswith(PAIN_PREFIX):
+                field = "body_pain"
+            errors.setdefault(field, []).append(message)
+    return errors
+
+
+def as_api_error(exc: DjangoValidationError) -> ValidationError:
+    return ValidationError(field_errors(exc))
+
+
+# --- pagination ---------------------------------------------------------------------------------
+
+
+class StableCursorPagination(CursorPagination):
+    """Cursor pages in a stable order chosen by the view (``view.cursor_ordering(request)``).
+
+    A cursor whose position cannot be a value of the ordering field is a 400, never a 500.
+    """
+
+    page_size = 100
+    page_size_query_param = "page_size"
+    page_size_query_description = "Items per page (1-500, default 100)."
+    max_page_size = 500
+    ordering = ("-id",)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self._model = queryset.model
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_ordering(self, request, queryset, view):
+        ordering = getattr(view, "cursor_ordering", None)
+        return tuple(ordering(request)) if ordering else tuple(self.ordering)
+
+    def decode_cursor(self, request):
+        try:
+            cursor = super().decode_cursor(request)
+        except Exception:  # NotFound from DRF or a decoding error: same answer
+            raise ValidationError({"cursor": ["Invalid cursor."]}) from None
+        if cursor is not None and cursor.position is not None:
+            field = self._model._meta.get_field(self.ordering[0].lstrip("-"))
+            try:
+                if "\x00" in cursor.position:
+                    raise DjangoValidationError("NUL")
+                field.to_python(cursor.position)
+            except (DjangoValidationError, ValueError, OverflowError):
+                raise ValidationError({"cursor": ["Invalid cursor."]}) from None
+        return cursor
+
+
+# --- throttling ---------------------------------------------------------------------------------
+
+
+class WriteRateThrottle(ScopedRateThrottle):
+    """The ``writes`` rate (settings.REST_FRAMEWORK) on unsafe methods; reads are not limited."""
+
+    def allow_request(self, request, view):
+        if request.method in SAFE_METHODS:
+            return True
+        return super().allow_request(request, view)
+
+
+class WriteThrottledMixin:
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "writes"
+    parser_classes = [SafeJSONParser]
+
+
+# --- OpenAPI shapes -----------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class FieldErrorsSerializer(serializers.Serializer):
+    """Documented through ``FieldErrorsExtension`` (an object of field -> messages)."""
+
+
+class FieldErrorsExtension(OpenApiSerializerExtension):
+    target_class = FieldErrorsSerializer
+
+    def get_name(self, auto_schema, direction):
+        return "FieldErrors"
+
+    def map_serializer(self, auto_schema, direction):
+        messages = {"type": "array", "items": {"type": "string"}}
+        return {
+            "type": "object",
+            "description": (
+                "Validation errors: each key is a field (or `non_field_errors`) with its "
+                "messages; nested objects carry nested errors. Malformed JSON gives `detail`."
+            ),
+            "properties": {"detail": {"type": "string"}, "non_field_errors": messages},
+            "additionalProperties": {"oneOf": [messages, {"type": "object"}]},
+        }
+
+
+def error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+BAD_REQUEST = OpenApiResponse(FieldErrorsSerializer, description="Invalid input (field errors).")
+UNAUTHORIZED = error("Missing, invalid or expired token.")
+FORBIDDEN = error("Not allowed for this role (e.g. clinicians are read-only).")
+NOT_FOUND = error("No such object for this patient (other patients' ids also answer 404).")
+TOO_LARGE = error("Request body over the size limit.")
+THROTTLED = error("Too many writes; retry after the `Retry-After` seconds.")
+
+READ_ERRORS = {400: BAD_REQUEST, 401: UNAUTHORIZED, 404: NOT_FOUND}
+WRITE_ERRORS = {
+    400: BAD_REQUEST,
+    401: UNAUTHORIZED,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    413: TOO_LARGE,
+    429: THROTTLED,
+}
+
+PATIENT_PARAM = OpenApiParameter(
+    "patient",
+    OpenApiTypes.INT,
+    description=(
+        "Whose diary to read. Patients omit it (or give their own id). Clinicians must give the "
+        "id of a patient who shares with them (`patient` in `GET /shares/`); without an active "
+        "share with the needed scope the answer is 404. Notes are left out unless the share "
+        "includes notes. Clinicians are read-only: writes answer 403."
+    ),
+)
+WRITE_PATIENT_PARAM = OpenApiParameter(
+    "patient",
+    OpenApiTypes.INT,
+    description="Optional; only the patient's own id is accepted (writes are patient-only).",
+)
+IF_MATCH_PARAM = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    description=(
+        'Optimistic concurrency: the `ETag` you last read (e.g. `"3"`) or `*`. A stale value '
+        "answers 412 with the current object, unless the stored object already equals what "
+        "you send (a replayed request), which answers 2xx (RFC 9110, 13.1.1)."
+    ),
+)

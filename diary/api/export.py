@@ -1,0 +1,113 @@
+"""``GET /api/v1/export/csv/`` and ``/export/fhir/``: everything in a patient's diary, for the
+patient (data rights) or a clinician they share with (logged; notes only with that scope).
+
+The formats belong to ``diary.csv_io`` and ``clinic.fhir``; these views only resolve who may
+read and hand the file over.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.views import APIView
+
+from diary.api.common import PATIENT_PARAM, READ_ERRORS, read_grant
+
+NOTES_COLUMN = "notes"
+
+
+class CSVRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data.encode() if isinstance(data, str) else json.dumps(data).encode()
+
+
+class FHIRJSONRenderer(JSONRenderer):
+    media_type = "application/fhir+json"
+    format = "fhir"
+
+
+class ExportView(APIView):
+    """Errors stay JSON whatever the client accepts."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(response, "status_code", 200) >= 400 and hasattr(response, "data"):
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        return response
+
+
+def blank_notes(text: str) -> str:
+    """The CSV with its notes column emptied (a share without the notes scope)."""
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or NOTES_COLUMN not in rows[0]:
+        return text
+    column = rows[0].index(NOTES_COLUMN)
+    for row in rows[1:]:
+        if column < len(row):
+            row[column] = ""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n" if "\r\n" in text else "\n").writerows(rows)
+    return out.getvalue()
+
+
+class CSVExportView(ExportView):
+    """The diary as daily CSV (docs: diary-csv.md), the same file as the web download."""
+
+    renderer_classes = [CSVRenderer, JSONRenderer]
+
+    @extend_schema(
+        parameters=[PATIENT_PARAM],
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="Daily CSV."),
+            **READ_ERRORS,
+        },
+        tags=["export"],
+    )
+    def get(self, request):
+        from diary import csv_io  # the CSV engineer's module; imported when used
+
+        grant = read_grant(request, action="api.export.csv")
+        text = csv_io.export_csv(grant.patient)
+        if not grant.allows("notes"):
+            text = blank_notes(text)
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="flaremap-diary.csv"'
+        return response
+
+
+class FHIRExportView(ExportView):
+    """A FHIR R4 Bundle: Patient, coded Observations and QuestionnaireResponses."""
+
+    renderer_classes = [FHIRJSONRenderer, JSONRenderer]
+
+    @extend_schema(
+        parameters=[PATIENT_PARAM],
+        responses={
+            (200, "application/fhir+json"): OpenApiResponse(
+                OpenApiTypes.OBJECT, description="FHIR R4 Bundle (resourceType `Bundle`)."
+            ),
+            **READ_ERRORS,
+        },
+        tags=["export"],
+    )
+    def get(self, request):
+        from clinic import fhir  # the clinic engineer's module; imported when used
+
+        grant = read_grant(request, action="api.export.fhir")
+        bundle = fhir.patient_bundle(grant.patient, include_notes=grant.allows("notes"))
+        response = HttpResponse(
+            json.dumps(bundle, default=str), content_type="application/fhir+json"
+        )
+        response["Content-Disposition"] = 'attachment; filename="flaremap-fhir.json"'
+        return response

@@ -1,0 +1,313 @@
+"""Serializers for the diary API: they check types and ranges (from ``diary.scales`` through the
+model fields) and shape JSON; every rule about the diary itself is enforced by
+``diary.services`` when the view writes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from diary import scales
+from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
+from diary.services import DAY_FIELDS
+
+EARLIEST_YEAR = 1900
+SYNC_FIELDS = ["id", "version", "created_at", "updated_at", "deleted"]
+SYNC_READ_ONLY = ["version", "created_at", "updated_at"]
+NOTES_FIELD = "notes"
+
+
+def _storable(text: str) -> bool:
+    """Lone surrogates cannot be stored as UTF-8 (PostgreSQL would refuse them with a 500)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class SyncedSerializer(serializers.ModelSerializer):
+    """Fields every synced object carries, plus notes hidden from clinicians without the scope.
+
+    Context ``show_notes`` (default True) decides whether ``notes`` is in the output at all.
+    """
+
+    id = serializers.UUIDField(
+        required=False,
+        help_text="Client-generated UUID (v4). On POST it makes retries safe; on PUT the URL wins.",
+    )
+    version = serializers.IntegerField(
+        read_only=True, min_value=1, help_text="Bumped on every change; sent as the ETag."
+    )
+    deleted = serializers.BooleanField(
+        source="is_deleted",
+        read_only=True,
+        help_text="True for a tombstone (only listed with `updated_since`).",
+    )
+
+    def validate(self, attrs):
+        errors = {}
+        for name, value in attrs.items():
+            if isinstance(value, str) and not _storable(value):
+                errors[name] = ["Contains characters that cannot be stored."]
+            elif isinstance(value, date | datetime) and value.year < EARLIEST_YEAR:
+                errors[name] = [f"Dates before {EARLIEST_YEAR} are not accepted."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.context.get("show_notes", True):
+            data.pop(NOTES_FIELD, None)
+        return data
+
+
+BODY_PAIN_SCHEMA = {
+    "type": "object",
+    "description": (
+        "Body-pain map: WPI area code -> intensity 1-10. Areas left out (or null) are not painful. "
+        "When given, it replaces the whole map."
+    ),
+    "properties": {
+        area.code: {
+            "type": "integer",
+            "minimum": scales.PAIN_AREA_MIN,
+            "maximum": scales.PAIN_AREA_MAX,
+            "nullable": True,
+            "description": area.label,
+        }
+        for area in scales.PAIN_AREAS
+    },
+    "additionalProperties": False,
+}
+
+
+@extend_schema_field(BODY_PAIN_SCHEMA)
+class BodyPainField(serializers.Field):
+    default_error_messages = {"invalid": "Send an object of area code -> intensity 1-10."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            self.fail("invalid")
+        errors, clean = {}, {}
+        for code, value in data.items():
+            if code not in scales.PAIN_AREA_BY_CODE:
+                errors[str(code)[:40]] = ["Unknown body area."]
+            elif value is None:
+                continue
+            elif (
+                isinstance(value, bool)
+                or not isinstance(value, int)
+                or not scales.PAIN_AREA_MIN <= value <= scales.PAIN_AREA_MAX
+            ):
+                errors[code] = ["Intensity must be a whole number from 1 to 10 (null: no pain)."]
+            else:
+                clean[code] = value
+        if errors:
+            raise serializers.ValidationError(errors)
+        return clean
+
+    def to_representation(self, value):
+        return dict(value)
+
+
+class DaySerializer(SyncedSerializer):
+    """One diary day (keyed by its date): stress, mood, fatigue, last night's sleep (Consensus
+    Sleep Diary items; time in bed and efficiency computed), the body-pain map and notes."""
+
+    id = serializers.UUIDField(read_only=True)
+    body_pain = BodyPainField(source="pain_map", required=False)
+
+    class Meta:
+        model = Day
+        fields = [
+            *SYNC_FIELDS,
+            "date",
+            *DAY_FIELDS,
+            "time_in_bed_min",
+            "sleep_efficiency",
+            "body_pain",
+        ]
+        read_only_fields = [*SYNC_READ_ONLY, "date", "time_in_bed_min", "sleep_efficiency"]
+        extra_kwargs = {
+            "total_sleep_min": {
+                "help_text": (
+                    "Minutes asleep. Computed from the sleep items when bedtime/lights-out and "
+                    "final wake are given (your value is then replaced); otherwise as entered."
+                )
+            },
+            "time_in_bed_min": {"help_text": "Computed: bedtime to rise time (minutes)."},
+            "sleep_efficiency": {"help_text": "Computed: total sleep / time in bed x 100."},
+        }
+
+    def service_fields(self) -> dict:
+        """validated_data in the shape of ``services.day_upsert`` (``body_pain`` + day fields)."""
+        fields = dict(self.validated_data)
+        fields.pop("id", None)
+        if "pain_map" in fields:
+            fields["body_pain"] = fields.pop("pain_map")
+        return fields
+
+
+class AttackSerializer(SyncedSerializer):
+    """One headache attack with its ICHD-3 features; may cross midnight, ongoing if no end."""
+
+    functional_impact = serializers.ChoiceField(
+        choices=scales.FUNCTIONAL_IMPACT,
+        allow_null=True,
+        required=False,
+        help_text="0 none, 1 mild (slowed down), 2 moderate (cut back), 3 severe (bed rest).",
+    )
+
+    class Meta:
+        model = HeadacheAttack
+        fields = [
+            *SYNC_FIELDS,
+            "started_at",
+            "ended_at",
+            "start_date",
+            "end_date",
+            "peak_intensity",
+            "side",
+            "location",
+            *scales.MIGRAINE_FEATURE_CODES,
+            "aura_minutes",
+            "functional_impact",
+            "notes",
+        ]
+        read_only_fields = [*SYNC_READ_ONLY, "start_date", "end_date"]
+        extra_kwargs = {
+            "ended_at": {"help_text": "Null while the attack is ongoing."},
+            "start_date": {"help_text": "Diary day of the start (04:00 local rollover)."},
+            "end_date": {"help_text": "Diary day of the end; null while ongoing."},
+            "peak_intensity": {"help_text": "Peak pain, NRS 0-10."},
+        }
+
+
+class MedicationSerializer(SyncedSerializer):
+    """An entry of the patient's medication list (acute or preventive)."""
+
+    class Meta:
+        model = Medication
+        fields = [
+            *SYNC_FIELDS,
+            "name",
+            "med_class",
+            "kind",
+            "default_amount",
+            "unit",
+            "started_on",
+            "stopped_on",
+        ]
+        read_only_fields = SYNC_READ_ONLY
+        extra_kwargs = {
+            "default_amount": {"coerce_to_string": False, "min_value": Decimal("0.01")},
+            "name": {"trim_whitespace": True},
+        }
+
+
+class DoseSerializer(SyncedSerializer):
+    """One intake of a medication from the list, optionally tied to an attack."""
+
+    medication = serializers.UUIDField(
+        source="medication_id", help_text="Id of a live medication from your list."
+    )
+    attack = serializers.UUIDField(
+        source="attack_id",
+        required=False,
+        allow_null=True,
+        help_text="Optional id of the headache attack this dose treated.",
+    )
+
+    class Meta:
+        model = Dose
+        fields = [
+            *SYNC_FIELDS,
+            "medication",
+            "attack",
+            "taken_at",
+            "date",
+            "amount",
+            "unit",
+            "quantity",
+            "relief_2h",
+        ]
+        read_only_fields = SYNC_READ_ONLY
+        extra_kwargs = {
+            "date": {
+                "required": False,
+                "allow_null": True,
+                "help_text": "Diary day it counts for; derived from taken_at when left out.",
+            },
+            "amount": {
+                "coerce_to_string": False,
+                "min_value": Decimal("0.01"),
+                "help_text": "Defaults to the medication's default amount.",
+            },
+            "unit": {"help_text": "Defaults to the medication's unit."},
+            "quantity": {"coerce_to_string": False},
+            "relief_2h": {"help_text": "Relief two hours after the dose (empty: not recorded)."},
+        }
+
+
+ANSWERS_SCHEMA = {
+    "description": (
+        "ASC-12: 12 answers 0-2; PSS-4: 4 answers 0-4 (items 2 and 3 are reversed when scored); "
+        "ACR 2016 SSS: an object with fatigue, waking_unrefreshed, cognitive_symptoms (0-3) and "
+        "headaches, lower_abdominal_pain, depression (0-1)."
+    ),
+    "oneOf": [
+        {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 0, "maximum": scales.PSS4_ANSWER_MAX},
+            "minItems": len(scales.PSS4_ITEMS),
+            "maxItems": len(scales.ASC12_ITEMS),
+        },
+        {
+            "type": "object",
+            "properties": {
+                **{
+                    name: {"type": "integer", "minimum": 0, "maximum": 3}
+                    for name in scales.SSS_WEEK_ITEMS
+                },
+                **{
+                    name: {"type": "integer", "minimum": 0, "maximum": 1}
+                    for name in scales.SSS_SIX_MONTH_ITEMS
+                },
+            },
+            "required": [*scales.SSS_WEEK_ITEMS, *scales.SSS_SIX_MONTH_ITEMS],
+            "additionalProperties": False,
+        },
+    ],
+}
+
+
+@extend_schema_field(ANSWERS_SCHEMA)
+class AnswersField(serializers.JSONField):
+    """Shape is checked by ``services.score_questionnaire``; here only 'list or object'."""
+
+    default_error_messages = {"invalid": "Send a list of answers, or an object for the SSS."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list | dict):
+            self.fail("invalid")
+        return data
+
+
+class QuestionnaireSerializer(SyncedSerializer):
+    """A periodic questionnaire (ACR 2016 SSS, ASC-12 or PSS-4), scored when saved."""
+
+    answers = AnswersField()
+    score = serializers.IntegerField(
+        read_only=True, min_value=0, max_value=24, help_text="Computed when saved."
+    )
+
+    class Meta:
+        model = QuestionnaireResponse
+        fields = [*SYNC_FIELDS, "instrument", "date", "answers", "score"]
+        read_only_fields = SYNC_READ_ONLY

@@ -1,0 +1,303 @@
+"""Endpoints of the synced diary resources: days (keyed by date), headaches, medications,
+doses and questionnaires (keyed by client UUIDs).
+
+Reads resolve the patient through ``accounts.access`` (clinicians: ``?patient=<id>``, logged);
+writes are the patient's own and go through ``diary.api.resources.write`` -> ``diary.services``.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import serializers, status, viewsets
+from rest_framework.response import Response
+
+from diary.api.common import (
+    IF_MATCH_PARAM,
+    PATIENT_PARAM,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    WRITE_PATIENT_PARAM,
+    Precondition,
+    StableCursorPagination,
+    WriteThrottledMixin,
+    etag_for,
+    if_match,
+    read_grant,
+    writing_patient,
+)
+from diary.api.resources import (
+    DAYS,
+    DOSES,
+    HEADACHES,
+    MEDICATIONS,
+    QUESTIONNAIRES,
+    Resource,
+    StaleVersion,
+    conflict_serializer,
+    remove,
+    write,
+)
+
+
+class ListParamsSerializer(serializers.Serializer):
+    """Query parameters of every diary list (``from`` is a Python keyword, hence the rename)."""
+
+    from_ = serializers.DateField(
+        required=False, help_text="First diary day to include (YYYY-MM-DD)."
+    )
+    to = serializers.DateField(required=False, help_text="Last diary day to include (YYYY-MM-DD).")
+    updated_since = serializers.DateTimeField(
+        required=False,
+        help_text=(
+            "Incremental sync: every object changed at or after this time (ISO 8601), "
+            "tombstones (`deleted: true`) included, ordered by `updated_at`. Pass the largest "
+            "`updated_at` you have seen; objects at exactly that time are sent again."
+        ),
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+    def validate(self, attrs):
+        start, end = attrs.get("from"), attrs.get("to")
+        if start and end and start > end:
+            raise serializers.ValidationError({"to": ["`to` must not be before `from`."]})
+        return attrs
+
+
+class SyncedResourceViewSet(WriteThrottledMixin, viewsets.GenericViewSet):
+    """List / read / upsert / delete one synced resource (configured by ``resource``)."""
+
+    resource: Resource
+    pagination_class = StableCursorPagination
+    lookup_url_kwarg = "key"
+
+    def get_queryset(self):
+        return self.resource.model.objects.none()  # for the schema; reads use read_grant
+
+    def get_serializer_class(self):
+        return self.resource.serializer
+
+    def cursor_ordering(self, request):
+        return self._ordering
+
+    def list(self, request, *args, **kwargs):
+        grant = read_grant(request, action=f"api.{self.resource.name}.list")
+        params = ListParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        query = params.validated_data
+        rows = self.resource.changes(
+            grant.patient,
+            start=query.get("from"),
+            end=query.get("to"),
+            updated_since=query.get("updated_since"),
+        )
+        self._ordering = self.resource.list_ordering(syncing="updated_since" in query)
+        page = self.paginate_queryset(rows)
+        context = {"show_notes": grant.allows("notes")}
+        data = self.resource.serializer(page, many=True, context=context).data
+        return self.get_paginated_response(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        grant = read_grant(request, action=f"api.{self.resource.name}.read")
+        obj = self.resource.live(grant.patient, self.resource.parse_key(kwargs["key"]))
+        if obj is None:
+            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+        return self._answer(obj, status.HTTP_200_OK, show_notes=grant.allows("notes"))
+
+    def create(self, request, *args, **kwargs):
+        patient = writing_patient(request)
+        raw_id = request.data.get("id") if isinstance(request.data, dict) else None
+        try:
+            key = uuid.UUID(str(raw_id)) if raw_id else uuid.uuid4()
+        except ValueError:
+            key = uuid.uuid4()  # the serializer reports the malformed id
+        obj, code = write(
+            self.resource,
+            patient=patient,
+            key=key,
+            data=request.data,
+            partial=False,
+            precondition=Precondition(),
+            create_only=True,
+        )
+        return self._answer(obj, code)
+
+    def update(self, request, *args, **kwargs):
+        return self._write(request, kwargs["key"], partial=False)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self._write(request, kwargs["key"], partial=True)
+
+    def destroy(self, request, *args, **kwargs):
+        patient = writing_patient(request)
+        precondition = if_match(request)
+        remove(
+            self.resource,
+            patient=patient,
+            key=self.resource.parse_key(kwargs["key"]),
+            precondition=precondition,
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _write(self, request, raw_key, *, partial: bool):
+        patient = writing_patient(request)
+        precondition = if_match(request)
+        obj, code = write(
+            self.resource,
+            patient=patient,
+            key=self.resource.parse_key(raw_key),
+            data=request.data,
+            partial=partial,
+            precondition=precondition,
+        )
+        return self._answer(obj, code)
+
+    def _answer(self, obj, code: int, *, show_notes: bool = True) -> Response:
+        data = self.resource.represent(obj, show_notes=show_notes)
+        return Response(data, status=code, headers={"ETag": etag_for(obj)})
+
+    def handle_exception(self, exc):
+        if isinstance(exc, StaleVersion):
+            current = exc.current
+            body = {
+                "detail": str(exc),
+                "current": self.resource.represent(current) if current is not None else None,
+            }
+            headers = {"ETag": etag_for(current)} if current is not None else {}
+            return Response(body, status=status.HTTP_412_PRECONDITION_FAILED, headers=headers)
+        return super().handle_exception(exc)
+
+
+# --- OpenAPI documentation of each resource -----------------------------------------------------
+
+ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200, 201],
+    description='The object\'s version, e.g. `"3"`; send it back as `If-Match`.',
+)
+
+
+def _documented(resource: Resource, *, summary: str, date_params: bool, creatable: bool):
+    """Decorate a viewset with accurate request/response/error schemas for every action."""
+    ser = resource.serializer
+    conflict = conflict_serializer(resource)
+    if resource.key_field == "date":
+        key_param = OpenApiParameter(
+            "key",
+            OpenApiTypes.DATE,
+            OpenApiParameter.PATH,
+            description="The diary day (YYYY-MM-DD, not in the future).",
+        )
+    else:
+        key_param = OpenApiParameter(
+            "key", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The object's UUID."
+        )
+    tag = [resource.name]
+    list_params = [PATIENT_PARAM, ListParamsSerializer] if date_params else [PATIENT_PARAM]
+    if not date_params:
+        list_params.append(
+            OpenApiParameter(
+                "updated_since",
+                OpenApiTypes.DATETIME,
+                description="Incremental sync: changes at or after this time, tombstones included.",
+            )
+        )
+    stored = OpenApiResponse(ser, description="Stored (or already stored: a replay).")
+    created = OpenApiResponse(ser, description="Created.")
+    stale = OpenApiResponse(conflict, description="If-Match is stale; `current` is the object.")
+    write_params = [key_param, IF_MATCH_PARAM, WRITE_PATIENT_PARAM, ETAG_HEADER]
+    actions = {
+        "list": extend_schema(
+            summary=f"List {summary}",
+            parameters=list_params,
+            responses={200: ser(many=True), **READ_ERRORS},
+            tags=tag,
+        ),
+        "retrieve": extend_schema(
+            summary=f"Read one of the {summary}",
+            parameters=[key_param, PATIENT_PARAM, ETAG_HEADER],
+            responses={200: ser, **READ_ERRORS},
+            tags=tag,
+        ),
+        "update": extend_schema(
+            summary="Create or replace (upsert)",
+            description=(
+                "PUT is an upsert: 201 when created, 200 when replaced. Fields left out are "
+                "reset to empty. Replaying the same PUT is harmless."
+            ),
+            parameters=write_params,
+            request=ser,
+            responses={200: stored, 201: created, 412: stale, **WRITE_ERRORS},
+            tags=tag,
+        ),
+        "partial_update": extend_schema(
+            summary="Change some fields",
+            parameters=write_params,
+            request=ser,
+            responses={200: stored, 201: created, 412: stale, **WRITE_ERRORS},
+            tags=tag,
+        ),
+        "destroy": extend_schema(
+            summary="Delete (leaves a tombstone for syncing clients)",
+            description="Deleting an already deleted object answers 204 again.",
+            parameters=[key_param, IF_MATCH_PARAM, WRITE_PATIENT_PARAM],
+            request=None,
+            responses={204: None, 412: stale, **WRITE_ERRORS},
+            tags=tag,
+        ),
+    }
+    if creatable:
+        actions["create"] = extend_schema(
+            summary="Create",
+            description=(
+                "Send a client-generated `id` so a retried POST never duplicates: if the id "
+                "exists, the stored object is returned (200) unchanged."
+            ),
+            parameters=[WRITE_PATIENT_PARAM, ETAG_HEADER],
+            request=ser,
+            responses={
+                200: OpenApiResponse(ser, description="Already exists (a retried create)."),
+                201: created,
+                **WRITE_ERRORS,
+            },
+            tags=tag,
+        )
+    return extend_schema_view(**actions)
+
+
+@_documented(DAYS, summary="diary days", date_params=True, creatable=False)
+class DayViewSet(SyncedResourceViewSet):
+    resource = DAYS
+
+
+@_documented(HEADACHES, summary="headache attacks", date_params=True, creatable=True)
+class HeadacheViewSet(SyncedResourceViewSet):
+    resource = HEADACHES
+
+
+@_documented(MEDICATIONS, summary="medications", date_params=False, creatable=True)
+class MedicationViewSet(SyncedResourceViewSet):
+    resource = MEDICATIONS
+
+
+@_documented(DOSES, summary="medication doses", date_params=True, creatable=True)
+class DoseViewSet(SyncedResourceViewSet):
+    resource = DOSES
+
+
+@_documented(QUESTIONNAIRES, summary="questionnaire responses", date_params=True, creatable=True)
+class QuestionnaireViewSet(SyncedResourceViewSet):
+    resource = QUESTIONNAIRES

@@ -1,0 +1,80 @@
+"""A small realistic world for API tests: alice's diary (a day with notes, an attack, a
+medication, a dose and a questionnaire), written through diary.services like any client would.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from diary import services
+
+DAY = date(2026, 3, 2)
+
+
+@dataclass
+class Diary:
+    day: object
+    attack: object
+    medication: object
+    dose: object
+    questionnaire: object
+
+    def key(self, resource: str) -> str:
+        if resource == "days":
+            return self.day.date.isoformat()
+        return str(self.object(resource).pk)
+
+    def object(self, resource: str):
+        return {
+            "days": self.day,
+            "headaches": self.attack,
+            "medications": self.medication,
+            "doses": self.dose,
+            "questionnaires": self.questionnaire,
+        }[resource]
+
+
+def write_diary(patient, day: date = DAY) -> Diary:
+    started = datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
+    diary_day, _ = services.day_upsert(
+        patient=patient, date=day, stress=6, body_pain={"neck": 4}, notes="private day note"
+    )
+    attack, _ = services.attack_upsert(
+        patient=patient,
+        started_at=started,
+        ended_at=started + timedelta(hours=5),
+        peak_intensity=7,
+        nausea=True,
+        notes="private attack note",
+    )
+    medication, _ = services.medication_upsert(
+        patient=patient, name="Sumatriptan", med_class="triptan"
+    )
+    dose, _ = services.dose_upsert(
+        patient=patient, medication=medication, attack=attack, taken_at=started
+    )
+    questionnaire, _ = services.questionnaire_upsert(
+        patient=patient, instrument="pss4", date=day, answers=[1, 2, 3, 1]
+    )
+    return Diary(diary_day, attack, medication, dose, questionnaire)
+
+
+@pytest.fixture
+def alice_diary(alice):
+    return write_diary(alice)
+
+
+@pytest.fixture
+def token_client(api_client):
+    """``token_client(user)``: an APIClient with a real knox token (auth queries included)."""
+    from knox.models import AuthToken
+    from rest_framework.test import APIClient
+
+    def make(user):
+        client = APIClient()
+        _, token = AuthToken.objects.create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        return client
+
+    return make
