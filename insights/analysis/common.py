@@ -1,0 +1,269 @@
+"""What every insight kind shares: the diary as arrays, the result type, minimum-data rules and
+the plain-language wording (clinical reference §6). No Django here: arrays in, dataclasses out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+
+from diary import scales  # plain constants, no Django
+
+ALPHA = 0.05
+FOUND, NOT_FOUND, INSUFFICIENT = "found", "not_found", "insufficient_data"
+
+# Minimum data (clinical reference §6).
+MIN_AT_RISK_DAYS = 60
+MIN_ONSETS = 10
+ESTABLISHED_ONSETS = 24
+MIN_EXPOSED_DAYS = 5
+MIN_DAY_PAIRS = 42
+MIN_SPREAD_WEEKS = 8
+MIN_LOGGED_DAYS_PER_WEEK = 4
+WINDOW_DAYS = 30
+MIN_LOGGED_IN_WINDOW = 20  # of the latest 30 days, before counts per 30 days are meaningful
+
+ASSOCIATION_NOTE = "This is an association, not proof that one causes the other."
+CLINICIAN_NOTE = "It may be worth discussing with your clinician."
+PATTERN_NOTE = "This is a pattern in your own diary, not a diagnosis."
+MORE_DATA_NOTE = (
+    "Small effects take many days to show, so more data may still reveal one; keep logging."
+)
+
+
+@dataclass(frozen=True)
+class DiaryArrays:
+    """One patient's diary, one row per calendar day from ``start`` (row 0) to the latest day.
+
+    Missing values are NaN (never imputed). ``pain`` holds the 0-10 intensity of each WPI area
+    (0 = not painful on a logged day, NaN on days without a check-in); ``medication`` marks
+    acute-medication days per class of ``medication_classes``. Day flags come from the single
+    home of the clinical day definitions, ``diary.derive``.
+    """
+
+    start: date
+    recorded: np.ndarray  # bool: a daily check-in exists
+    headache_day: np.ndarray  # bool
+    migraine_day: np.ndarray  # bool
+    onset: np.ndarray  # bool: a new attack starts that day (relapses are not onsets)
+    peak: np.ndarray  # float: worst headache 0-10 that day, 0 without headache
+    stress: np.ndarray  # float 0-10 or NaN
+    sleep_minutes: np.ndarray  # float total sleep time of the night before, or NaN
+    sleep_quality: np.ndarray  # float 1-5 or NaN
+    pain: np.ndarray  # float (days, 19)
+    medication: np.ndarray  # bool (days, classes)
+    medication_classes: tuple[str, ...] = scales.MEDICATION_CLASS_CODES
+    area_codes: tuple[str, ...] = scales.PAIN_AREA_CODES
+
+    @property
+    def n(self) -> int:
+        return len(self.recorded)
+
+    @property
+    def headache_known(self) -> np.ndarray:
+        """Days whose headache status is known: a check-in or a recorded headache."""
+        return self.recorded | self.headache_day
+
+    @property
+    def at_risk(self) -> np.ndarray:
+        """Days on which a new attack could start: known, and not inside a continuing attack."""
+        return self.headache_known & ~(self.headache_day & ~self.onset)
+
+    @property
+    def painful_areas(self) -> np.ndarray:
+        """Number of painful WPI areas per day (NaN without a check-in)."""
+        return np.where(self.recorded, (self.pain > 0).sum(axis=1), np.nan)
+
+    @property
+    def worst_pain(self) -> np.ndarray:
+        """Worst pain of the day, 0-10: headache peak or the most painful body area."""
+        body = np.nan_to_num(self.pain).max(axis=1, initial=0)
+        return np.where(self.recorded, np.maximum(body, self.peak), np.nan)
+
+    def day(self, index: int) -> date:
+        return self.start + timedelta(days=int(index))
+
+
+def empty_diary(*, start: date, days: int) -> DiaryArrays:
+    """A diary of ``days`` days with nothing logged (tests and loaders fill it in)."""
+    return DiaryArrays(
+        start=start,
+        recorded=np.zeros(days, bool),
+        headache_day=np.zeros(days, bool),
+        migraine_day=np.zeros(days, bool),
+        onset=np.zeros(days, bool),
+        peak=np.zeros(days),
+        stress=np.full(days, np.nan),
+        sleep_minutes=np.full(days, np.nan),
+        sleep_quality=np.full(days, np.nan),
+        pain=np.full((days, len(scales.PAIN_AREA_CODES)), np.nan),
+        medication=np.zeros((days, len(scales.MEDICATION_CLASS_CODES)), bool),
+    )
+
+
+@dataclass(frozen=True)
+class InsightResult:
+    """One insight with its evidence, ready to store (``insights.models.Insight`` fields)."""
+
+    kind: str
+    status: str
+    summary: str = ""
+    effect: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    p_value: float | None = None  # Holm-adjusted for association kinds
+    n_days: int = 0
+    n_events: int | None = None
+    effect_label: str = ""
+    details: dict = field(default_factory=dict)
+    candidate: bool = False  # interval excludes no effect (and kind-specific rules hold)
+
+
+# --- Minimum data ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Need:
+    """A minimum-data rule: ``have`` of something of which ``need`` are required."""
+
+    have: int
+    need: int
+    singular: str
+    plural: str
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.need - self.have)
+
+    def phrase(self) -> str:
+        return f"{self.missing} more {self.singular if self.missing == 1 else self.plural}"
+
+
+def shortfall(needs: list[Need]) -> list[Need]:
+    return [need for need in needs if need.missing > 0]
+
+
+def insufficient(kind: str, needs: list[Need], *, what: str, n_days: int = 0, **extra):
+    """An ``insufficient_data`` result that says exactly what is missing."""
+    missing = shortfall(needs)
+    needed = join_phrases(need.phrase() for need in missing)
+    summary = f"Not enough data yet to look at {what}: it needs {needed}."
+    details = {"missing": [{"what": n.plural, "have": n.have, "need": n.need} for n in missing]}
+    details.update(extra)
+    return InsightResult(
+        kind=kind, status=INSUFFICIENT, summary=summary, n_days=n_days, details=details
+    )
+
+
+def join_phrases(phrases) -> str:
+    items = list(phrases)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def evidence_label(onsets: int) -> str:
+    """10-23 onsets: preliminary; 24 or more: established (clinical reference §6)."""
+    return "established" if onsets >= ESTABLISHED_ONSETS else "preliminary"
+
+
+# --- Wording -----------------------------------------------------------------------------------
+
+
+def number(value: float | None, digits: int = 2) -> str:
+    """A number as a patient reads it: 2 significant digits, no trailing zeros."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if math.isinf(value):
+        return "very large"
+    if value == 0:
+        return "0"
+    magnitude = math.floor(math.log10(abs(value)))
+    rounded = round(value, max(0, digits - 1 - magnitude))
+    text = f"{rounded:.{max(0, digits - 1 - magnitude)}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def interval(low: float | None, high: float | None) -> str:
+    return f"95% interval {number(low)} to {number(high)}"
+
+
+def percent(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{round(100 * value)}%"
+
+
+def days_phrase(count: int, noun: str = "day") -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def finite_or_none(value: float | None) -> float | None:
+    """JSON and the database store no infinities: unbounded ends are stored as NULL."""
+    if value is None or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+@dataclass(frozen=True)
+class OnsetTable:
+    """Exposed/unexposed at-risk days against a new attack starting (2x2 table)."""
+
+    exposed_events: int
+    exposed_days: int
+    unexposed_events: int
+    unexposed_days: int
+
+    @property
+    def days(self) -> int:
+        return self.exposed_days + self.unexposed_days
+
+    @property
+    def events(self) -> int:
+        return self.exposed_events + self.unexposed_events
+
+    @property
+    def risk_exposed(self) -> float:
+        return self.exposed_events / self.exposed_days if self.exposed_days else math.nan
+
+    @property
+    def risk_unexposed(self) -> float:
+        return self.unexposed_events / self.unexposed_days if self.unexposed_days else math.nan
+
+    def cells(self) -> tuple[int, int, int, int]:
+        return (
+            self.exposed_events,
+            self.exposed_days - self.exposed_events,
+            self.unexposed_events,
+            self.unexposed_days - self.unexposed_events,
+        )
+
+
+def onset_table(exposed: np.ndarray, event: np.ndarray) -> OnsetTable:
+    """Counts of the 2x2 table from boolean arrays over the usable days only."""
+    exposed, event = exposed.astype(bool), event.astype(bool)
+    return OnsetTable(
+        exposed_events=int((exposed & event).sum()),
+        exposed_days=int(exposed.sum()),
+        unexposed_events=int((~exposed & event).sum()),
+        unexposed_days=int((~exposed).sum()),
+    )
+
+
+def onset_needs(
+    table: OnsetTable,
+    *,
+    exposed_noun: tuple[str, str],
+    unexposed_noun: tuple[str, str],
+    days_noun: tuple[str, str],
+    onsets: int | None = None,
+) -> list[Need]:
+    """Onset analyses: >=60 at-risk days, >=10 onsets, >=5 exposed and >=5 unexposed days."""
+    events = table.events if onsets is None else onsets
+    return [
+        Need(table.days, MIN_AT_RISK_DAYS, *days_noun),
+        Need(events, MIN_ONSETS, "headache start", "headache starts"),
+        Need(table.exposed_days, MIN_EXPOSED_DAYS, *exposed_noun),
+        Need(table.unexposed_days, MIN_EXPOSED_DAYS, *unexposed_noun),
+    ]

@@ -1,0 +1,145 @@
+"""Headache and migraine days per 30 days, the monthly trend and the chronic-migraine pattern.
+
+Day definitions come from ``diary.derive`` (IHS trial guidelines; van der Arend et al.,
+Cephalalgia 2023). Alerts: >= 5 and >= 10 headache days per 30 days (risk of chronification
+3.18 and 5.95 times that of < 5 days, Xu et al., Cephalalgia 2020), >= 8 migraine days, and the
+chronic-migraine pattern of ICHD-3 1.3 (>= 15 headache days with >= 8 migraine days) in each of
+the latest three 30-day periods. Counts use logged days only (nothing is imputed).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from insights.analysis import common
+from insights.analysis.common import DiaryArrays, InsightResult
+from insights.analysis.stats import theil_sen_trend
+
+KIND = "headache_frequency"
+ALERT_HEADACHE_DAYS = (5, 10)
+ALERT_MIGRAINE_DAYS = 8
+CHRONIC_HEADACHE_DAYS = 15
+CHRONIC_MIGRAINE_DAYS = 8
+CHRONIC_PERIODS = 3
+HISTORY_PERIODS = 12
+
+
+def periods(diary: DiaryArrays, values: np.ndarray, count: int = HISTORY_PERIODS) -> np.ndarray:
+    """Sums of ``values`` over consecutive 30-day periods ending on the latest day, oldest first
+    (incomplete periods at the start of the diary are left out)."""
+    whole = min(count, diary.n // common.WINDOW_DAYS)
+    if whole == 0:
+        return np.zeros(0, int)
+    tail = values[diary.n - whole * common.WINDOW_DAYS :]
+    return tail.reshape(whole, common.WINDOW_DAYS).sum(axis=1)
+
+
+def window_needs(diary: DiaryArrays) -> list[common.Need]:
+    """Counts per 30 days need 30 days of diary and >= 20 logged days among the latest 30."""
+    logged = int(diary.headache_known[-common.WINDOW_DAYS :].sum())
+    return [
+        common.Need(diary.n, common.WINDOW_DAYS, "day of diary", "days of diary"),
+        common.Need(
+            logged,
+            common.MIN_LOGGED_IN_WINDOW,
+            "logged day in the last 30 days",
+            "logged days in the last 30 days",
+        ),
+    ]
+
+
+def analyze(diary: DiaryArrays) -> InsightResult:
+    """Headache and migraine days in the latest 30 days against the published thresholds."""
+    needs = window_needs(diary)
+    if common.shortfall(needs):
+        return common.insufficient(
+            KIND, needs, what="how often you have headaches", n_days=needs[1].have
+        )
+    headache = periods(diary, diary.headache_day)
+    migraine = periods(diary, diary.migraine_day)
+    logged = periods(diary, diary.headache_known)
+    onsets = periods(diary, diary.onset)
+    latest_headache, latest_migraine = int(headache[-1]), int(migraine[-1])
+    alerts = [
+        f"{level}+ headache days" for level in ALERT_HEADACHE_DAYS if latest_headache >= level
+    ]
+    if latest_migraine >= ALERT_MIGRAINE_DAYS:
+        alerts.append(f"{ALERT_MIGRAINE_DAYS}+ migraine days")
+    chronic = _chronic_pattern(headache, migraine, logged)
+    details = {
+        "headache_days": latest_headache,
+        "migraine_days": latest_migraine,
+        "logged_days": int(logged[-1]),
+        "alerts": alerts,
+        "chronic_pattern": chronic,
+        "monthly": [
+            {"headache_days": int(h), "migraine_days": int(m), "logged_days": int(n)}
+            for h, m, n in zip(headache, migraine, logged, strict=True)
+        ],
+        "trend_per_month": _trend(headache, logged),
+    }
+    return InsightResult(
+        kind=KIND,
+        status=common.FOUND if alerts else common.NOT_FOUND,
+        effect=float(latest_headache),
+        n_days=int(logged[-1]),
+        n_events=int(onsets[-1]),
+        effect_label="headache days in the last 30 days",
+        details=details,
+    )
+
+
+def _chronic_pattern(headache: np.ndarray, migraine: np.ndarray, logged: np.ndarray) -> bool:
+    """ICHD-3 1.3 thresholds met in each of the latest three 30-day periods."""
+    if len(headache) < CHRONIC_PERIODS:
+        return False
+    recent = slice(-CHRONIC_PERIODS, None)
+    return bool(
+        np.all(headache[recent] >= CHRONIC_HEADACHE_DAYS)
+        and np.all(migraine[recent] >= CHRONIC_MIGRAINE_DAYS)
+        and np.all(logged[recent] >= common.MIN_LOGGED_IN_WINDOW)
+    )
+
+
+def _trend(headache: np.ndarray, logged: np.ndarray) -> float | None:
+    """Theil-Sen change in headache days per month over well-logged periods (descriptive)."""
+    usable = logged >= common.MIN_LOGGED_IN_WINDOW
+    if usable.sum() < 3:
+        return None
+    x = np.flatnonzero(usable).astype(float)
+    return theil_sen_trend(x, headache[usable].astype(float)).slope
+
+
+def describe(result: InsightResult) -> str:
+    """Counts in plain words, with the threshold each one meets."""
+    if result.status == common.INSUFFICIENT:
+        return result.summary
+    d = result.details
+    counts = (
+        f"In the last 30 days you logged {d['headache_days']} headache days, "
+        f"{d['migraine_days']} of them migraine days (on {d['logged_days']} logged days)"
+    )
+    trend = d["trend_per_month"]
+    trend_text = ""
+    if trend is not None and abs(trend) >= 0.5:
+        direction = "rising" if trend > 0 else "falling"
+        trend_text = (
+            f" Over recent months the count has been {direction} by about "
+            f"{common.number(abs(trend))} days a month."
+        )
+    if d["chronic_pattern"]:
+        threshold = (
+            " For three months in a row this meets the published threshold for a chronic-migraine"
+            " pattern (15 or more headache days with 8 or more migraine days)."
+        )
+    elif result.status == common.FOUND:
+        threshold = (
+            f" This meets the published alert level of {d['alerts'][-1]} per month, at which "
+            "headaches more often become frequent over time."
+        )
+    else:
+        threshold = " This is below the published alert levels (5 headache or 8 migraine days)."
+    closing = (
+        f" {common.PATTERN_NOTE} {common.CLINICIAN_NOTE}" if result.status == common.FOUND else ""
+    )
+    return f"{counts}.{threshold}{trend_text}{closing}"

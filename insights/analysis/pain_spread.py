@@ -1,0 +1,151 @@
+"""Spreading body pain: the trend of a weekly WPI-like count, a central-sensitization signal.
+
+Weekly WPI-like count = the number of the 19 ACR 2016 areas marked painful on at least one
+logged day of that week (Wolfe et al. 2016; a daily map is not the validated instrument, hence
+"WPI-like"). Weeks need >= 4 logged days and the trend >= 8 such weeks. The Theil-Sen slope
+(Sen 1968) is tested with Mann-Kendall, its variance corrected for serial correlation (Hamed &
+Rao 1998). Found when significant after Holm adjustment and the fitted rise over the period is
+>= 2 areas (clinical reference §6). Separately, a "widespread pattern" flag when weekly WPI >= 7
+with pain in >= 4 of 5 regions (jaw, chest, abdomen excluded) in >= 12 weeks: a prompt to fill in
+the Symptom Severity Scale, never a diagnosis.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from diary import scales
+from insights.analysis import common
+from insights.analysis.common import DiaryArrays, InsightResult
+from insights.analysis.stats import theil_sen_trend
+
+KIND = "pain_spread"
+MIN_RISE_AREAS = 2.0
+DAYS_PER_MONTH = 30.44
+WIDESPREAD_WPI = 7
+WIDESPREAD_REGIONS = 4
+WIDESPREAD_WEEKS = 12
+WIDESPREAD_LOOKBACK_WEEKS = 16
+
+_REGION_INDEX = {region: i for i, region in enumerate(scales.BODY_REGIONS)}
+
+
+def _region_matrix(area_codes: tuple[str, ...]) -> np.ndarray:
+    """(areas, regions) 0/1: which region each area counts towards for generalized pain."""
+    matrix = np.zeros((len(area_codes), len(scales.BODY_REGIONS)))
+    for i, code in enumerate(area_codes):
+        area = scales.PAIN_AREA_BY_CODE[code]
+        if area.counts_for_generalized:
+            matrix[i, _REGION_INDEX[area.region]] = 1
+    return matrix
+
+
+def weekly_wpi(diary: DiaryArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(week index, logged days, WPI-like count, regions with pain) per complete 7-day block.
+
+    Blocks are counted back from the latest day so the current week is always complete.
+    """
+    weeks = diary.n // 7
+    offset = diary.n - weeks * 7
+    recorded = diary.recorded[offset:].reshape(weeks, 7)
+    painful = (
+        (np.nan_to_num(diary.pain[offset:]) > 0)
+        .reshape(weeks, 7, len(diary.area_codes))
+        .any(axis=1)
+    )
+    regions = (painful @ _region_matrix(diary.area_codes) > 0).sum(axis=1)
+    return np.arange(weeks), recorded.sum(axis=1), painful.sum(axis=1), regions
+
+
+def analyze(diary: DiaryArrays) -> InsightResult:
+    """Theil-Sen slope of weekly WPI-like counts in areas per month, with Mann-Kendall p."""
+    week, logged, wpi, regions = weekly_wpi(diary)
+    usable = logged >= common.MIN_LOGGED_DAYS_PER_WEEK
+    needs = [
+        common.Need(
+            int(usable.sum()),
+            common.MIN_SPREAD_WEEKS,
+            "week with body pain logged on at least 4 days",
+            "weeks with body pain logged on at least 4 days",
+        )
+    ]
+    if common.shortfall(needs):
+        return common.insufficient(
+            KIND, needs, what="how your body pain spreads", n_days=int(logged[usable].sum())
+        )
+    x, y = week[usable].astype(float), wpi[usable].astype(float)
+    trend = theil_sen_trend(x, y)
+    per_month = DAYS_PER_MONTH / 7
+    rise = trend.slope * (x[-1] - x[0])
+    details = {
+        "weeks": int(usable.sum()),
+        "first_weeks_wpi": float(np.mean(y[:4])),
+        "latest_weeks_wpi": float(np.mean(y[-4:])),
+        "fitted_rise_areas": rise,
+        "fitted_start": trend.intercept + trend.slope * x[0],
+        "fitted_end": trend.intercept + trend.slope * x[-1],
+        "variance_factor": trend.variance_factor,
+        "p_unadjusted": trend.p_value,
+        "weekly": [int(v) for v in wpi[usable][-26:]],
+        "widespread_pattern": _widespread(wpi[usable], regions[usable]),
+        "headache_cooccurrence": _cooccurrence(diary),
+    }
+    return InsightResult(
+        kind=KIND,
+        status=common.NOT_FOUND,
+        effect=trend.slope * per_month,
+        ci_low=trend.ci_low * per_month,
+        ci_high=trend.ci_high * per_month,
+        p_value=trend.p_value,
+        n_days=int(logged[usable].sum()),
+        n_events=int(usable.sum()),
+        effect_label="painful areas per month",
+        details=details,
+        candidate=trend.ci_low > 0 and rise >= MIN_RISE_AREAS,
+    )
+
+
+def _widespread(wpi: np.ndarray, regions: np.ndarray) -> bool:
+    """WPI >= 7 and pain in >= 4 of 5 regions in >= 12 of the latest 16 logged weeks."""
+    recent = slice(-WIDESPREAD_LOOKBACK_WEEKS, None)
+    meets = (wpi[recent] >= WIDESPREAD_WPI) & (regions[recent] >= WIDESPREAD_REGIONS)
+    return bool(meets.sum() >= WIDESPREAD_WEEKS)
+
+
+def _cooccurrence(diary: DiaryArrays) -> dict:
+    """Body pain on headache days versus other logged days (pain flaring together)."""
+    logged = diary.recorded
+    areas = diary.painful_areas
+    headache = logged & diary.headache_day
+    other = logged & ~diary.headache_day
+    return {
+        "headache_days": int(headache.sum()),
+        "mean_areas_on_headache_days": float(areas[headache].mean()) if headache.any() else None,
+        "mean_areas_on_other_days": float(areas[other].mean()) if other.any() else None,
+    }
+
+
+def describe(result: InsightResult) -> str:
+    """Plain-language summary of the trend, the widespread flag and co-occurrence."""
+    if result.status == common.INSUFFICIENT:
+        return result.summary
+    d = result.details
+    trend = (
+        f"the number of body areas you marked painful each week went from about "
+        f"{common.number(d['fitted_start'])} to {common.number(d['fitted_end'])} over "
+        f"{d['weeks']} logged weeks ({common.number(result.effect)} areas per month, "
+        f"{common.interval(result.ci_low, result.ci_high)}; {result.n_days} days)"
+    )
+    widespread = (
+        " In most recent weeks the pain was also widespread (7 or more areas across at least 4 "
+        "body regions): the Symptom Severity questionnaire can add to that picture."
+        if d["widespread_pattern"]
+        else ""
+    )
+    if result.status == common.FOUND:
+        return (
+            f"Your body pain has been spreading: {trend}. Pain that spreads to new areas can be "
+            f"a sign the nervous system is becoming more sensitive.{widespread} "
+            f"{common.ASSOCIATION_NOTE} {common.CLINICIAN_NOTE}"
+        )
+    return f"No clear spreading of body pain so far: {trend}.{widespread} {common.MORE_DATA_NOTE}"

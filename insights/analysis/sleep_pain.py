@@ -1,0 +1,125 @@
+"""A short or poor night and body pain the day after.
+
+A night belongs to the day on which the patient wakes (Consensus Sleep Diary, Carney et al.
+2012), so day t's sleep items describe the night before day t. Exposure: total sleep below the
+patient's own 25th percentile or under 6 hours, or quality "poor"/"very poor" (<= 2). Outcome:
+the number of painful body areas on day t (mean intensity of painful areas as a secondary
+measure). In daily-process studies of chronic pain a poor night predicts more next-day pain more
+strongly than the reverse (Tang et al., Sleep 2012; Edwards et al., Pain 2008). Days are
+autocorrelated, so the difference in means comes from a regression with Newey-West errors.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from insights.analysis import common
+from insights.analysis.common import DiaryArrays, InsightResult
+from insights.analysis.stats import coefficient, ols_hac
+
+KIND = "sleep_pain"
+SHORT_NIGHT_MINUTES = 6 * 60
+POOR_QUALITY_MAX = 2
+
+
+def poor_nights(diary: DiaryArrays) -> tuple[np.ndarray, np.ndarray, float]:
+    """(poor night, night recorded, short-night cut-off in minutes) for every day."""
+    minutes, quality = diary.sleep_minutes, diary.sleep_quality
+    observed = minutes[~np.isnan(minutes)]
+    cutoff = SHORT_NIGHT_MINUTES
+    if len(observed):
+        cutoff = max(cutoff, float(np.percentile(observed, 25)))
+    short = minutes < cutoff  # NaN compares False
+    poor_quality = quality <= POOR_QUALITY_MAX
+    known = ~np.isnan(minutes) | ~np.isnan(quality)
+    return (short | poor_quality) & known, known, cutoff
+
+
+def analyze(diary: DiaryArrays) -> InsightResult:
+    """Difference in painful areas after poor versus other nights, with a HAC interval."""
+    poor, known, cutoff = poor_nights(diary)
+    usable = known & diary.recorded
+    areas = diary.painful_areas[usable]
+    exposed = poor[usable]
+    needs = [
+        common.Need(
+            int(usable.sum()),
+            common.MIN_DAY_PAIRS,
+            "day with both sleep and body pain recorded",
+            "days with both sleep and body pain recorded",
+        ),
+        common.Need(
+            int(exposed.sum()),
+            common.MIN_EXPOSED_DAYS,
+            "short or poor night",
+            "short or poor nights",
+        ),
+        common.Need(
+            int((~exposed).sum()), common.MIN_EXPOSED_DAYS, "better night", "better nights"
+        ),
+    ]
+    if common.shortfall(needs):
+        return common.insufficient(
+            KIND, needs, what="sleep and next-day body pain", n_days=int(usable.sum())
+        )
+    coef, se, df = ols_hac(areas, exposed.astype(float))
+    estimate = coefficient(coef, se, df, 1)
+    intensity = diary.pain[usable]
+    mean_intensity = np.where(
+        areas > 0, np.nansum(intensity, axis=1) / np.maximum(areas, 1), np.nan
+    )
+    details = {
+        "short_night_minutes": cutoff,
+        "mean_areas_after_poor": float(areas[exposed].mean()),
+        "mean_areas_after_other": float(areas[~exposed].mean()),
+        "mean_intensity_after_poor": _nanmean(mean_intensity[exposed]),
+        "mean_intensity_after_other": _nanmean(mean_intensity[~exposed]),
+        "poor_nights": int(exposed.sum()),
+        "other_nights": int((~exposed).sum()),
+        "p_unadjusted": estimate.p_value,
+    }
+    return InsightResult(
+        kind=KIND,
+        status=common.NOT_FOUND,
+        effect=estimate.effect,
+        ci_low=estimate.ci_low,
+        ci_high=estimate.ci_high,
+        p_value=estimate.p_value,
+        n_days=int(usable.sum()),
+        n_events=int(exposed.sum()),
+        effect_label="difference in painful areas, poor vs other nights",
+        details=details,
+        candidate=estimate.ci_low > 0 or estimate.ci_high < 0,
+    )
+
+
+def _nanmean(values: np.ndarray) -> float | None:
+    values = values[~np.isnan(values)]
+    return float(values.mean()) if len(values) else None
+
+
+def describe(result: InsightResult) -> str:
+    """Plain-language summary: mean painful areas after poor versus other nights."""
+    if result.status == common.INSUFFICIENT:
+        return result.summary
+    d = result.details
+    means = (
+        f"after a short or poor night (under {common.number(d['short_night_minutes'] / 60)} "
+        f"hours or rated poor) you marked on average "
+        f"{common.number(d['mean_areas_after_poor'])} painful body areas, against "
+        f"{common.number(d['mean_areas_after_other'])} after other nights"
+    )
+    evidence = (
+        f"difference {common.number(result.effect)} areas, "
+        f"{common.interval(result.ci_low, result.ci_high)}; {result.n_days} days, "
+        f"{d['poor_nights']} short or poor nights"
+    )
+    if result.status == common.FOUND:
+        return (
+            f"Sleep and pain seem to go together for you: {means} ({evidence}). Poor sleep can "
+            f"turn up the body's pain volume. {common.ASSOCIATION_NOTE} {common.CLINICIAN_NOTE}"
+        )
+    return (
+        f"No clear link so far between sleep and next-day body pain: {means} ({evidence}). "
+        f"{common.MORE_DATA_NOTE}"
+    )

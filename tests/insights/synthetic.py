@@ -1,0 +1,123 @@
+"""Synthetic diaries for the analysis tests: realistic noise with optional planted effects.
+
+Stress follows an AR(1) process, body-pain areas persist from day to day (a Markov chain per
+area), sleep varies night to night and headache onsets are rare. Every effect is off unless
+asked for, so ``synthetic_diary(seed=s)`` is pure noise: no exposure changes any outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import numpy as np
+
+from diary import scales
+from insights.analysis.common import DiaryArrays, empty_diary
+
+AREAS = len(scales.PAIN_AREA_CODES)
+TRIPTAN = scales.MEDICATION_CLASS_CODES.index("triptan")
+SIMPLE = scales.MEDICATION_CLASS_CODES.index("simple_analgesic")
+
+
+def _logit(p: float) -> float:
+    return float(np.log(p / (1 - p)))
+
+
+def synthetic_diary(
+    *,
+    seed: int,
+    days: int = 240,
+    start: date = date(2025, 1, 1),
+    missing: float = 0.08,
+    onset_rate: float = 0.1,
+    letdown_odds: float = 1.0,
+    high_stress_odds: float = 1.0,
+    poor_sleep_extra_areas: float = 0.0,
+    spread_areas_per_month: float = 0.0,
+    pain_to_stress: float = 0.0,
+    triptan_days_last_30: int = 0,
+) -> DiaryArrays:
+    """A diary of ``days`` days; each keyword plants one effect of the given size."""
+    rng = np.random.default_rng(seed)
+    stress = _stress(rng, days)
+    minutes = np.clip(rng.normal(430, 55, days), 180, 660).round()
+    quality = np.clip(np.round(3 + (minutes - 430) / 60 + rng.normal(0, 0.8, days)), 1, 5)
+    poor = (minutes < max(360, np.percentile(minutes, 25))) | (quality <= 2)
+    painful = _areas(rng, days, spread_areas_per_month)
+    if poor_sleep_extra_areas:
+        extra = rng.random((days, AREAS)) < poor_sleep_extra_areas / AREAS * 2
+        painful |= extra & poor[:, None]
+    intensity = np.where(painful, rng.integers(2, 8, (days, AREAS)), 0).astype(float)
+    headache_day, onset = _attacks(rng, stress, onset_rate, letdown_odds, high_stress_odds)
+    peak = np.where(headache_day, rng.integers(4, 9, days), 0).astype(float)
+    if pain_to_stress:
+        worst = np.maximum(intensity.max(axis=1), peak)
+        stress[1:] = np.clip(np.round(stress[1:] + pain_to_stress * (worst[:-1] - 4)), 0, 10)
+    recorded = rng.random(days) > missing
+    diary = empty_diary(start=start, days=days)
+    medication = diary.medication.copy()
+    medication[:, SIMPLE] = headache_day & (rng.random(days) < 0.3)
+    if triptan_days_last_30:
+        medication[-30:, TRIPTAN][rng.choice(30, triptan_days_last_30, replace=False)] = True
+        headache_day[-30:] |= medication[-30:, TRIPTAN]
+    return replace(
+        diary,
+        recorded=recorded,
+        headache_day=headache_day,
+        migraine_day=headache_day & (rng.random(days) < 0.6),
+        onset=onset,
+        peak=peak,
+        stress=np.where(recorded, stress, np.nan),
+        sleep_minutes=np.where(recorded, minutes, np.nan),
+        sleep_quality=np.where(recorded, quality, np.nan),
+        pain=np.where(recorded[:, None], intensity, np.nan),
+        medication=medication,
+    )
+
+
+def _stress(rng, days: int) -> np.ndarray:
+    values = np.empty(days)
+    level = 4.0
+    noise = rng.normal(0, 1.8, days)
+    for t in range(days):
+        level = 4 + 0.5 * (level - 4) + noise[t]
+        values[t] = level
+    return np.clip(np.round(values), 0, 10)
+
+
+def _areas(rng, days: int, spread_per_month: float) -> np.ndarray:
+    """Persistent areas: each area stays painful with p 0.7, starts with a rate that rises with
+    ``spread_per_month`` (extra expected painful areas per month)."""
+    base_on = 0.03
+    rise = spread_per_month / 30 * np.arange(days) / AREAS * 0.3
+    start_rate = np.clip(base_on + rise, 0, 0.9)
+    painful = np.zeros((days, AREAS), bool)
+    state = rng.random(AREAS) < base_on / (base_on + 0.3)  # stationary share
+    draws = rng.random((days, AREAS))
+    for t in range(days):
+        state = np.where(state, draws[t] < 0.7, draws[t] < start_rate[t])
+        painful[t] = state
+    return painful
+
+
+def _attacks(rng, stress, rate, letdown_odds, high_odds):
+    days = len(stress)
+    headache, onset = np.zeros(days, bool), np.zeros(days, bool)
+    high = stress >= np.percentile(stress, 75)
+    drop = np.zeros(days, bool)
+    drop[1:] = stress[:-1] - stress[1:] >= 3
+    base = _logit(rate)
+    draws, lengths = rng.random(days), rng.random(days)
+    for t in range(days):
+        if headache[t]:
+            continue
+        logit = base
+        if letdown_odds != 1 and (drop[t] or (t > 0 and drop[t - 1])):
+            logit += np.log(letdown_odds)
+        if high_odds != 1 and t > 0 and high[t - 1]:
+            logit += np.log(high_odds)
+        if draws[t] < 1 / (1 + np.exp(-logit)):
+            onset[t] = True
+            headache[t : t + (2 if lengths[t] < 0.25 else 1)] = True
+    return headache, onset
