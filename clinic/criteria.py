@@ -1,0 +1,166 @@
+"""Published thresholds applied to diary-derived day facts, for the clinician's summaries.
+
+Pure functions over ``diary.derive.DayFacts`` (no queries). They state whether a published
+threshold is met; they never diagnose. Sources:
+- ICHD-3 1.3 chronic migraine: headache on >= 15 days/month with >= 8 migraine days
+  (for > 3 months);
+- ICHD-3 8.2 medication overuse: >= 10 days/month for triptans, ergots, opioids, combination
+  analgesics or several classes together (8.2.6); >= 15 days/month for simple analgesics and
+  NSAIDs; gepants and ditans have no established threshold (their days are reported);
+- ACR 2016 fibromyalgia criteria (Wolfe et al., Semin Arthritis Rheum 2016): generalized pain
+  (>= 4 of 5 regions) and WPI >= 7 with SSS >= 5, or WPI 4-6 with SSS >= 9; symptoms for
+  >= 3 months (which a diary screen cannot confirm).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from diary import scales
+from diary.derive import DayFacts, generalized_pain
+
+CHRONIC_HEADACHE_DAYS = 15
+CHRONIC_MIGRAINE_DAYS = 8
+CHRONIC_MONTHS = 3
+MULTI_CLASS = "multiple"
+MEDICATION_CLASS_LABELS = dict(scales.MEDICATION_CLASSES)
+
+
+@dataclass(frozen=True)
+class OveruseRow:
+    """Acute-medication days of one class (or of several classes together) in a window."""
+
+    med_class: str
+    label: str
+    days: int
+    threshold: int | None
+    status: str  # meets | approaching | below | no_threshold
+
+    @property
+    def meets(self) -> bool:
+        return self.status == "meets"
+
+
+def _status(days: int, threshold: int | None) -> str:
+    if threshold is None:
+        return "no_threshold"
+    if days >= threshold:
+        return "meets"
+    if days >= scales.OVERUSE_APPROACHING.get(threshold, threshold):
+        return "approaching"
+    return "below"
+
+
+def overuse_rows(facts: Iterable[DayFacts]) -> list[OveruseRow]:
+    """Acute-medication days per class in the window, each against its ICHD-3 8.2 threshold.
+
+    A "multiple classes" row (ICHD-3 8.2.6) counts days with any thresholded class when at
+    least two such classes were used. Classes never taken are left out.
+    """
+    facts = list(facts)
+    rows = []
+    for code, label in scales.MEDICATION_CLASSES:
+        days = sum(1 for fact in facts if code in fact.medication_classes)
+        if days:
+            threshold = scales.OVERUSE_THRESHOLD_DAYS.get(code)
+            rows.append(OveruseRow(code, label, days, threshold, _status(days, threshold)))
+    thresholded = set(scales.OVERUSE_THRESHOLD_DAYS)
+    used = {row.med_class for row in rows} & thresholded
+    if len(used) >= 2:
+        days = sum(1 for fact in facts if fact.medication_classes & thresholded)
+        threshold = scales.OVERUSE_MULTI_CLASS_DAYS
+        rows.append(
+            OveruseRow(
+                MULTI_CLASS, "Several classes together", days, threshold, _status(days, threshold)
+            )
+        )
+    return rows
+
+
+def overuse_summary(rows: Sequence[OveruseRow]) -> str:
+    """The most notable overuse status among the rows: meets > approaching > below/none."""
+    statuses = {row.status for row in rows}
+    for status in ("meets", "approaching"):
+        if status in statuses:
+            return status
+    return "below"
+
+
+@dataclass(frozen=True)
+class HeadacheLoad:
+    """Day counts of a window; ``recorded_days`` = days with a check-in, attack or dose."""
+
+    recorded_days: int
+    headache_days: int
+    migraine_days: int
+    moderate_severe_days: int
+    acute_medication_days: int
+
+    @property
+    def meets_chronic_pattern(self) -> bool:
+        """ICHD-3 1.3 day counts for one month (the >3-month duration is judged separately)."""
+        return (
+            self.headache_days >= CHRONIC_HEADACHE_DAYS
+            and self.migraine_days >= CHRONIC_MIGRAINE_DAYS
+        )
+
+
+def headache_load(facts: Iterable[DayFacts]) -> HeadacheLoad:
+    facts = list(facts)
+    return HeadacheLoad(
+        recorded_days=sum(
+            1 for f in facts if f.recorded or f.headache_day or f.acute_medication_day
+        ),
+        headache_days=sum(1 for f in facts if f.headache_day),
+        migraine_days=sum(1 for f in facts if f.migraine_day),
+        moderate_severe_days=sum(1 for f in facts if f.moderate_severe_day),
+        acute_medication_days=sum(1 for f in facts if f.acute_medication_day),
+    )
+
+
+@dataclass(frozen=True)
+class Acr2016Screen:
+    """ACR 2016 WPI/SSS screen from the diary; ``status`` is meets | not_met | no_sss."""
+
+    wpi: int
+    sss: int | None
+    generalized: bool
+    status: str
+
+    @property
+    def severity(self) -> int | None:
+        """Fibromyalgia severity (polysymptomatic distress) scale, WPI + SSS, 0-31."""
+        return None if self.sss is None else self.wpi + self.sss
+
+    @property
+    def statement(self) -> str:
+        if self.status == "no_sss":
+            return "No symptom severity (SSS) answers for this period, so no ACR 2016 screen."
+        if self.status == "meets":
+            return (
+                "Meets the published ACR 2016 threshold for fibromyalgia criteria (WPI/SSS and "
+                "generalized pain); the 3-month duration and other causes need a clinician's "
+                "assessment."
+            )
+        return "Does not meet the published ACR 2016 WPI/SSS threshold."
+
+
+def acr2016_screen(*, areas: Iterable[str], sss: int | None) -> Acr2016Screen:
+    """Screen the ACR 2016 criteria from the painful areas of one week and an SSS score."""
+    areas = set(areas)
+    wpi = len(areas)
+    generalized = generalized_pain(areas)
+    if sss is None:
+        return Acr2016Screen(wpi, None, generalized, "no_sss")
+    level_met = (wpi >= 7 and sss >= 5) or (4 <= wpi <= 6 and sss >= 9)
+    status = "meets" if (level_met and generalized) else "not_met"
+    return Acr2016Screen(wpi, sss, generalized, status)
+
+
+def painful_areas(facts: Iterable[DayFacts]) -> set[str]:
+    """Areas marked on any of the days (the WPI-like set for a week of daily maps)."""
+    areas: set[str] = set()
+    for fact in facts:
+        areas.update(fact.pain)
+    return areas

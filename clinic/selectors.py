@@ -1,0 +1,379 @@
+"""Reads for the clinician side: many patients' day facts in a few queries, dashboard rows,
+shares and the access log.
+
+Authorization always comes from ``accounts.access``; the day definitions always come from
+``diary.derive.derive_days`` (the bulk loader only batches the queries that feed it).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from accounts import access
+from accounts.models import AccessEvent, Share, User
+from clinic import criteria
+from diary import scales
+from diary.derive import AttackSpan, DayFacts, DoseEntry, derive_days
+from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
+from diary.selectors import ATTACK_LOOKBACK_DAYS
+from diary.services import diary_date_for, patient_zone
+from insights.models import Insight
+
+DASHBOARD_WINDOW_DAYS = 30
+WPI_WINDOW_DAYS = 7
+SSS_RECENT_DAYS = 30  # an SSS older than this is not paired with this week's WPI
+
+
+@dataclass(slots=True)
+class DayRow:
+    """The columns of a Day that ``derive_days`` reads, loaded without model instances."""
+
+    date: date
+    headache: bool | None
+    stress: int | None
+    sleep_quality: int | None
+    total_sleep_min: int | None
+    sleep_efficiency: float | None
+    pain_map: dict[str, int]
+
+
+_DAY_COLUMNS = (
+    "patient_id",
+    "date",
+    "headache",
+    "stress",
+    "sleep_quality",
+    "total_sleep_min",
+    "sleep_efficiency",
+    *(scales.pain_field(code) for code in scales.PAIN_AREA_CODES),
+)
+_ATTACK_COLUMNS = (
+    "patient_id",
+    "id",
+    "started_at",
+    "ended_at",
+    "start_date",
+    "end_date",
+    "peak_intensity",
+    "aura_minutes",
+    *scales.MIGRAINE_FEATURE_CODES,
+)
+_DOSE_COLUMNS = (
+    "patient_id",
+    "date",
+    "medication__med_class",
+    "medication__kind",
+    "attack_id",
+    "medication__name",
+    "taken_at",
+)
+
+
+def _day_row(values: tuple) -> tuple[int, DayRow]:
+    pain = {
+        code: value
+        for code, value in zip(scales.PAIN_AREA_CODES, values[7:], strict=True)
+        if value is not None
+    }
+    return values[0], DayRow(*values[1:7], pain_map=pain)
+
+
+def _attack_row(values: tuple) -> tuple[int, AttackSpan]:
+    flags = values[8:]
+    features = frozenset(
+        code for code, on in zip(scales.MIGRAINE_FEATURE_CODES, flags, strict=True) if on
+    )
+    span = AttackSpan(
+        id=values[1],
+        started_at=values[2],
+        ended_at=values[3],
+        start_date=values[4],
+        end_date=values[5],
+        peak=values[6],
+        features=features,
+        aura_minutes=values[7],
+    )
+    return values[0], span
+
+
+def bulk_day_facts(
+    *, patients: Sequence[User], windows: dict[int, tuple[date, date]]
+) -> dict[int, list[DayFacts]]:
+    """Day facts for many patients in three queries (days, attacks, doses).
+
+    ``windows`` maps patient id to an inclusive (start, end) range. Each patient gets exactly
+    what ``diary.selectors.day_facts`` would return for the same range: the same attack
+    look-back and dose window, then ``derive_days`` with the patient's time zone.
+    """
+    if not windows:
+        return {}
+    ids = list(windows)
+    first = min(start for start, _ in windows.values())
+    last = max(end for _, end in windows.values())
+    days: dict[int, list[DayRow]] = defaultdict(list)
+    day_rows = Day.objects.filter(
+        patient_id__in=ids, deleted_at__isnull=True, date__range=(first, last)
+    ).values_list(*_DAY_COLUMNS)
+    for values in day_rows:
+        patient_id, row = _day_row(values)
+        days[patient_id].append(row)
+    attacks: dict[int, list[AttackSpan]] = defaultdict(list)
+    attack_rows = (
+        HeadacheAttack.objects.filter(
+            patient_id__in=ids, deleted_at__isnull=True, start_date__lte=last
+        )
+        .filter(
+            Q(end_date__gte=first - timedelta(days=ATTACK_LOOKBACK_DAYS)) | Q(end_date__isnull=True)
+        )
+        .order_by("started_at")
+        .values_list(*_ATTACK_COLUMNS)
+    )
+    for values in attack_rows:
+        patient_id, span = _attack_row(values)
+        attacks[patient_id].append(span)
+    doses: dict[int, list[DoseEntry]] = defaultdict(list)
+    dose_rows = (
+        Dose.objects.filter(patient_id__in=ids, deleted_at__isnull=True, date__range=(first, last))
+        .order_by("taken_at")
+        .values_list(*_DOSE_COLUMNS)
+    )
+    for patient_id, day, med_class, kind, attack_id, name, _ in dose_rows:
+        acute = kind == Medication.Kind.ACUTE
+        doses[patient_id].append(DoseEntry(day, med_class, acute, attack_id, name))
+    by_id = {patient.pk: patient for patient in patients}
+    result = {}
+    for patient_id, (start, end) in windows.items():
+        lookback = start - timedelta(days=ATTACK_LOOKBACK_DAYS)
+        result[patient_id] = derive_days(
+            start=start,
+            end=end,
+            zone=patient_zone(by_id[patient_id]),
+            days=[row for row in days[patient_id] if start <= row.date <= end],
+            attacks=[
+                a
+                for a in attacks[patient_id]
+                if a.start_date <= end and (a.end_date is None or a.end_date >= lookback)
+            ],
+            doses=[d for d in doses[patient_id] if start <= d.date <= end],
+        )
+    return result
+
+
+# --- dashboard --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Last window vs the window before; ``change`` > 0 means more days now."""
+
+    now: int
+    before: int
+
+    @property
+    def change(self) -> int:
+        return self.now - self.before
+
+    @property
+    def direction(self) -> str:
+        return "up" if self.change > 0 else "down" if self.change < 0 else "same"
+
+    @property
+    def arrow(self) -> str:
+        return {"up": "↑", "down": "↓", "same": "→"}[self.direction]
+
+
+@dataclass
+class DashboardRow:
+    patient: User
+    diary_shared: bool
+    insights_shared: bool
+    last_entry: date | None = None
+    today: date | None = None
+    recorded_days: int = 0
+    headache: Trend | None = None
+    migraine: Trend | None = None
+    medication: Trend | None = None
+    overuse: list[criteria.OveruseRow] = field(default_factory=list)
+    overuse_status: str = "below"
+    chronic_pattern: bool = False
+    wpi: int | None = None
+    acr: criteria.Acr2016Screen | None = None
+    sss_date: date | None = None
+    found_insights: int = 0
+    new_insights: int = 0
+
+    @property
+    def days_since_entry(self) -> int | None:
+        if self.last_entry is None or self.today is None:
+            return None
+        return (self.today - self.last_entry).days
+
+
+SORTS = {
+    "name": (lambda row: row.patient.email, False),
+    "last_entry": (lambda row: row.last_entry or date.min, True),
+    "headache": (lambda row: row.headache.now if row.headache else -1, True),
+    "migraine": (lambda row: row.migraine.now if row.migraine else -1, True),
+    "medication": (lambda row: row.medication.now if row.medication else -1, True),
+    "wpi": (lambda row: row.wpi if row.wpi is not None else -1, True),
+    "insights": (lambda row: (row.new_insights, row.found_insights), True),
+}
+DEFAULT_SORT = "name"
+
+
+def _shared_patients(reader: User, query: str = "") -> QuerySet[User]:
+    """Everyone sharing diary or insights with ``reader``, with what one row needs annotated."""
+    diary = access.readable_patients(reader, "diary")
+    insights = access.readable_patients(reader, "insights")
+    live_days = Day.objects.filter(patient=OuterRef("pk"), deleted_at__isnull=True)
+    live_attacks = HeadacheAttack.objects.filter(patient=OuterRef("pk"), deleted_at__isnull=True)
+    latest_sss = QuestionnaireResponse.objects.filter(
+        patient=OuterRef("pk"), instrument="sss", deleted_at__isnull=True
+    ).order_by("-date")
+    patients = User.objects.filter(Q(pk__in=diary.values("pk")) | Q(pk__in=insights.values("pk")))
+    if query:
+        patients = patients.filter(email__icontains=query)
+    return (
+        patients.select_related("patient_profile")
+        .annotate(
+            diary_shared=Exists(diary.filter(pk=OuterRef("pk"))),
+            insights_shared=Exists(insights.filter(pk=OuterRef("pk"))),
+            last_day=Subquery(live_days.order_by("-date").values("date")[:1]),
+            last_attack=Subquery(live_attacks.order_by("-start_date").values("start_date")[:1]),
+            sss_score=Subquery(latest_sss.values("score")[:1]),
+            sss_date=Subquery(latest_sss.values("date")[:1]),
+        )
+        .order_by("email")
+    )
+
+
+def _insight_counts(*, reader: User, patient_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(found, new since the reader's last recorded view) per patient, in two queries."""
+    if not patient_ids:
+        return {}
+    last_seen = dict(
+        AccessEvent.objects.filter(actor=reader, patient_id__in=patient_ids)
+        .values("patient_id")
+        .annotate(last=Max("at"))
+        .values_list("patient_id", "last")
+    )
+    counts: dict[int, tuple[int, int]] = {}
+    rows = Insight.objects.filter(
+        patient_id__in=patient_ids, is_current=True, status="found"
+    ).values_list("patient_id", "computed_at")
+    for patient_id, computed_at in rows:
+        found, new = counts.get(patient_id, (0, 0))
+        seen = last_seen.get(patient_id)
+        counts[patient_id] = (found + 1, new + (seen is None or computed_at > seen))
+    return counts
+
+
+def _fill_diary(row: DashboardRow, facts: list[DayFacts], sss_score, sss_date) -> None:
+    now, before = facts[-DASHBOARD_WINDOW_DAYS:], facts[:-DASHBOARD_WINDOW_DAYS]
+    load_now, load_before = criteria.headache_load(now), criteria.headache_load(before)
+    row.recorded_days = load_now.recorded_days
+    row.headache = Trend(load_now.headache_days, load_before.headache_days)
+    row.migraine = Trend(load_now.migraine_days, load_before.migraine_days)
+    row.medication = Trend(load_now.acute_medication_days, load_before.acute_medication_days)
+    row.chronic_pattern = load_now.meets_chronic_pattern
+    row.overuse = criteria.overuse_rows(now)
+    row.overuse_status = criteria.overuse_summary(row.overuse)
+    areas = criteria.painful_areas(facts[-WPI_WINDOW_DAYS:])
+    row.wpi = len(areas)
+    recent = sss_date is not None and (row.today - sss_date).days <= SSS_RECENT_DAYS
+    row.sss_date = sss_date
+    row.acr = criteria.acr2016_screen(areas=areas, sss=sss_score if recent else None)
+
+
+def dashboard_rows(
+    *, reader: User, sort: str = DEFAULT_SORT, query: str = "", now: datetime | None = None
+) -> list[DashboardRow]:
+    """One row per patient sharing with ``reader``, in a constant number of queries.
+
+    Diary figures cover the patient's last 30 diary days and, for trend arrows, the 30 before;
+    the WPI-like count covers the last 7 days. Only shared scopes are filled in.
+    """
+    now = now or timezone.now()
+    patients = list(_shared_patients(reader, query))
+    rows = {p.pk: DashboardRow(p, p.diary_shared, p.insights_shared) for p in patients}
+    windows = {}
+    for patient in patients:
+        if patient.diary_shared:
+            today = diary_date_for(patient, now)
+            rows[patient.pk].today = today
+            rows[patient.pk].last_entry = max(
+                (d for d in (patient.last_day, patient.last_attack) if d), default=None
+            )
+            windows[patient.pk] = (today - timedelta(days=2 * DASHBOARD_WINDOW_DAYS - 1), today)
+    facts = bulk_day_facts(patients=patients, windows=windows)
+    for patient in patients:
+        if patient.pk in facts:
+            _fill_diary(rows[patient.pk], facts[patient.pk], patient.sss_score, patient.sss_date)
+    insight_ids = [p.pk for p in patients if p.insights_shared]
+    for patient_id, (found, new) in _insight_counts(reader=reader, patient_ids=insight_ids).items():
+        rows[patient_id].found_insights, rows[patient_id].new_insights = found, new
+    key, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    ordered = sorted(rows.values(), key=lambda row: row.patient.email)
+    return sorted(ordered, key=key, reverse=descending)
+
+
+# --- consent and audit ------------------------------------------------------------------------
+
+
+def shares_of(*, patient: User) -> QuerySet[Share]:
+    """Every share the patient ever created, newest first, with the clinician's profile."""
+    return (
+        Share.objects.filter(patient=patient)
+        .select_related("clinician__clinician_profile")
+        .order_by("-created_at")
+    )
+
+
+def share_of(*, patient: User, share_id) -> Share | None:
+    return shares_of(patient=patient).filter(pk=share_id).first()
+
+
+def invitation_state(*, code: str) -> tuple[str, Share | None]:
+    """What a typed code refers to: unknown | revoked | used | expired | pending (one query)."""
+    normalized = normalize_code(code)
+    share = Share.objects.filter(code=normalized).first() if normalized else None
+    if share is None:
+        return "unknown", None
+    if share.revoked_at is not None:
+        return "revoked", share
+    if share.clinician_id is not None:
+        return "used", share
+    if share.invite_expires_at <= timezone.now():
+        return "expired", share
+    return "pending", share
+
+
+def normalize_code(code: str) -> str:
+    """Codes are read aloud and typed: ignore case, spaces and dashes (as share_redeem does)."""
+    return (code or "").strip().upper().replace("-", "").replace(" ", "")
+
+
+def access_events_for(*, patient: User) -> QuerySet[AccessEvent]:
+    """The patient's "who viewed my diary" log, newest first."""
+    return (
+        AccessEvent.objects.filter(patient=patient)
+        .select_related("actor__clinician_profile")
+        .order_by("-at", "-id")
+    )
+
+
+def latest_by_instrument(
+    responses: Iterable[QuestionnaireResponse],
+) -> dict[str, QuestionnaireResponse]:
+    latest: dict[str, QuestionnaireResponse] = {}
+    for response in responses:
+        current = latest.get(response.instrument)
+        if current is None or response.date >= current.date:
+            latest[response.instrument] = response
+    return latest

@@ -1,0 +1,53 @@
+"""Small formatting filters for the clinician pages."""
+
+from django import template
+
+from diary import scales
+
+register = template.Library()
+
+
+@register.filter
+def hours_minutes(minutes) -> str:
+    """480 -> "8 h 00"; None -> "–"."""
+    if minutes is None:
+        return "–"
+    minutes = round(minutes)
+    return f"{minutes // 60} h {minutes % 60:02d}"
+
+
+@register.filter
+def area_labels(pain: dict) -> str:
+    """A day's painful areas as readable labels, in the WPI order."""
+    return ", ".join(scales.PAIN_AREA_BY_CODE[code].label for code in pain)
+
+
+@register.filter
+def day_list(dates) -> str:
+    """Dates as compact day numbers grouped by month: "3, 4, 9 Mar"."""
+    groups: dict[tuple[int, int], list[str]] = {}
+    for day in dates:
+        groups.setdefault((day.year, day.month), []).append(str(day.day))
+    return "; ".join(
+        f"{', '.join(days)} {dates[0].replace(year=year, month=month, day=1):%b}"
+        for (year, month), days in groups.items()
+    )
+
+
+@register.filter
+def per_30(count, days) -> str:
+    """A count over ``days`` days expressed per 30 days, one decimal."""
+    if not days:
+        return "–"
+    return f"{count * 30 / days:.1f}"
+
+
+@register.filter
+def ihs_grade(intensity) -> str:
+    return scales.ihs_grade(intensity)
+
+
+@register.filter
+def asc12_band(score) -> str:
+    """ASC-12 allodynia band (Lipton et al. 2008): none, mild, moderate, severe."""
+    return scales.asc12_band(score)

@@ -1,0 +1,379 @@
+"""Clinician side and consent pages. Thin: access through ``accounts.access``, writes through
+``accounts.services``, figures from ``clinic.selectors`` / ``clinic.report`` / ``clinic.fhir``.
+
+Every page that shows a patient's data to a clinician records an access event.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import access, services
+from accounts.forms import ShareCreateForm, ShareRedeemForm
+from clinic import bodymap, selectors
+from clinic import report as report_module
+from clinic.fhir import patient_bundle
+from diary.services import patient_today, patient_zone
+from insights.models import Insight
+
+REDEEM_FAILURE_LIMIT = 10  # failed codes per clinician per hour before redeeming is paused
+REDEEM_FAILURE_WINDOW = 3600
+ACCESS_LOG_PAGE_SIZE = 25
+DASHBOARD_PAGE_SIZE = 100
+ACTION_LABELS = {
+    "dashboard": "Saw your summary in their patient list",
+    "report": "Opened your report",
+    "fhir_export": "Downloaded your diary (FHIR)",
+}
+
+
+def action_label(action: str) -> str:
+    """Plain words for an access-log action (API actions fall back to their own name)."""
+    if action in ACTION_LABELS:
+        return ACTION_LABELS[action]
+    parts = action.split(".")
+    if parts[0] == "api" and len(parts) >= 2:
+        if parts[1] == "export" and len(parts) >= 3:
+            return f"Downloaded your diary ({parts[2].upper()}) through the API"
+        return f"Read your {parts[1].replace('_', ' ')} through the API"
+    return "Read your " + action.replace("_", " ").replace(".", " ")
+
+
+def _forbidden(request, text: str, status: int = 403):
+    return render(
+        request,
+        "clinic/message.html",
+        {"title": "Not available for this account", "text": text},
+        status=status,
+    )
+
+
+def patient_only(view):
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_patient:
+            return _forbidden(request, "Only patients share a diary; this page is for them.")
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return login_required(wrapped)
+
+
+def clinician_only(view):
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_clinician:
+            return _forbidden(
+                request,
+                "This page is for clinicians. To share your diary, create an invitation on "
+                "the Sharing page and give the code to your clinician.",
+            )
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return login_required(wrapped)
+
+
+# --- patient: consent ------------------------------------------------------------------------
+
+
+@patient_only
+@require_http_methods(["GET", "POST"])
+def shares(request):
+    """The patient's invitations and shares; creating one leads to its code and link."""
+    form = ShareCreateForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                share = services.share_create(patient=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "Invitation created. Give the code to your clinician.")
+                return redirect("clinic:share_detail", share_id=share.pk)
+        status = 400
+    context = {
+        "form": form,
+        "shares": list(selectors.shares_of(patient=request.user)),
+        "nav": "sharing",
+    }
+    return render(request, "clinic/shares.html", context, status=status)
+
+
+def _add_errors(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@patient_only
+@require_GET
+def share_detail(request, share_id):
+    share = selectors.share_of(patient=request.user, share_id=share_id)
+    if share is None:
+        raise Http404("No such invitation.")
+    link = request.build_absolute_uri(f"{reverse('clinic:redeem')}?code={share.code}")
+    return render(
+        request, "clinic/share_detail.html", {"share": share, "link": link, "nav": "sharing"}
+    )
+
+
+@patient_only
+@require_POST
+def share_revoke(request, share_id):
+    share = selectors.share_of(patient=request.user, share_id=share_id)
+    if share is None:
+        raise Http404("No such invitation.")
+    services.share_revoke(patient=request.user, share_id=share.pk)
+    who = share.clinician.display_name if share.clinician else "This invitation"
+    messages.success(request, f"Sharing stopped. {who} can no longer see your diary.")
+    return redirect("clinic:shares")
+
+
+@patient_only
+@require_GET
+def access_log(request):
+    """ "Who viewed my diary": the append-only audit log, in the patient's time zone."""
+    page = Paginator(selectors.access_events_for(patient=request.user), ACCESS_LOG_PAGE_SIZE)
+    events = page.get_page(request.GET.get("page"))
+    for event in events:
+        event.label = action_label(event.action)
+    return render(
+        request,
+        "clinic/access_log.html",
+        {
+            "events": events,
+            "zone": patient_zone(request.user),
+            "nav": "sharing",
+        },
+    )
+
+
+# --- clinician: redeem and dashboard ---------------------------------------------------------
+
+REDEEM_STATUS = {"unknown": 404, "revoked": 400, "used": 400, "expired": 400, "pending": 400}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def redeem(request):
+    """A clinician binds a patient's invitation code to their account."""
+    if request.user.is_patient:
+        return _forbidden(
+            request,
+            "Only clinician accounts can redeem a share code. To share your own diary, create "
+            "an invitation on the Sharing page.",
+        )
+    if not request.user.is_clinician:
+        return _forbidden(request, "Only clinician accounts can redeem a share code.")
+    if request.method == "GET":
+        form = ShareRedeemForm(initial={"code": request.GET.get("code", "")[:20]})
+        return render(request, "clinic/redeem.html", {"form": form, "nav": "redeem"})
+    return _redeem_post(request)
+
+
+def _redeem_post(request):
+    form = ShareRedeemForm(request.POST)
+    context = {"form": form, "nav": "redeem"}
+    failures_key = f"clinic:redeem-failures:{request.user.pk}"
+    if cache.get(failures_key, 0) >= REDEEM_FAILURE_LIMIT:
+        form.is_valid()
+        form.add_error(None, "Too many codes that did not work. Try again in an hour.")
+        return render(request, "clinic/redeem.html", context, status=429)
+    if not form.is_valid():
+        return render(request, "clinic/redeem.html", context, status=400)
+    state, share = selectors.invitation_state(code=form.cleaned_data["code"])
+    if share is not None and share.clinician_id == request.user.pk and state == "used":
+        messages.info(request, "You already have access to this patient's diary.")
+        return redirect("clinic:report", patient_id=share.patient_id)
+    try:
+        share = services.share_redeem(clinician=request.user, code=form.cleaned_data["code"])
+    except services.ShareError as error:
+        cache.add(failures_key, 0, REDEEM_FAILURE_WINDOW)
+        cache.incr(failures_key)
+        form.add_error("code", error.messages)
+        return render(request, "clinic/redeem.html", context, status=REDEEM_STATUS[state])
+    messages.success(request, f"{share.patient.email} now shares their diary with you.")
+    return redirect("clinic:dashboard")
+
+
+@clinician_only
+@require_GET
+def dashboard(request):
+    """Patients sharing with this clinician; one access event per patient shown."""
+    sort = request.GET.get("sort", selectors.DEFAULT_SORT)
+    if sort not in selectors.SORTS:
+        sort = selectors.DEFAULT_SORT
+    query = request.GET.get("q", "").strip()[:100]
+    rows = selectors.dashboard_rows(reader=request.user, sort=sort, query=query)
+    page = Paginator(rows, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page)
+    access.record_bulk_access(
+        actor=request.user,
+        patients=[row.patient for row in shown],
+        action="dashboard",
+        request=request,
+    )
+    context = {
+        "rows": shown,
+        "page": page,
+        "sort": sort,
+        "q": query,
+        "total": bool(rows) or bool(query),
+        "sorts": _sort_links(sort),
+        "nav": "dashboard",
+    }
+    return render(request, "clinic/dashboard.html", context)
+
+
+SORT_LABELS = (
+    ("name", "Patient"),
+    ("last_entry", "Last entry"),
+    ("headache", "Headache days"),
+    ("migraine", "Migraine days"),
+    ("medication", "Acute medication days"),
+    ("wpi", "WPI-like"),
+    ("insights", "Insights"),
+)
+
+
+def _sort_links(current: str) -> list[dict]:
+    return [
+        {"key": key, "label": label, "active": key == current, "url": f"?sort={key}"}
+        for key, label in SORT_LABELS
+    ]
+
+
+# --- report and export -----------------------------------------------------------------------
+
+
+class ReportPeriodForm(forms.Form):
+    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, today: date, **kwargs):
+        self.today = today
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        end = cleaned.get("end") or self.today
+        start = cleaned.get("start") or end - timedelta(days=report_module.DEFAULT_DAYS - 1)
+        if "end" in self.errors or "start" in self.errors:
+            return cleaned
+        if end > self.today:
+            self.add_error("end", f"The period cannot end after today ({self.today:%d %b %Y}).")
+        elif start > end:
+            self.add_error("start", "The start must be on or before the end.")
+        elif (end - start).days + 1 > report_module.MAX_DAYS:
+            self.add_error("start", f"Choose a period of at most {report_module.MAX_DAYS} days.")
+        cleaned["start"], cleaned["end"] = start, end
+        return cleaned
+
+
+def _grant(request, patient_id) -> access.Grant:
+    """The reader's grant for this patient with the diary scope, or 404 (ids never leak)."""
+    grant = access.grant_for(request.user, patient_id)
+    if not grant.allows("diary"):
+        raise Http404("No such patient.")
+    return grant
+
+
+def _insight_cards_template() -> str:
+    try:
+        get_template("insights/_cards.html")
+    except TemplateDoesNotExist:
+        return "clinic/_insights_fallback.html"
+    return "insights/_cards.html"
+
+
+def _current_insights(patient) -> list:
+    try:
+        from insights.selectors import current_insights
+    except ImportError:  # pragma: no cover - the insights app always ships it now
+        rows = Insight.objects.filter(patient=patient, is_current=True)
+        return list(rows.order_by("kind"))
+    return current_insights(patient=patient)
+
+
+@login_required
+@require_GET
+def report(request, patient_id):
+    """The one-page report for a period (default: the patient's last 90 diary days)."""
+    grant = _grant(request, patient_id)
+    patient = grant.patient
+    form = ReportPeriodForm(request.GET or None, today=patient_today(patient))
+    if request.GET and not form.is_valid():
+        return render(
+            request,
+            "clinic/report.html",
+            {
+                "form": form,
+                "patient": patient,
+                "profile": getattr(patient, "patient_profile", None),
+                "report": None,
+                "grant": grant,
+            },
+            status=400,
+        )
+    if request.GET:
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    else:
+        start, end = report_module.default_period(patient)
+        form = ReportPeriodForm(initial={"start": start, "end": end}, today=end)
+    access.record_access(actor=request.user, patient=patient, action="report", request=request)
+    data = report_module.build_report(
+        patient=patient, start=start, end=end, include_notes=grant.allows("notes")
+    )
+    insights = _current_insights(patient) if grant.allows("insights") else None
+    context = {
+        "form": form,
+        "patient": patient,
+        "report": data,
+        "grant": grant,
+        "insights": insights,
+        "insight_template": _insight_cards_template(),
+        "profile": getattr(patient, "patient_profile", None),
+        "shapes": bodymap.heat_shapes(data.heat),
+        "outline": bodymap.outline_shapes(),
+        "nav": "dashboard" if not grant.is_self else "sharing",
+    }
+    return render(request, "clinic/report.html", context)
+
+
+@login_required
+@require_GET
+def fhir_export(request, patient_id):
+    """Download the diary as a FHIR R4 Bundle (notes only with the notes scope)."""
+    grant = _grant(request, patient_id)
+    patient = grant.patient
+    form = ReportPeriodForm(request.GET or None, today=patient_today(patient))
+    start = end = None
+    if request.GET:
+        if not form.is_valid():
+            payload = {"errors": {name: list(errs) for name, errs in form.errors.items()}}
+            return HttpResponse(json.dumps(payload), status=400, content_type="application/json")
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    access.record_access(actor=request.user, patient=patient, action="fhir_export", request=request)
+    bundle = patient_bundle(patient, include_notes=grant.allows("notes"), start=start, end=end)
+    response = HttpResponse(json.dumps(bundle, indent=1), content_type="application/fhir+json")
+    stamp = patient_today(patient).isoformat()
+    response["Content-Disposition"] = f'attachment; filename="flaremap-fhir-{stamp}.json"'
+    return response

@@ -1,0 +1,196 @@
+"""The FHIR R4 export validates against the FHIR models (fhir.resources, R4B package: the
+published R4 corrections release, structurally identical for the resources used) and carries
+the codes of the clinical reference §7."""
+
+import re
+from datetime import date
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+
+from clinic.fhir import patient_bundle
+from tests.clinic.conftest import PERIOD
+
+pytestmark = pytest.mark.django_db
+FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
+
+
+@pytest.fixture
+def bundle(diary_alice):
+    return patient_bundle(diary_alice, include_notes=True)
+
+
+def resources(bundle, kind):
+    return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
+
+
+def codes(resource):
+    return {(c["system"], c["code"]) for c in resource["code"].get("coding", [])}
+
+
+def test_bundle_validates_against_the_fhir_models(bundle):
+    parsed = Bundle.model_validate(bundle)
+    assert parsed.type == "collection"
+    assert len(parsed.entry) == len(bundle["entry"])
+
+
+def test_empty_diary_bundle_validates(bob):
+    bundle = patient_bundle(bob, include_notes=False)
+    Bundle.model_validate(bundle)
+    assert {e["resource"]["resourceType"] for e in bundle["entry"]} == {"Patient", "Provenance"}
+
+
+def test_every_id_is_valid_unique_and_every_reference_resolves(bundle):
+    urls = [entry["fullUrl"] for entry in bundle["entry"]]
+    assert len(urls) == len(set(urls))
+    for entry in bundle["entry"]:
+        assert FHIR_ID.match(entry["resource"]["id"])
+        assert entry["fullUrl"] == f"urn:uuid:{entry['resource']['id']}"
+    references = re.findall(r"'reference': '([^']+)'", str(bundle))
+    assert references and set(references) <= set(urls)
+
+
+def test_patient_resource_carries_demographics_without_a_name(bundle):
+    patient = resources(bundle, "Patient")[0]
+    assert patient["gender"] == "female"
+    assert patient["birthDate"] == "1985"
+    assert patient["telecom"] == [{"system": "email", "value": "alice@example.com"}]
+
+
+def test_headache_attacks_are_pain_severity_with_a_classification(bundle):
+    attacks = [
+        o
+        for o in resources(bundle, "Observation")
+        if "effectivePeriod" in o and ("http://loinc.org", "72514-3") in codes(o)
+    ]
+    assert [o["valueInteger"] for o in attacks] == [7, 5, 3, 2, 4]
+    assert all(o["bodySite"]["coding"][0]["code"] == "69536005" for o in attacks)
+    classes = [o["component"][0]["valueCodeableConcept"]["coding"][0]["code"] for o in attacks]
+    # A1, A2 meet ICHD-3 C+D: migraine; A3-A5 do not (A5 is a migraine *day* only by triptan).
+    assert classes == ["37796009", "37796009", "25064002", "25064002", "25064002"]
+    assert attacks[1]["effectivePeriod"] == {
+        "start": "2026-01-10T20:00:00+00:00",
+        "end": "2026-01-11T10:00:00+00:00",
+    }
+
+
+def test_body_pain_has_one_observation_per_area_with_site_and_laterality(bundle):
+    pain = [
+        o
+        for o in resources(bundle, "Observation")
+        if o.get("effectiveDateTime") == "2026-01-05"
+        and ("http://loinc.org", "72514-3") in codes(o)
+    ]
+    by_site = {o["bodySite"]["text"]: o for o in pain}
+    assert set(by_site) == {"Neck", "Shoulder girdle, left"}
+    assert by_site["Neck"]["valueInteger"] == 5
+    assert by_site["Neck"]["bodySite"]["coding"][0]["code"] == "45048000"
+    assert "extension" not in by_site["Neck"]["bodySite"]
+    shoulder = by_site["Shoulder girdle, left"]["bodySite"]
+    assert shoulder["coding"][0]["code"] == "16982005"
+    laterality = shoulder["extension"][0]["valueCodeableConcept"]["coding"][0]
+    assert laterality["code"] == "419161000"
+
+
+def test_upper_back_uses_a_thoracic_back_code_not_the_thoracic_cavity(bundle):
+    upper_back = [
+        o
+        for o in resources(bundle, "Observation")
+        if o.get("bodySite", {}).get("text") == "Upper back"
+    ]
+    assert [o["bodySite"]["coding"][0]["code"] for o in upper_back] == ["1141986006"]
+
+
+def test_sleep_duration_uses_loinc_and_ucum_minutes(bundle):
+    sleep = [
+        o for o in resources(bundle, "Observation") if ("http://loinc.org", "93832-4") in codes(o)
+    ]
+    assert len(sleep) == 6
+    assert sleep[0]["valueQuantity"] == {
+        "value": 440,
+        "unit": "min",
+        "system": "http://unitsofmeasure.org",
+        "code": "min",
+    }
+
+
+def test_stress_is_an_integer_observation_with_a_project_code(bundle):
+    stress = [
+        o
+        for o in resources(bundle, "Observation")
+        if o["code"]["coding"][0]["code"] == "stress-0-10"
+    ]
+    assert [o["valueInteger"] for o in stress] == [6, 8, 2, 4, 7, 3]
+
+
+def test_questionnaire_responses_for_sss_asc12_and_pss4(bundle):
+    responses = {
+        r["questionnaire"].rsplit("/", 1)[1]: r for r in resources(bundle, "QuestionnaireResponse")
+    }
+    assert set(responses) == {"acr2016-sss", "asc-12", "pss-4"}
+    total = {k: r["item"][-1]["answer"][0]["valueInteger"] for k, r in responses.items()}
+    assert total == {"acr2016-sss": 9, "asc-12": 9, "pss-4": 12}
+    assert len(responses["asc-12"]["item"]) == 13
+    assert responses["acr2016-sss"]["status"] == "completed"
+
+
+def test_every_dose_is_exported_as_a_medication_statement(bundle):
+    statements = resources(bundle, "MedicationStatement")
+    assert sorted(s["medicationCodeableConcept"]["text"] for s in statements) == [
+        "Ibuprofen",
+        "Ibuprofen",
+        "Propranolol",
+        "Propranolol",
+        "Sumatriptan",
+        "Sumatriptan",
+    ]
+
+
+def test_provenance_marks_every_resource_as_patient_authored(bundle):
+    provenance = resources(bundle, "Provenance")[0]
+    patient_id = resources(bundle, "Patient")[0]["id"]
+    targets = {t["reference"] for t in provenance["target"]}
+    others = {
+        e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] != "Provenance"
+    }
+    assert targets == others
+    agent = provenance["agent"][0]
+    assert agent["who"]["reference"] == f"urn:uuid:{patient_id}"
+    assert agent["type"]["coding"][0]["code"] == "author"
+
+
+def test_diagnoses_and_family_history_are_exported(bundle):
+    assert [c["code"]["text"] for c in resources(bundle, "Condition")] == [
+        "Migraine without aura",
+        "Fibromyalgia",
+    ]
+    family = resources(bundle, "FamilyMemberHistory")
+    assert [f["condition"][0]["code"]["text"] for f in family] == [
+        "Migraine",
+        "Chronic widespread pain",
+    ]
+
+
+def test_notes_are_left_out_without_the_notes_scope(diary_alice):
+    bundle = patient_bundle(diary_alice, include_notes=False)
+    text = str(bundle)
+    assert "Bad day at work" not in text and "Started after a long meeting" not in text
+    with_notes = str(patient_bundle(diary_alice, include_notes=True))
+    assert "Bad day at work" in with_notes and "Started after a long meeting" in with_notes
+
+
+def test_period_limits_the_exported_days(diary_alice):
+    bundle = patient_bundle(diary_alice, include_notes=False, start=date(2026, 2, 1), end=PERIOD[1])
+    Bundle.model_validate(bundle)
+    dated = [
+        e["resource"].get("effectiveDateTime") or e["resource"].get("authored")
+        for e in bundle["entry"]
+    ]
+    assert all(d is None or d >= "2026-02-01" for d in dated)
+    attacks = [o for o in resources(bundle, "Observation") if "effectivePeriod" in o]
+    assert [o["valueInteger"] for o in attacks] == [2, 4]
+
+
+def test_export_runs_in_a_constant_number_of_queries(diary_alice, django_assert_max_num_queries):
+    with django_assert_max_num_queries(5):
+        patient_bundle(diary_alice, include_notes=True)
