@@ -89,5 +89,9 @@ def account_delete(*, user: User) -> None:
     Access-log rows are kept with the patient/actor set to NULL: they record that a read
     happened, never what was read.
     """
+    from diary.models import Dose  # diary depends on accounts, not the other way round
+
     Share.objects.filter(patient=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    # A dose PROTECTs its medication, which would block the cascade from the user: doses first.
+    Dose.objects.filter(patient=user).delete()
     user.delete()
