@@ -147,8 +147,8 @@ def field_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
     for name, items in exc.error_dict.items():
         for item in items:
             field, message = name, " ".join(item.messages)
-            constraint = (item.params or {}).get("name") if item.params else None
-            if constraint in CONSTRAINT_MESSAGES:
+            constraint = _violated_constraint(message) if name == "__all__" else None
+            if constraint is not None:
                 field, message = CONSTRAINT_MESSAGES[constraint]
             elif name == "__all__":
                 field = "non_field_errors"
@@ -156,6 +156,11 @@ def field_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
                 field = "body_pain"
             errors.setdefault(field, []).append(message)
     return errors
+
+
+def _violated_constraint(message: str) -> str | None:
+    """Django words a violated CheckConstraint as 'Constraint “<name>” is violated.'."""
+    return next((name for name in CONSTRAINT_MESSAGES if f"“{name}”" in message), None)
 
 
 def as_api_error(exc: DjangoValidationError) -> ValidationError:

@@ -35,7 +35,7 @@ class Diary:
         }[resource]
 
 
-def write_diary(patient, day: date = DAY) -> Diary:
+def write_diary(patient, day: date = DAY, medication_name: str = "Sumatriptan") -> Diary:
     started = datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
     diary_day, _ = services.day_upsert(
         patient=patient, date=day, stress=6, body_pain={"neck": 4}, notes="private day note"
@@ -49,7 +49,7 @@ def write_diary(patient, day: date = DAY) -> Diary:
         notes="private attack note",
     )
     medication, _ = services.medication_upsert(
-        patient=patient, name="Sumatriptan", med_class="triptan"
+        patient=patient, name=medication_name, med_class="triptan"
     )
     dose, _ = services.dose_upsert(
         patient=patient, medication=medication, attack=attack, taken_at=started
