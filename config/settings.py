@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -242,6 +243,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "insights-catch-up": {"task": "insights.tasks.recompute_stale", "schedule": 300.0},
+    # Nightly refresh: "the last 30 days" moves even when no diary data changed.
+    "insights-nightly": {
+        "task": "insights.tasks.recompute_nightly",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 CACHES = {

@@ -3,10 +3,14 @@
 Diary services call ``schedule_recompute`` inside their transaction. It marks the patient's
 analysis state stale (same transaction, so the mark can never be lost) and, on commit, enqueues
 one debounced ``recompute_patient``. If the broker is unreachable the save still succeeds; the
-periodic ``recompute_stale`` task catches the patient up once the broker is back.
+periodic ``recompute_stale`` task catches the patient up once the broker is back, and also
+picks up everyone analysed by an older ``ALGORITHM_VERSION``. ``recompute_nightly`` refreshes
+active patients once a day, because windows such as "the last 30 days" move even when no diary
+data changed.
 """
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -20,6 +24,7 @@ from insights.models import AnalysisState
 logger = logging.getLogger(__name__)
 
 STALE_BATCH = 500
+NIGHTLY_MIN_AGE_HOURS = 20
 
 
 def _debounce_key(patient_id: int) -> str:
@@ -84,6 +89,17 @@ def recompute_patient(self, patient_id: int) -> str:
 def recompute_stale() -> int:
     """Enqueue every patient whose data or algorithm changed since their last recompute."""
     patient_ids = services.stale_patient_ids(limit=STALE_BATCH)
+    for patient_id in patient_ids:
+        enqueue_recompute(patient_id)
+    return len(patient_ids)
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+def recompute_nightly() -> int:
+    """Enqueue active patients not recomputed for a day (rolling 30-day windows move daily)."""
+    patient_ids = services.aged_patient_ids(
+        older_than=timedelta(hours=NIGHTLY_MIN_AGE_HOURS), active_within=timedelta(days=365)
+    )
     for patient_id in patient_ids:
         enqueue_recompute(patient_id)
     return len(patient_ids)
