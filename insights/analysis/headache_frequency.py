@@ -60,9 +60,8 @@ def analyze(diary: DiaryArrays) -> InsightResult:
     logged = periods(diary, diary.headache_known)
     onsets = periods(diary, diary.onset)
     latest_headache, latest_migraine = int(headache[-1]), int(migraine[-1])
-    alerts = [
-        f"{level}+ headache days" for level in ALERT_HEADACHE_DAYS if latest_headache >= level
-    ]
+    met = [level for level in ALERT_HEADACHE_DAYS if latest_headache >= level]
+    alerts = [f"{met[-1]}+ headache days"] if met else []
     if latest_migraine >= ALERT_MIGRAINE_DAYS:
         alerts.append(f"{ALERT_MIGRAINE_DAYS}+ migraine days")
     chronic = _chronic_pattern(headache, migraine, logged)
@@ -133,9 +132,11 @@ def describe(result: InsightResult) -> str:
             " pattern (15 or more headache days with 8 or more migraine days)."
         )
     elif result.status == common.FOUND:
+        levels = common.join_phrases(alert.replace("+", " or more") for alert in d["alerts"])
+        plural = "s" if len(d["alerts"]) > 1 else ""
         threshold = (
-            f" This meets the published alert level of {d['alerts'][-1]} per month, at which "
-            "headaches more often become frequent over time."
+            f" This meets the published alert level{plural} of {levels} a month, linked with a "
+            "higher chance of headaches becoming more frequent over time."
         )
     else:
         threshold = " This is below the published alert levels (5 headache or 8 migraine days)."

@@ -68,7 +68,10 @@ def analyze(diary: DiaryArrays) -> InsightResult:
         )
     days = class_days(diary)
     levels = assess(days)
-    leading = max(levels, key=lambda code: (_rank(levels[code]), _share(days, code)))
+    leading = max(
+        levels,
+        key=lambda code: (_rank(levels[code]), code != MULTI_CLASS, _share(days, code)),
+    )
     threshold = _threshold(leading)
     headache = periods(diary, diary.headache_day, PATTERN_PERIODS)
     details = {
@@ -124,7 +127,7 @@ def _pattern(days: dict[str, np.ndarray], headache: np.ndarray) -> bool:
 
 def _label(code: str) -> str:
     if code == MULTI_CLASS:
-        return "acute-medication (several classes)"
+        return "acute medication from several classes"
     names = dict(scales.MEDICATION_CLASSES)
     return names.get(code, code).split(" (")[0]
 
@@ -137,10 +140,11 @@ def describe(result: InsightResult) -> str:
     if not d["any_acute_days"]:
         return "You logged no acute headache medication in the last 30 days."
     leading, level = d["leading_class"], d["levels"].get(d["leading_class"], "below")
-    count = (
-        f"In the last 30 days you took acute medication on {d['any_acute_days']} days; "
-        f"{_label(leading).lower()} on {common.number(result.effect)} days"
-    )
+    count = f"In the last 30 days you took acute medication on {d['any_acute_days']} days"
+    if leading == MULTI_CLASS:
+        count += f", {common.number(result.effect)} of them from several classes together"
+    else:
+        count += f"; {_label(leading).lower()} on {common.number(result.effect)} days"
     if level == "meets":
         pattern = (
             " It has also done so for three months in a row alongside 15 or more headache days,"

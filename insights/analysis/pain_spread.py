@@ -146,6 +146,6 @@ def describe(result: InsightResult) -> str:
         return (
             f"Your body pain has been spreading: {trend}. Pain that spreads to new areas can be "
             f"a sign the nervous system is becoming more sensitive.{widespread} "
-            f"{common.ASSOCIATION_NOTE} {common.CLINICIAN_NOTE}"
+            f"{common.PATTERN_NOTE} {common.CLINICIAN_NOTE}"
         )
     return f"No clear spreading of body pain so far: {trend}.{widespread} {common.MORE_DATA_NOTE}"

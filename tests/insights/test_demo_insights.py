@@ -1,0 +1,32 @@
+"""The demo patient's planted patterns (diary/demo.py) are what the insights engine finds."""
+
+import pytest
+
+from diary.demo import seed_patient_diary
+from insights import services
+from insights.selectors import current_insights
+from tests.factories import PatientFactory
+
+DEMO_DAYS = 182  # seed_demo's ~6 months
+
+
+@pytest.fixture
+def demo_patient(db):
+    patient = PatientFactory(email="patient@example.com")
+    seed_patient_diary(patient=patient, days=DEMO_DAYS, seed=1000, persona=0)
+    services.recompute_patient(patient.pk)
+    return patient
+
+
+def test_the_demo_patient_gets_at_least_three_found_insights(demo_patient):
+    found = [row.kind for row in current_insights(patient=demo_patient) if row.status == "found"]
+    assert len(found) >= 3, found
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["stress_letdown", "sleep_pain", "pain_spread", "headache_frequency", "medication_overuse"],
+)
+def test_each_planted_demo_pattern_is_found(demo_patient, kind):
+    row = next(row for row in current_insights(patient=demo_patient) if row.kind == kind)
+    assert row.status == "found", row.summary
