@@ -1,12 +1,39 @@
-from django.urls import path
+from datetime import date
 
-from config.placeholder import placeholder
-from diary import urls_io
+from django.urls import path, register_converter
+
+from diary import urls_io, views
+
+
+class IsoDateConverter:
+    """A diary day in the URL (YYYY-MM-DD); impossible dates such as 2026-02-30 are a 404."""
+
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value: str) -> date:
+        return date.fromisoformat(value)
+
+    def to_url(self, value) -> str:
+        return value.isoformat() if isinstance(value, date) else str(value)
+
+
+register_converter(IsoDateConverter, "isodate")
 
 app_name = "diary"
 urlpatterns = [
-    path("today/", placeholder, name="today"),
-    path("calendar/", placeholder, name="calendar"),
-    path("trends/", placeholder, name="trends"),
+    path("today/", views.today, name="today"),
+    path("day/<isodate:day>/", views.day, name="day"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("trends/", views.trends_page, name="trends"),
+    path("medications/", views.medications, name="medications"),
+    path("medications/<uuid:medication_id>/", views.medication_edit, name="medication_edit"),
+    path("medications/<uuid:medication_id>/stop/", views.medication_stop, name="medication_stop"),
+    path(
+        "medications/<uuid:medication_id>/remove/",
+        views.medication_remove,
+        name="medication_remove",
+    ),
+    path("questionnaires/", views.questionnaires, name="questionnaires"),
+    path("questionnaires/<slug:instrument>/", views.questionnaire, name="questionnaire"),
     *urls_io.urlpatterns,
 ]

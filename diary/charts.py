@@ -1,0 +1,186 @@
+"""Server-rendered SVG charts for the trends page: geometry only, the template draws it.
+
+No JavaScript and no build step: each chart is a small ``viewBox`` the browser scales to the
+screen. Missing days stay gaps (never drawn as zero), because unrecorded is not pain-free.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+WIDTH, HEIGHT = 340, 170
+LEFT, RIGHT, TOP, BOTTOM = 30, 8, 10, 26
+
+
+@dataclass
+class Bar:
+    x: float
+    y: float
+    w: float
+    h: float
+    value: float
+    label: str
+    css: str = ""
+
+
+@dataclass
+class Dot:
+    x: float
+    y: float
+    value: float
+    label: str
+
+
+@dataclass
+class Chart:
+    """One chart's drawable parts in a WIDTH x HEIGHT box."""
+
+    y_max: float
+    y_min: float = 0
+    width: int = WIDTH
+    height: int = HEIGHT
+    bars: list[Bar] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # SVG polyline point lists (gaps split lines)
+    dots: list[Dot] = field(default_factory=list)
+    y_ticks: list[tuple[float, str]] = field(default_factory=list)
+    x_labels: list[tuple[float, str]] = field(default_factory=list)
+    threshold: tuple[float, str] | None = None
+
+    @property
+    def plot_left(self) -> int:
+        return LEFT
+
+    @property
+    def plot_right(self) -> int:
+        return self.width - RIGHT
+
+    @property
+    def plot_bottom(self) -> int:
+        return self.height - BOTTOM
+
+    @property
+    def empty(self) -> bool:
+        return not (self.bars or self.dots)
+
+    def y(self, value: float) -> float:
+        span = (self.y_max - self.y_min) or 1
+        inner = self.height - TOP - BOTTOM
+        return round(TOP + inner * (1 - (value - self.y_min) / span), 1)
+
+    def slot(self, index: int, count: int) -> tuple[float, float]:
+        """Left edge and width of slot ``index`` of ``count`` along the x axis."""
+        inner = self.width - LEFT - RIGHT
+        width = inner / max(count, 1)
+        return round(LEFT + index * width, 1), width
+
+
+def _ticks(chart: Chart, step: float, fmt: str = "{:g}") -> None:
+    value = chart.y_min
+    while value <= chart.y_max + 1e-9:
+        chart.y_ticks.append((chart.y(value), fmt.format(value)))
+        value += step
+
+
+def _x_labels(chart: Chart, labels: list[str], every: int) -> None:
+    for index, label in enumerate(labels):
+        if label and index % every == 0:
+            left, width = chart.slot(index, len(labels))
+            chart.x_labels.append((round(left + width / 2, 1), label))
+
+
+def _every(count: int, room: int = 7) -> int:
+    return max(1, -(-count // room))
+
+
+def bar_chart(
+    *,
+    values: list[float | None],
+    labels: list[str],
+    titles: list[str],
+    y_max: float | None = None,
+    overlay: list[float | None] | None = None,
+    threshold: tuple[float, str] | None = None,
+) -> Chart:
+    """Bars (and an optional overlaid inner bar, e.g. migraine days within headache days)."""
+    highest = max([v for v in values if v is not None] + [1])
+    chart = Chart(y_max=y_max or _nice_max(highest), threshold=None)
+    count = len(values)
+    for index, value in enumerate(values):
+        if value is None:
+            continue
+        left, width = chart.slot(index, count)
+        gap = min(width * 0.2, 4)
+        top = chart.y(value)
+        chart.bars.append(
+            Bar(left + gap / 2, top, width - gap, chart.plot_bottom - top, value, titles[index])
+        )
+        inner = overlay[index] if overlay else None
+        if inner:
+            inner_top = chart.y(inner)
+            chart.bars.append(
+                Bar(
+                    left + gap / 2,
+                    inner_top,
+                    width - gap,
+                    chart.plot_bottom - inner_top,
+                    inner,
+                    titles[index],
+                    "inner",
+                )
+            )
+    _ticks(chart, _step(chart.y_max))
+    _x_labels(chart, labels, _every(count))
+    if threshold:
+        chart.threshold = (chart.y(threshold[0]), threshold[1])
+    return chart
+
+
+def line_chart(
+    *,
+    values: list[float | None],
+    labels: list[str],
+    titles: list[str],
+    y_min: float = 0,
+    y_max: float,
+    step: float,
+    threshold: tuple[float, str] | None = None,
+    fmt: str = "{:g}",
+) -> Chart:
+    """A line through recorded values with gaps where nothing was recorded."""
+    chart = Chart(y_max=y_max, y_min=y_min)
+    count = len(values)
+    segment: list[str] = []
+    for index, value in enumerate(values):
+        if value is None:
+            if len(segment) > 1:
+                chart.lines.append(" ".join(segment))
+            segment = []
+            continue
+        left, width = chart.slot(index, count)
+        x, y = round(left + width / 2, 1), chart.y(min(max(value, y_min), y_max))
+        segment.append(f"{x},{y}")
+        chart.dots.append(Dot(x, y, value, titles[index]))
+    if len(segment) > 1:
+        chart.lines.append(" ".join(segment))
+    _ticks(chart, step, fmt)
+    _x_labels(chart, labels, _every(count))
+    if threshold:
+        chart.threshold = (chart.y(threshold[0]), threshold[1])
+    return chart
+
+
+def _nice_max(value: float) -> float:
+    for candidate in (1, 2, 4, 5, 7, 10, 14, 15, 20, 25, 31, 50, 100):
+        if value <= candidate:
+            return candidate
+    return value
+
+
+def _step(y_max: float) -> float:
+    if y_max <= 5:
+        return 1
+    if y_max <= 10:
+        return 2
+    if y_max <= 20:
+        return 5
+    return 10

@@ -1,0 +1,449 @@
+"""Forms of the patient's diary pages. They only validate and translate input; every write goes
+through ``diary.services`` (the check-in's orchestration is in ``diary.checkin``).
+
+Scales and ranges come from ``diary.scales``; labels are shown on screen because unexplained
+scales confuse users (peers.md).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django import forms
+
+from diary import scales
+from diary.models import Medication
+
+HEADACHE_CHOICES = (("no", "No headache"), ("yes", "Headache"))
+PAIN_STEPS = (3, 6, 9)  # what one tap on the body map cycles through (mild, moderate, severe)
+# Anchor words shown next to a scale's value (peers: unexplained scales confuse users).
+PEAK_LABELS = {0: "No pain", 1: "Mild", 4: "Moderate", 7: "Severe"}  # IHS grades of NRS 0-10
+MOOD_LABELS = {0: "Very low", 3: "Low", 5: "Okay", 7: "Good", 9: "Very good"}
+FATIGUE_LABELS = {0: "None", 1: "Mild", 4: "Moderate", 7: "Severe", 10: "Exhausted"}
+
+
+def scale_label(value: int, labels: dict[int, str]) -> str:
+    """The nearest anchor word at or below a value ('7' -> 'High' for stress)."""
+    anchors = [key for key in sorted(labels) if key <= value]
+    return labels[anchors[-1]] if anchors else ""
+
+
+def pain_label(value: int) -> str:
+    """Intensity 1-10 with its IHS wording (1-3 mild, 4-6 moderate, 7-10 severe)."""
+    return f"{value} – {scales.ihs_grade(value)}"
+
+
+def _scale_field(low: int, high: int, label: str, labels=None, **kwargs) -> forms.Field:
+    labels = labels or {}
+    choices = [(value, str(value)) for value in range(low, high + 1)]
+    return forms.TypedChoiceField(
+        label=label,
+        choices=choices,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        **kwargs,
+    )
+
+
+def diary_moment(day: date, clock: time, zone) -> datetime:
+    """The moment of a clock time on a diary day: before 04:00 it is the next calendar date,
+    because a diary day runs from 04:00 to 04:00 (clinical reference §1, day attribution)."""
+    calendar_day = day + timedelta(days=1) if clock.hour < scales.DAY_ROLLOVER_HOUR else day
+    return datetime.combine(calendar_day, clock, tzinfo=zone)
+
+
+def _time_input(**attrs):
+    return forms.TimeInput(attrs={"type": "time", **attrs}, format="%H:%M")
+
+
+class CheckinForm(forms.Form):
+    """One day of the diary on one screen: stress, last night's sleep, body map, headache,
+    medication taken, optional mood/fatigue and notes.
+
+    The dynamic part (one row per existing dose and per medication quick-pick) is built from a
+    ``diary.checkin.CheckinContext``; cross-field rules (end after start, nothing in the future)
+    are checked here so all errors show at once, and again by the services as a backstop.
+    """
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    stress = _scale_field(
+        scales.STRESS_MIN,
+        scales.STRESS_MAX,
+        "Overall stress today",
+        help_text="0 none · 3 some · 5 moderate · 8 high · 10 worst imaginable",
+    )
+    # Sleep: Consensus Sleep Diary core items for the night before this day (Carney 2012).
+    sleep_skip = forms.BooleanField(
+        required=False, label="I don't want to record last night's sleep"
+    )
+    bedtime = forms.TimeField(required=False, label="Went to bed", widget=_time_input())
+    lights_out = forms.TimeField(
+        required=False,
+        label="Tried to sleep at",
+        help_text="Leave empty if it was when you went to bed.",
+        widget=_time_input(),
+    )
+    sleep_latency_min = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=scales.MAX_LATENCY_MINUTES,
+        label="Minutes to fall asleep",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    awakenings = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=scales.MAX_AWAKENINGS,
+        label="Times you woke up",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    waso_min = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=scales.MAX_SLEEP_MINUTES,
+        label="Minutes awake during the night",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    final_wake = forms.TimeField(required=False, label="Woke up for good", widget=_time_input())
+    rise_time = forms.TimeField(required=False, label="Got out of bed", widget=_time_input())
+    sleep_quality = forms.TypedChoiceField(
+        label="Sleep quality",
+        choices=list(scales.SLEEP_QUALITY_LABELS.items()),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
+    headache = forms.ChoiceField(
+        label="Headache today?", choices=HEADACHE_CHOICES, required=False, widget=forms.RadioSelect
+    )
+    attack_start = forms.TimeField(
+        required=False,
+        label="Started at",
+        help_text="Times after midnight (until 04:00) count for this day.",
+        widget=_time_input(),
+    )
+    attack_end = forms.TimeField(
+        required=False,
+        label="Ended at",
+        help_text="Leave empty while it is still going on.",
+        widget=_time_input(),
+    )
+    attack_end_next_day = forms.BooleanField(required=False, label="It ended the next day")
+    attack_peak = _scale_field(
+        scales.INTENSITY_MIN,
+        scales.INTENSITY_MAX,
+        "Worst pain",
+        help_text="0 no pain · 1–3 mild · 4–6 moderate · 7–10 severe",
+    )
+    attack_side = forms.ChoiceField(
+        label="Where",
+        choices=scales.HEADACHE_SIDES,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    attack_features = forms.MultipleChoiceField(
+        label="What was it like?",
+        choices=scales.MIGRAINE_FEATURES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    attack_aura_minutes = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=24 * 60,
+        label="Aura lasted (minutes)",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    attack_impact = forms.TypedChoiceField(
+        label="How much did it stop you?",
+        choices=scales.FUNCTIONAL_IMPACT,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
+    mood = _scale_field(
+        scales.MOOD_MIN, scales.MOOD_MAX, "Mood", help_text="0 very low · 5 okay · 10 very good"
+    )
+    fatigue = _scale_field(
+        scales.FATIGUE_MIN,
+        scales.FATIGUE_MAX,
+        "Fatigue",
+        help_text="0 none · 5 moderate · 10 exhausted",
+    )
+    notes = forms.CharField(
+        required=False,
+        max_length=scales.NOTES_MAX_CHARS,
+        label="Notes",
+        help_text=f"Up to {scales.NOTES_MAX_CHARS} characters. Private unless you share notes.",
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": scales.NOTES_MAX_CHARS}),
+    )
+
+    ATTACK_DETAIL_FIELDS = (
+        "attack_start",
+        "attack_end",
+        "attack_peak",
+        "attack_side",
+        "attack_features",
+        "attack_aura_minutes",
+        "attack_impact",
+    )
+    SLEEP_ITEMS = (
+        "bedtime",
+        "lights_out",
+        "sleep_latency_min",
+        "awakenings",
+        "waso_min",
+        "final_wake",
+        "rise_time",
+        "sleep_quality",
+    )
+
+    def __init__(self, *args, context, **kwargs):
+        self.context = context
+        super().__init__(*args, **kwargs)
+        for area in scales.PAIN_AREAS:
+            self.fields[scales.pain_field(area.code)] = forms.TypedChoiceField(
+                label=area.label,
+                choices=[("", "No pain")]
+                + [
+                    (value, pain_label(value))
+                    for value in range(scales.PAIN_AREA_MIN, scales.PAIN_AREA_MAX + 1)
+                ],
+                coerce=int,
+                required=False,
+                empty_value=None,
+            )
+        if context.attack_continues:
+            self.fields["attack_start"].disabled = True
+        self.dose_rows = [self._add_dose_row(row) for row in context.dose_rows]
+
+    def _add_dose_row(self, row):
+        """One medication line: a 'taken' checkbox with time, amount, quantity and relief."""
+        key = row.key
+        self.fields[f"{key}_take"] = forms.BooleanField(required=False, label=row.medication.name)
+        self.fields[f"{key}_time"] = forms.TimeField(
+            required=False, label="Time", widget=_time_input()
+        )
+        self.fields[f"{key}_amount"] = forms.DecimalField(
+            required=False,
+            min_value=Decimal("0.01"),
+            max_digits=8,
+            decimal_places=2,
+            label=f"Dose ({row.medication.unit})" if row.medication.unit else "Dose",
+            widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+        )
+        self.fields[f"{key}_quantity"] = forms.DecimalField(
+            required=False,
+            min_value=Decimal("0.01"),
+            max_value=100,
+            max_digits=5,
+            decimal_places=2,
+            label="How many",
+            widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+        )
+        self.fields[f"{key}_relief"] = forms.ChoiceField(
+            required=False,
+            label="Relief after 2 h",
+            choices=[("", "Not yet known"), *scales.RELIEF_LEVELS],
+        )
+        return row
+
+    # --- rendering helpers ---------------------------------------------------------------------
+
+    def pain_fields(self):
+        return [self[scales.pain_field(area.code)] for area in scales.PAIN_AREAS]
+
+    def dose_fields(self, row):
+        return {part: self[f"{row.key}_{part}"] for part in row.PARTS}
+
+    # --- validation ------------------------------------------------------------------------------
+
+    def clean(self):
+        cleaned = super().clean()
+        self._reject_unknown_areas()
+        self._clean_attack(cleaned)
+        for row in self.dose_rows:
+            self._clean_dose(cleaned, row)
+        return cleaned
+
+    def _reject_unknown_areas(self):
+        known = {scales.pain_field(code) for code in scales.PAIN_AREA_CODES}
+        unknown = sorted(
+            name.removeprefix("pain_")
+            for name in self.data
+            if name.startswith("pain_") and name not in known
+        )
+        if unknown:
+            raise forms.ValidationError(
+                f"Unknown body area(s): {', '.join(unknown)}. Use the areas on the body map."
+            )
+
+    def has_attack_details(self) -> bool:
+        cleaned = self.cleaned_data
+        return any(
+            cleaned.get(name) not in (None, "", [], "unknown") for name in self.ATTACK_DETAIL_FIELDS
+        ) or bool(self.context.attack and not self.context.attack_continues)
+
+    def _clean_attack(self, cleaned):
+        if cleaned.get("headache") != "yes" or not self.has_attack_details():
+            return
+        context = self.context
+        if context.attack_continues:
+            started_at = context.attack.started_at
+        else:
+            start = cleaned.get("attack_start")
+            if start is None:
+                if "attack_start" not in self.errors:
+                    self.add_error("attack_start", "When did the headache start?")
+                return
+            started_at = diary_moment(context.day, start, context.zone)
+            if started_at > context.now:
+                self.add_error("attack_start", "The start cannot be in the future.")
+        if cleaned.get("attack_peak") is None and "attack_peak" not in self.errors:
+            self.add_error("attack_peak", "How bad was it at its worst (0–10)?")
+        end = cleaned.get("attack_end")
+        if end is not None:
+            end_day = context.day + timedelta(days=1 if cleaned.get("attack_end_next_day") else 0)
+            ended_at = diary_moment(end_day, end, context.zone)
+            if ended_at <= started_at:
+                self.add_error(
+                    "attack_end",
+                    "The end must be after the start. If it ended after midnight, "
+                    "tick “It ended the next day”.",
+                )
+            elif ended_at > context.now:
+                self.add_error(
+                    "attack_end",
+                    "The end cannot be in the future; leave it empty while it is still going on.",
+                )
+            cleaned["attack_ended_at"] = ended_at
+        cleaned["attack_started_at"] = started_at
+
+    def _clean_dose(self, cleaned, row):
+        if not cleaned.get(f"{row.key}_take"):
+            return
+        clock = cleaned.get(f"{row.key}_time")
+        if clock is None:
+            if f"{row.key}_time" not in self.errors:
+                self.add_error(f"{row.key}_time", f"When did you take {row.medication.name}?")
+            return
+        taken_at = diary_moment(self.context.day, clock, self.context.zone)
+        if taken_at > self.context.now:
+            self.add_error(f"{row.key}_time", "This time is still in the future.")
+        cleaned[f"{row.key}_taken_at"] = taken_at
+
+
+class MedicationForm(forms.ModelForm):
+    """An entry of the patient's own medication list (acute or preventive)."""
+
+    class Meta:
+        model = Medication
+        fields = ["name", "med_class", "kind", "default_amount", "unit", "started_on", "stopped_on"]
+        labels = {
+            "name": "Name",
+            "med_class": "Type",
+            "kind": "Used",
+            "default_amount": "Usual dose",
+            "unit": "Unit",
+            "started_on": "Started on",
+            "stopped_on": "Stopped on",
+        }
+        help_texts = {
+            "med_class": "Decides which overuse threshold applies (ICHD-3).",
+            "default_amount": "Filled in when you log a dose; you can change it each time.",
+        }
+        widgets = {
+            "kind": forms.RadioSelect,
+            "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "stopped_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "default_amount": forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].required = False
+        self.fields["default_amount"].min_value = Decimal("0.01")
+
+    def clean(self):
+        cleaned = super().clean()
+        started, stopped = cleaned.get("started_on"), cleaned.get("stopped_on")
+        if started and stopped and stopped < started:
+            self.add_error("stopped_on", "The stop date must be on or after the start date.")
+        return cleaned
+
+    def _post_clean(self):
+        """Skip ModelForm's instance validation: the service validates (with the patient)."""
+
+
+class QuestionnaireForm(forms.Form):
+    """One periodic questionnaire; answers are scored by ``services.score_questionnaire``."""
+
+    def __init__(self, *args, instrument: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        for name, label, choices in QUESTIONNAIRE_ITEMS[instrument]:
+            self.fields[name] = forms.TypedChoiceField(
+                label=label,
+                choices=choices,
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Choose an answer."},
+            )
+
+    def answers(self):
+        """The answers in the shape ``score_questionnaire`` expects for this instrument."""
+        values = [self.cleaned_data[name] for name, _, _ in QUESTIONNAIRE_ITEMS[self.instrument]]
+        if self.instrument == "sss":
+            names = scales.SSS_WEEK_ITEMS + scales.SSS_SIX_MONTH_ITEMS
+            return dict(zip(names, values, strict=True))
+        return values
+
+    @classmethod
+    def initial_from(cls, instrument: str, answers) -> dict:
+        """Form initial values from stored answers (to change today's response)."""
+        if instrument == "sss":
+            return {f"item_{i}": answers.get(key) for i, key in enumerate(_SSS_KEYS)}
+        return {f"item_{i}": value for i, value in enumerate(answers)}
+
+
+ASC12_CHOICES = (
+    (0, "Does not apply, never or rarely"),
+    (1, "Less than half the time"),
+    (2, "Half the time or more"),
+)
+PSS4_CHOICES = (
+    (0, "Never"),
+    (1, "Almost never"),
+    (2, "Sometimes"),
+    (3, "Fairly often"),
+    (4, "Very often"),
+)
+SSS_SEVERITY_CHOICES = (
+    (0, "No problem"),
+    (1, "Slight or mild: generally mild or intermittent"),
+    (2, "Moderate: considerable problems, often present"),
+    (3, "Severe: pervasive, continuous, life-disturbing"),
+)
+YES_NO = ((0, "No"), (1, "Yes"))
+SSS_LABELS = {
+    "fatigue": "Fatigue (past week)",
+    "waking_unrefreshed": "Waking unrefreshed (past week)",
+    "cognitive_symptoms": "Trouble thinking or remembering (past week)",
+    "headaches": "Headaches (past 6 months)",
+    "lower_abdominal_pain": "Pain or cramps in the lower abdomen (past 6 months)",
+    "depression": "Depression (past 6 months)",
+}
+_SSS_KEYS = scales.SSS_WEEK_ITEMS + scales.SSS_SIX_MONTH_ITEMS
+QUESTIONNAIRE_ITEMS = {
+    "sss": [
+        (f"item_{i}", SSS_LABELS[key], SSS_SEVERITY_CHOICES if i < 3 else YES_NO)
+        for i, key in enumerate(_SSS_KEYS)
+    ],
+    "asc12": [(f"item_{i}", text, ASC12_CHOICES) for i, text in enumerate(scales.ASC12_ITEMS)],
+    "pss4": [(f"item_{i}", text, PSS4_CHOICES) for i, text in enumerate(scales.PSS4_ITEMS)],
+}
