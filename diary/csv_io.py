@@ -765,11 +765,26 @@ def _check_attack_fits(values: RowValues, zone, now: datetime) -> str | None:
     return None
 
 
-def import_csv(patient: User, text: str, *, dry_run: bool = False) -> ImportReport:
-    """Import a daily CSV into the patient's diary: all rows or nothing, idempotent."""
+def import_csv(
+    patient: User, text: str, *, dry_run: bool = False, max_rows: int | None = None
+) -> ImportReport:
+    """Import a daily CSV into the patient's diary: all rows or nothing, idempotent.
+
+    ``max_rows`` bounds the work of one web request (every row goes through the services).
+    """
     report = ImportReport(dry_run=dry_run)
     columns, table = _read_table(text, report)
     if columns is None:
+        return report
+    if max_rows is not None and len(table) > max_rows:
+        report.rows = len(table)
+        report.errors.append(
+            Problem(
+                table[max_rows][0],
+                f"the file has {len(table)} rows; import at most {max_rows} at a time "
+                "(split the file into parts, each with the header line)",
+            )
+        )
         return report
     today = services.patient_today(patient)
     zone = services.patient_zone(patient)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from diary import csv_io, scales, services
 
 MAX_UPLOAD_BYTES = 1024 * 1024
+MAX_UPLOAD_ROWS = 500  # ~16 months per upload keeps one request well inside worker timeouts
 
 
 def patient_required(view):
@@ -32,7 +33,7 @@ def patient_required(view):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
-        help_text="UTF-8 CSV with a header row, at most 1 MB.",
+        help_text=f"UTF-8 CSV with a header row, at most 1 MB and {MAX_UPLOAD_ROWS} days.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
     dry_run = forms.BooleanField(required=False, label="Only check the file (import nothing yet)")
@@ -83,7 +84,10 @@ def import_csv(request):
     report = None
     if form.is_bound and form.is_valid():
         report = csv_io.import_csv(
-            request.user, form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"]
+            request.user,
+            form.cleaned_data["file"],
+            dry_run=form.cleaned_data["dry_run"],
+            max_rows=MAX_UPLOAD_ROWS,
         )
     context = {
         "form": form,

@@ -646,3 +646,14 @@ def test_attack_start_is_stored_in_utc_from_the_local_morning(alice):
     csv_io.import_csv(alice, csv_text("2026-07-01,1,5,2,,,,,,,"))
     attack = HeadacheAttack.objects.get(patient=alice)
     assert attack.started_at.astimezone(UTC) == datetime(2026, 7, 1, 3, tzinfo=UTC)  # BST
+
+
+def test_a_row_limit_refuses_longer_files_at_the_first_row_beyond_it(alice):
+    rows = [f"2026-01-{day:02d},,,,,,3,,,," for day in range(1, 6)]
+    report = csv_io.import_csv(alice, csv_text(*rows), max_rows=3)
+    assert errors_of(report) == [
+        "line 5: the file has 5 rows; import at most 3 at a time "
+        "(split the file into parts, each with the header line)"
+    ]
+    assert snapshot(alice) == ([], [], [], 0)
+    assert csv_io.import_csv(alice, csv_text(*rows[:3]), max_rows=3).ok

@@ -139,3 +139,14 @@ def test_the_upload_needs_the_csrf_token(alice):
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
     assert client.post(IMPORT, {"file": upload(EXAMPLE)}).status_code == 403
+
+
+def test_an_upload_with_too_many_days_asks_to_split_it(alice_client, alice, monkeypatch):
+    from diary import views_io
+
+    monkeypatch.setattr(views_io, "MAX_UPLOAD_ROWS", 10)
+    rows = "".join(f"2025-{1 + i // 28:02d}-{1 + i % 28:02d},,,,,,3,,,,\n" for i in range(12))
+    text = ",".join(csv_io.COLUMNS) + "\n" + rows
+    response = alice_client.post(IMPORT, {"file": upload(text)})
+    assert "import at most 10 at a time" in response.content.decode()
+    assert not Day.objects.filter(patient=alice).exists()
