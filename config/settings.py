@@ -248,6 +248,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "insights.tasks.recompute_nightly",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Opt-in daily check-in reminders at each patient's local time (diary.reminders).
+    "diary-reminders": {"task": "diary.tasks.send_daily_reminders", "schedule": 900.0},
 }
 
 CACHES = {

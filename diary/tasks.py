@@ -1,0 +1,11 @@
+"""Celery tasks of the diary."""
+
+from celery import shared_task
+
+from diary import reminders
+
+
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+def send_daily_reminders() -> int:
+    """Send the check-in reminders that are due (beat: every 15 minutes). Idempotent."""
+    return reminders.send_due_reminders()
