@@ -89,6 +89,7 @@ class Persona:
     nsaid: tuple[str, str, Decimal]
     simple: tuple[str, str, Decimal] | None
     triptan_last_30_min: int  # top-up so the overuse threshold is visibly met (0 = none)
+    recent_headache_days_min: int  # headache days in the last 4 weeks (0 = leave to chance)
 
 
 PERSONAS = {
@@ -108,6 +109,7 @@ PERSONAS = {
         nsaid=("Ibuprofen", "nsaid", Decimal("400")),
         simple=("Paracetamol", "simple_analgesic", Decimal("1000")),
         triptan_last_30_min=11,
+        recent_headache_days_min=12,
     ),
     1: Persona(
         key="episodic",
@@ -125,6 +127,7 @@ PERSONAS = {
         nsaid=("Naproxen", "nsaid", Decimal("500")),
         simple=None,
         triptan_last_30_min=0,
+        recent_headache_days_min=0,
     ),
 }
 
@@ -368,11 +371,34 @@ class _Simulation:
                 continue
             if not self.logged[t]:
                 continue  # nobody wrote it down
-            self.plan.attacks.append(attack)
-            last = self._covered_days(attack)
-            for k in last:
-                self.attack_days.setdefault(k, []).append(attack)
-            blocked_until = max(last) + 1
+            blocked_until = max(self._add_attack(attack)) + 1
+        self._ensure_recent_headache_days()
+
+    def _add_attack(self, attack: AttackPlan) -> list[int]:
+        self.plan.attacks.append(attack)
+        covered = self._covered_days(attack)
+        for k in covered:
+            self.attack_days.setdefault(k, []).append(attack)
+        return covered
+
+    def _ensure_recent_headache_days(self) -> None:
+        """Chronification made visible: the last 4 weeks reach the persona's minimum of headache
+        days (extra attacks start on free days, never as a relapse of another attack)."""
+        wanted = self.p.recent_headache_days_min
+        recent = range(max(1, self.n - 28), self.n - 1)
+        for _ in range(40):
+            if sum(1 for t in recent if self.attack_days.get(t)) >= wanted:
+                return
+            free = [
+                t
+                for t in recent
+                if self.logged[t] and not any(self.attack_days.get(k) for k in (t - 1, t, t + 1))
+            ]
+            if not free:
+                return
+            attack = self._attack(self.rng.choice(free), letdown=False)
+            if attack is not None:
+                self._add_attack(attack)
 
     def _attack(self, t: int, letdown: bool) -> AttackPlan | None:
         rng = self.rng
@@ -513,7 +539,8 @@ class _Simulation:
         wanted = self.p.triptan_last_30_min
         if not wanted:
             return
-        recent = range(max(0, self.n - 30), self.n)
+        # 28 days: still >= 10 in a 30-day window that ends today (an empty day) or tomorrow
+        recent = range(max(0, self.n - 28), self.n)
         have = sum(1 for t in recent if "triptan" in self.dose_days.get(t, set()))
         candidates = [t for t in reversed(recent) if self.attack_days.get(t)]
         # migraine days first, then milder headaches (triptans for any headache: the MOH story)

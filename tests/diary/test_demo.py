@@ -194,7 +194,8 @@ def test_persona_0_has_8_to_14_headache_days_a_month_mostly_migraine(seed):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_persona_0_takes_a_triptan_on_at_least_10_of_the_last_30_days(seed):
     facts = facts_of(plan_for(seed=seed))
-    assert sum("triptan" in fact.medication_classes for fact in facts[-30:]) >= 10
+    # also when the analysis window ends today or tomorrow (nothing logged yet)
+    assert sum("triptan" in fact.medication_classes for fact in facts[-28:]) >= 10
     assert any("nsaid" in fact.medication_classes for fact in facts)
 
 
