@@ -6,7 +6,7 @@ Callers resolve the patient through ``accounts.access`` first (and record clinic
 from __future__ import annotations
 
 from accounts.models import User
-from insights.models import INSIGHT_KINDS, Insight
+from insights.models import INSIGHT_KINDS, AnalysisState, Insight
 
 KIND_ORDER = {kind: index for index, (kind, _) in enumerate(INSIGHT_KINDS)}
 STATUS_ORDER = {"found": 0, "not_found": 1, "insufficient_data": 2}
@@ -26,3 +26,12 @@ def insight_history(*, patient: User, kind: str, limit: int = 20) -> list[Insigh
     """Earlier computations of one kind (newest first), for showing how a finding developed."""
     rows = Insight.objects.filter(patient=patient, kind=kind).order_by("-computed_at")
     return list(rows[:limit])
+
+
+def recompute_pending(*, patient: User) -> bool:
+    """True while a diary change has not been analysed yet (the page says "updating")."""
+    state = AnalysisState.objects.filter(patient=patient).only("data_changed_at", "computed_at")
+    state = state.first()
+    return state is not None and (
+        state.computed_at is None or state.computed_at < state.data_changed_at
+    )

@@ -1,0 +1,52 @@
+"""Template helpers for insight cards (shared by the patient pages and the clinician report)."""
+
+from django import template
+
+from insights.analysis.common import number
+from insights.mechanisms import mechanisms_for
+
+register = template.Library()
+
+STATUS_LABELS = {
+    "found": "Pattern found",
+    "not_found": "No clear pattern yet",
+    "insufficient_data": "Needs more data",
+}
+
+
+EVENT_LABELS = {
+    "stress_headache": "Headache starts",
+    "stress_letdown": "Headache starts",
+    "sleep_pain": "Short or poor nights",
+    "pain_spread": "Weeks logged",
+    "headache_frequency": "Attacks started (30 days)",
+    "medication_overuse": "Acute-medication days (30 days)",
+}
+
+
+@register.filter
+def events_label(kind: str) -> str:
+    return EVENT_LABELS.get(kind, "")
+
+
+@register.filter
+def insight_number(value) -> str:
+    """2 significant digits, as in the summaries (``None`` shows as a dash)."""
+    if value is None:
+        return "–"
+    return number(float(value))
+
+
+@register.filter
+def insight_status(status: str) -> str:
+    return STATUS_LABELS.get(status, status)
+
+
+@register.filter
+def insight_mechanisms(kind: str):
+    return mechanisms_for(kind)
+
+
+@register.filter
+def has_interval(insight) -> bool:
+    return insight.ci_low is not None or insight.ci_high is not None
