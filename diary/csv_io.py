@@ -28,7 +28,7 @@ reads as the row says. All writes go through ``diary.services``.
 Not carried by the format (kept as they are on import, absent from export): the sleep diary's
 clock items (only the total sleep time), mood and fatigue, an attack's side, aura minutes,
 functional impact and notes, dose amounts, times and relief, preventive medications and the
-questionnaires. The FHIR export and the API carry everything.
+questionnaires. The REST API carries every field.
 
 Canonical form (what export writes, and what round-trips byte for byte): integers without
 decimals; hours with at most two decimals and no trailing zeros (minute resolution: any export
