@@ -199,6 +199,12 @@ def days_phrase(count: int, noun: str = "day") -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def days_phrase_float(value: float) -> str:
+    """ "1 day", "0.75 days", "2 days" as a patient reads them."""
+    text = number(value)
+    return f"{text} day" if text == "1" else f"{text} days"
+
+
 def finite_or_none(value: float | None) -> float | None:
     """JSON and the database store no infinities: unbounded ends are stored as NULL."""
     if value is None or not math.isfinite(value):

@@ -124,7 +124,7 @@ def describe(result: InsightResult) -> str:
         direction = "rising" if trend > 0 else "falling"
         trend_text = (
             f" Over recent months the count has been {direction} by about "
-            f"{common.number(abs(trend))} days a month."
+            f"{common.days_phrase_float(abs(trend))} a month."
         )
     if d["chronic_pattern"]:
         threshold = (
