@@ -12,7 +12,7 @@ import uuid
 from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,6 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_field,
-    inline_serializer,
 )
 from knox.models import AuthToken
 from knox.settings import CONSTANTS
@@ -43,6 +42,7 @@ from accounts.models import (
     validate_timezone,
 )
 from diary.api.common import (
+    BAD_REQUEST,
     FORBIDDEN,
     READ_ERRORS,
     UNAUTHORIZED,
@@ -53,6 +53,7 @@ from diary.api.common import (
     WriteThrottledMixin,
     as_api_error,
 )
+from diary.api.serializers import ClockTimeField
 
 SHARE_ID_PARAM = OpenApiParameter(
     "share_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The share's id."
@@ -100,7 +101,7 @@ class TokenCreateView(APIView):
         request=TokenRequestSerializer,
         responses={
             201: TokenResponseSerializer,
-            400: inline_serializer("TokenFieldErrors", {"email": serializers.ListField()}),
+            400: BAD_REQUEST,
             401: ErrorSerializer,
             429: ErrorSerializer,
         },
@@ -145,7 +146,9 @@ class TokenListView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=DeviceTokenSerializer(many=True), tags=["auth"])
+    @extend_schema(
+        responses={200: DeviceTokenSerializer(many=True), 401: UNAUTHORIZED}, tags=["auth"]
+    )
     def get(self, request):
         tokens = (
             AuthToken.objects.filter(user=request.user)
@@ -161,7 +164,7 @@ class TokenRevokeView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={204: None, 404: ErrorSerializer}, tags=["auth"])
+    @extend_schema(responses={204: None, 401: UNAUTHORIZED, 404: ErrorSerializer}, tags=["auth"])
     def delete(self, request, token_id: str):
         if len(token_id) > CONSTANTS.TOKEN_KEY_LENGTH:
             return Response({"detail": "No such token."}, status=status.HTTP_404_NOT_FOUND)
@@ -176,7 +179,7 @@ class TokenRevokeCurrentView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={204: None}, tags=["auth"])
+    @extend_schema(request=None, responses={204: None, 401: UNAUTHORIZED}, tags=["auth"])
     def post(self, request):
         if isinstance(request.auth, AuthToken):
             request.auth.delete()
@@ -201,6 +204,11 @@ PROFILE_FIELDS = [
 
 class PatientProfileSerializer(serializers.ModelSerializer):
     """What the diary needs to know about a patient (the time zone decides the diary day)."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.TimeField: ClockTimeField,
+    }
 
     timezone = serializers.CharField(
         max_length=64, help_text="IANA time zone name, e.g. Europe/Paris."

@@ -292,6 +292,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # One name for the choice set shared by both family-history fields of the profile.
+    "ENUM_NAME_OVERRIDES": {"FamilyHistoryEnum": "accounts.models.FamilyHistory"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "diary.api.common.document_unauthorized",
+    ],
 }
 
 LOGGING = {

@@ -300,3 +300,24 @@ IF_MATCH_PARAM = OpenApiParameter(
         "you send (a replayed request), which answers 2xx (RFC 9110, 13.1.1)."
     ),
 )
+
+
+def document_unauthorized(result, generator, request, public):
+    """Spectacular post-processing hook: every operation that needs a token can answer 401.
+
+    Added for all secured operations, so endpoints from any app document it without
+    repeating it in each ``extend_schema``.
+    """
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            secured = any(requirement for requirement in operation.get("security", [{}]))
+            if secured and "401" not in operation["responses"]:
+                operation["responses"]["401"] = {
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                    "description": "Missing, invalid or expired token.",
+                }
+    return result

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -30,11 +31,32 @@ def _storable(text: str) -> bool:
     return True
 
 
+CLOCK_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": CLOCK_TIME_PATTERN,
+        "example": "23:30",
+        "description": "Local clock time, HH:MM or HH:MM:SS (no time zone).",
+    }
+)
+class ClockTimeField(serializers.TimeField):
+    """A wall-clock time. OpenAPI's ``format: time`` demands an offset, which a diary's
+    'went to bed at 23:30' never has, so the schema gives the real pattern instead."""
+
+
 class SyncedSerializer(serializers.ModelSerializer):
     """Fields every synced object carries, plus notes hidden from clinicians without the scope.
 
     Context ``show_notes`` (default True) decides whether ``notes`` is in the output at all.
     """
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.TimeField: ClockTimeField,
+    }
 
     id = serializers.UUIDField(
         required=False,

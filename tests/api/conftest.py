@@ -78,3 +78,15 @@ def token_client(api_client):
         return client
 
     return make
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How much the schemathesis run fuzzed (tests/api/test_fuzz.py), for the CI log."""
+    import sys
+
+    fuzz = sys.modules.get("tests.api.test_fuzz")
+    if fuzz is not None and fuzz.SENT["requests"]:
+        terminalreporter.write_line(
+            f"schemathesis: {fuzz.SENT['requests']} generated requests over "
+            f"{len(fuzz.SENT['operations'])} API operations"
+        )

@@ -1,0 +1,59 @@
+"""Schema-driven fuzzing of the whole API with schemathesis, in-process over WSGI.
+
+Every operation of ``/api/schema/`` is called with generated requests (a real token of a
+patient with a diary) and must never answer 5xx; status codes, content types, headers and
+bodies must conform to the schema. Deterministic (``derandomize``) and bounded so CI stays
+under a couple of minutes; set ``FUZZ_EXAMPLES`` for a longer local run. The number of
+requests sent is printed at the end of the run (``pytest_terminal_summary`` in conftest).
+"""
+
+import os
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from knox.models import AuthToken
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from config.wsgi import application
+from tests.api.conftest import write_diary
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+SENT = {"requests": 0, "operations": set()}
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+
+
+@pytest.fixture
+def token(db, alice, carol):
+    """A patient with a diary and a share, so reads and writes find real objects."""
+    write_diary(alice)
+    return AuthToken.objects.create(user=alice)[1]
+
+
+@pytest.mark.slow
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_no_operation_fails_or_breaks_its_schema(case, token):
+    SENT["requests"] += 1
+    SENT["operations"].add(case.operation.label)
+    case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
