@@ -10,9 +10,11 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from diary import scales
@@ -38,6 +40,21 @@ class SyncedModel(models.Model):
 def ranged(low, high) -> list:
     """Field validators matching a CheckConstraint, so forms and the API get field messages."""
     return [MinValueValidator(low), MaxValueValidator(high)]
+
+
+def notes_field() -> models.TextField:
+    """Free text with its limit enforced by validation (forms, API, CSV) and the database."""
+    return models.TextField(
+        blank=True,
+        max_length=scales.NOTES_MAX_CHARS,
+        validators=[MaxLengthValidator(scales.NOTES_MAX_CHARS)],
+    )
+
+
+def _notes_limit(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=LessThanOrEqual(Length("notes"), scales.NOTES_MAX_CHARS), name=name
+    )
 
 
 def _range(field: str, low, high, name: str, nullable: bool = True) -> models.CheckConstraint:
@@ -95,7 +112,7 @@ class Day(SyncedModel):
         null=True, blank=True, validators=ranged(0, scales.MAX_SLEEP_MINUTES)
     )
     sleep_efficiency = models.FloatField(null=True, blank=True, validators=ranged(0, 100))
-    notes = models.TextField(blank=True, max_length=scales.NOTES_MAX_CHARS)
+    notes = notes_field()
 
     class Meta:
         ordering = ["date"]
@@ -116,6 +133,7 @@ class Day(SyncedModel):
             _range("total_sleep_min", 0, scales.MAX_SLEEP_MINUTES, "day_tst_range"),
             _range("time_in_bed_min", 0, scales.MAX_SLEEP_MINUTES, "day_tib_range"),
             _range("sleep_efficiency", 0, 100, "day_sleep_efficiency_range"),
+            _notes_limit("day_notes_length"),
             *[
                 _range(
                     scales.pain_field(code),
@@ -243,7 +261,7 @@ class HeadacheAttack(SyncedModel):
     functional_impact = models.PositiveSmallIntegerField(
         choices=scales.FUNCTIONAL_IMPACT, null=True, blank=True
     )
-    notes = models.TextField(blank=True, max_length=scales.NOTES_MAX_CHARS)
+    notes = notes_field()
 
     class Meta:
         ordering = ["started_at"]
@@ -269,6 +287,7 @@ class HeadacheAttack(SyncedModel):
                 condition=Q(side__in=[code for code, _ in scales.HEADACHE_SIDES]),
                 name="attack_side_valid",
             ),
+            _notes_limit("attack_notes_length"),
         ]
         indexes = [
             models.Index(fields=["patient", "start_date"], name="attack_patient_start_idx"),
