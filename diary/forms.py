@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MinValueValidator
 
 from diary import scales
 from diary.models import Medication
@@ -367,7 +368,7 @@ class MedicationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].required = False
-        self.fields["default_amount"].min_value = Decimal("0.01")
+        self.fields["default_amount"].validators.append(MinValueValidator(Decimal("0.01")))
 
     def clean(self):
         cleaned = super().clean()
