@@ -18,6 +18,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
 from diary.api.common import PATIENT_PARAM, READ_ERRORS, read_grant
+from diary.api.views import DateRangeSerializer
 
 NOTES_COLUMN = "notes"
 
@@ -61,13 +62,19 @@ def blank_notes(text: str) -> str:
     return out.getvalue()
 
 
+def _date_range(request):
+    params = DateRangeSerializer(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    return params.validated_data.get("from"), params.validated_data.get("to")
+
+
 class CSVExportView(ExportView):
     """The diary as daily CSV (docs: diary-csv.md), the same file as the web download."""
 
     renderer_classes = [CSVRenderer, JSONRenderer]
 
     @extend_schema(
-        parameters=[PATIENT_PARAM],
+        parameters=[PATIENT_PARAM, DateRangeSerializer],
         responses={
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="Daily CSV."),
             **READ_ERRORS,
@@ -77,8 +84,9 @@ class CSVExportView(ExportView):
     def get(self, request):
         from diary import csv_io  # the CSV engineer's module; imported when used
 
+        start, end = _date_range(request)
         grant = read_grant(request, action="api.export.csv")
-        text = csv_io.export_csv(grant.patient)
+        text = csv_io.export_csv(grant.patient, start=start, end=end)
         if not grant.allows("notes"):
             text = blank_notes(text)
         response = HttpResponse(text, content_type="text/csv; charset=utf-8")
@@ -92,7 +100,7 @@ class FHIRExportView(ExportView):
     renderer_classes = [FHIRJSONRenderer, JSONRenderer]
 
     @extend_schema(
-        parameters=[PATIENT_PARAM],
+        parameters=[PATIENT_PARAM, DateRangeSerializer],
         responses={
             (200, "application/fhir+json"): OpenApiResponse(
                 OpenApiTypes.OBJECT, description="FHIR R4 Bundle (resourceType `Bundle`)."
@@ -104,8 +112,11 @@ class FHIRExportView(ExportView):
     def get(self, request):
         from clinic import fhir  # the clinic engineer's module; imported when used
 
+        start, end = _date_range(request)
         grant = read_grant(request, action="api.export.fhir")
-        bundle = fhir.patient_bundle(grant.patient, include_notes=grant.allows("notes"))
+        bundle = fhir.patient_bundle(
+            grant.patient, include_notes=grant.allows("notes"), start=start, end=end
+        )
         response = HttpResponse(
             json.dumps(bundle, default=str), content_type="application/fhir+json"
         )

@@ -47,21 +47,13 @@ from diary.api.resources import (
 )
 
 
-class ListParamsSerializer(serializers.Serializer):
-    """Query parameters of every diary list (``from`` is a Python keyword, hence the rename)."""
+class DateRangeSerializer(serializers.Serializer):
+    """``from`` / ``to`` query parameters (``from`` is a Python keyword, hence the rename)."""
 
     from_ = serializers.DateField(
         required=False, help_text="First diary day to include (YYYY-MM-DD)."
     )
     to = serializers.DateField(required=False, help_text="Last diary day to include (YYYY-MM-DD).")
-    updated_since = serializers.DateTimeField(
-        required=False,
-        help_text=(
-            "Incremental sync: every object changed at or after this time (ISO 8601), "
-            "tombstones (`deleted: true`) included, ordered by `updated_at`. Pass the largest "
-            "`updated_at` you have seen; objects at exactly that time are sent again."
-        ),
-    )
 
     def get_fields(self):
         fields = super().get_fields()
@@ -73,6 +65,19 @@ class ListParamsSerializer(serializers.Serializer):
         if start and end and start > end:
             raise serializers.ValidationError({"to": ["`to` must not be before `from`."]})
         return attrs
+
+
+class ListParamsSerializer(DateRangeSerializer):
+    """Query parameters of every diary list."""
+
+    updated_since = serializers.DateTimeField(
+        required=False,
+        help_text=(
+            "Incremental sync: every object changed at or after this time (ISO 8601), "
+            "tombstones (`deleted: true`) included, ordered by `updated_at`. Pass the largest "
+            "`updated_at` you have seen; objects at exactly that time are sent again."
+        ),
+    )
 
 
 class SyncedResourceViewSet(WriteThrottledMixin, viewsets.GenericViewSet):
@@ -92,9 +97,9 @@ class SyncedResourceViewSet(WriteThrottledMixin, viewsets.GenericViewSet):
         return self._ordering
 
     def list(self, request, *args, **kwargs):
-        grant = read_grant(request, action=f"api.{self.resource.name}.list")
         params = ListParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
+        grant = read_grant(request, action=f"api.{self.resource.name}.list")
         query = params.validated_data
         rows = self.resource.changes(
             grant.patient,
