@@ -7,12 +7,14 @@ Authorization always comes from ``accounts.access``; the day definitions always 
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.core.cache import cache
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts import access
@@ -25,9 +27,13 @@ from diary.selectors import ATTACK_LOOKBACK_DAYS
 from diary.services import diary_date_for, patient_zone
 from insights.models import Insight
 
+logger = logging.getLogger(__name__)
+
 DASHBOARD_WINDOW_DAYS = 30
 WPI_WINDOW_DAYS = 7
 SSS_RECENT_DAYS = 30  # an SSS older than this is not paired with this week's WPI
+SUMMARY_CACHE_SECONDS = 26 * 3600
+SUMMARY_VERSION = 1  # bump when the summary or the day rules change
 
 
 @dataclass(slots=True)
@@ -71,7 +77,6 @@ _DOSE_COLUMNS = (
     "medication__kind",
     "attack_id",
     "medication__name",
-    "taken_at",
 )
 
 
@@ -103,13 +108,20 @@ def _attack_row(values: tuple) -> tuple[int, AttackSpan]:
 
 
 def bulk_day_facts(
-    *, patients: Sequence[User], windows: dict[int, tuple[date, date]]
+    *,
+    patients: Sequence[User],
+    windows: dict[int, tuple[date, date]],
+    full_days_since: date | None = None,
 ) -> dict[int, list[DayFacts]]:
     """Day facts for many patients in three queries (days, attacks, doses).
 
     ``windows`` maps patient id to an inclusive (start, end) range. Each patient gets exactly
     what ``diary.selectors.day_facts`` would return for the same range: the same attack
     look-back and dose window, then ``derive_days`` with the patient's time zone.
+
+    With ``full_days_since``, check-ins before that date are loaded only when they say
+    "headache: yes" (the one check-in field that changes headache/migraine/medication counts),
+    so their stress, sleep and pain stay empty: the dashboard needs those for recent days only.
     """
     if not windows:
         return {}
@@ -119,7 +131,10 @@ def bulk_day_facts(
     days: dict[int, list[DayRow]] = defaultdict(list)
     day_rows = Day.objects.filter(
         patient_id__in=ids, deleted_at__isnull=True, date__range=(first, last)
-    ).values_list(*_DAY_COLUMNS)
+    )
+    if full_days_since is not None:
+        day_rows = day_rows.filter(Q(date__gte=full_days_since) | Q(headache=True))
+    day_rows = day_rows.values_list(*_DAY_COLUMNS)
     for values in day_rows:
         patient_id, row = _day_row(values)
         days[patient_id].append(row)
@@ -143,7 +158,7 @@ def bulk_day_facts(
         .order_by("taken_at")
         .values_list(*_DOSE_COLUMNS)
     )
-    for patient_id, day, med_class, kind, attack_id, name, _ in dose_rows:
+    for patient_id, day, med_class, kind, attack_id, name in dose_rows:
         acute = kind == Medication.Kind.ACUTE
         doses[patient_id].append(DoseEntry(day, med_class, acute, attack_id, name))
     by_id = {patient.pk: patient for patient in patients}
@@ -195,7 +210,6 @@ class DashboardRow:
     insights_shared: bool
     last_entry: date | None = None
     today: date | None = None
-    recorded_days: int = 0
     headache: Trend | None = None
     migraine: Trend | None = None
     medication: Trend | None = None
@@ -227,23 +241,31 @@ SORTS = {
 DEFAULT_SORT = "name"
 
 
-def _shared_patients(reader: User, query: str = "") -> QuerySet[User]:
-    """Everyone sharing diary or insights with ``reader``, with what one row needs annotated."""
-    diary = access.readable_patients(reader, "diary")
-    insights = access.readable_patients(reader, "insights")
+def _shared_patients(reader: User, query: str = "") -> list[User]:
+    """Everyone sharing diary or insights with ``reader``, with what one row needs annotated.
+
+    Four queries: the two scoped id lists from ``accounts.access``, the patients (with
+    "latest row" subqueries that each use a per-patient index) and who has an ongoing attack.
+    Per-row EXISTS or unindexed subqueries made PostgreSQL cost the patient query high enough
+    to JIT-compile it, which alone took 0.3-1 s per load.
+    """
+    diary = set(access.readable_patients(reader, "diary").values_list("pk", flat=True))
+    insights = set(access.readable_patients(reader, "insights").values_list("pk", flat=True))
+    if not diary and not insights:
+        return []
     live_days = Day.objects.filter(patient=OuterRef("pk"), deleted_at__isnull=True)
     live_attacks = HeadacheAttack.objects.filter(patient=OuterRef("pk"), deleted_at__isnull=True)
     latest_sss = QuestionnaireResponse.objects.filter(
         patient=OuterRef("pk"), instrument="sss", deleted_at__isnull=True
     ).order_by("-date")
-    patients = User.objects.filter(Q(pk__in=diary.values("pk")) | Q(pk__in=insights.values("pk")))
+    medications = Medication.objects.filter(patient=OuterRef("pk")).order_by("-updated_at")
+    patients = User.objects.filter(pk__in=diary | insights)
     if query:
         patients = patients.filter(email__icontains=query)
-    return (
-        patients.select_related("patient_profile")
+    patients = list(
+        patients.select_related("patient_profile", "analysis_state")
         .annotate(
-            diary_shared=Exists(diary.filter(pk=OuterRef("pk"))),
-            insights_shared=Exists(insights.filter(pk=OuterRef("pk"))),
+            medications_changed=Subquery(medications.values("updated_at")[:1]),
             last_day=Subquery(live_days.order_by("-date").values("date")[:1]),
             last_attack=Subquery(live_attacks.order_by("-start_date").values("start_date")[:1]),
             sss_score=Subquery(latest_sss.values("score")[:1]),
@@ -251,6 +273,16 @@ def _shared_patients(reader: User, query: str = "") -> QuerySet[User]:
         )
         .order_by("email")
     )
+    ongoing = set(
+        HeadacheAttack.objects.filter(
+            patient_id__in=diary, deleted_at__isnull=True, ended_at__isnull=True
+        ).values_list("patient_id", flat=True)
+    )
+    for patient in patients:
+        patient.diary_shared = patient.pk in diary
+        patient.insights_shared = patient.pk in insights
+        patient.has_ongoing_attack = patient.pk in ongoing
+    return patients
 
 
 def _insight_counts(*, reader: User, patient_ids: list[int]) -> dict[int, tuple[int, int]]:
@@ -274,21 +306,94 @@ def _insight_counts(*, reader: User, patient_ids: list[int]) -> dict[int, tuple[
     return counts
 
 
-def _fill_diary(row: DashboardRow, facts: list[DayFacts], sss_score, sss_date) -> None:
+@dataclass(frozen=True)
+class DiarySummary:
+    """The diary part of one dashboard row (cacheable: it depends only on the diary and day)."""
+
+    headache: Trend
+    migraine: Trend
+    medication: Trend
+    chronic_pattern: bool
+    overuse: tuple[criteria.OveruseRow, ...]
+    areas: frozenset[str]
+
+
+def summarize(facts: list[DayFacts]) -> DiarySummary:
+    """Last 30 days vs the 30 before, overuse and chronic pattern now, WPI-like of 7 days."""
     now, before = facts[-DASHBOARD_WINDOW_DAYS:], facts[:-DASHBOARD_WINDOW_DAYS]
     load_now, load_before = criteria.headache_load(now), criteria.headache_load(before)
-    row.recorded_days = load_now.recorded_days
-    row.headache = Trend(load_now.headache_days, load_before.headache_days)
-    row.migraine = Trend(load_now.migraine_days, load_before.migraine_days)
-    row.medication = Trend(load_now.acute_medication_days, load_before.acute_medication_days)
-    row.chronic_pattern = load_now.meets_chronic_pattern
-    row.overuse = criteria.overuse_rows(now)
+    return DiarySummary(
+        headache=Trend(load_now.headache_days, load_before.headache_days),
+        migraine=Trend(load_now.migraine_days, load_before.migraine_days),
+        medication=Trend(load_now.acute_medication_days, load_before.acute_medication_days),
+        chronic_pattern=load_now.meets_chronic_pattern,
+        overuse=tuple(criteria.overuse_rows(now)),
+        areas=frozenset(criteria.painful_areas(facts[-WPI_WINDOW_DAYS:])),
+    )
+
+
+def _fill_diary(row: DashboardRow, summary: DiarySummary, sss_score, sss_date) -> None:
+    row.headache, row.migraine, row.medication = (
+        summary.headache,
+        summary.migraine,
+        summary.medication,
+    )
+    row.chronic_pattern = summary.chronic_pattern
+    row.overuse = list(summary.overuse)
     row.overuse_status = criteria.overuse_summary(row.overuse)
-    areas = criteria.painful_areas(facts[-WPI_WINDOW_DAYS:])
-    row.wpi = len(areas)
+    row.wpi = len(summary.areas)
     recent = sss_date is not None and (row.today - sss_date).days <= SSS_RECENT_DAYS
     row.sss_date = sss_date
-    row.acr = criteria.acr2016_screen(areas=areas, sss=sss_score if recent else None)
+    row.acr = criteria.acr2016_screen(areas=summary.areas, sss=sss_score if recent else None)
+
+
+def _summary_key(patient: User, today: date) -> str | None:
+    """Cache key that changes with every diary write (diary services bump the patient's
+    ``AnalysisState.data_changed_at``), medication-list edit and diary day. Patients with an
+    ongoing attack are not cached: its minutes, and so the day rules, change by the hour."""
+    state = getattr(patient, "analysis_state", None)
+    if state is None or patient.has_ongoing_attack:
+        return None
+    meds = patient.medications_changed.timestamp() if patient.medications_changed else 0
+    stamp = f"{state.data_changed_at.timestamp()}:{meds}"
+    return f"clinic:dashboard:{SUMMARY_VERSION}:{patient.pk}:{today.isoformat()}:{stamp}"
+
+
+def _cached(keys: Iterable[str]) -> dict:
+    try:
+        return cache.get_many(list(keys))
+    except Exception:  # a cache outage only costs speed
+        logger.warning("dashboard cache unavailable; computing every row")
+        return {}
+
+
+def _store(entries: dict) -> None:
+    try:
+        cache.set_many(entries, SUMMARY_CACHE_SECONDS)
+    except Exception:
+        logger.warning("dashboard cache unavailable; rows not stored")
+
+
+def diary_summaries(
+    *, patients: Sequence[User], todays: dict[int, date]
+) -> dict[int, DiarySummary]:
+    """Summaries for the patients in ``todays``: from the cache where the diary is unchanged,
+    otherwise from day facts loaded in three queries for all the others."""
+    keys = {pk: _summary_key(p, todays[p.pk]) for p in patients if (pk := p.pk) in todays}
+    hits = _cached(key for key in keys.values() if key)
+    summaries = {pk: hits[key] for pk, key in keys.items() if key in hits}
+    windows = {
+        pk: (today - timedelta(days=2 * DASHBOARD_WINDOW_DAYS - 1), today)
+        for pk, today in todays.items()
+        if pk not in summaries
+    }
+    recent = min(
+        (end - timedelta(days=WPI_WINDOW_DAYS - 1) for _, end in windows.values()), default=None
+    )
+    facts = bulk_day_facts(patients=patients, windows=windows, full_days_since=recent)
+    fresh = {pk: summarize(day_facts) for pk, day_facts in facts.items()}
+    _store({keys[pk]: summary for pk, summary in fresh.items() if keys[pk]})
+    return summaries | fresh
 
 
 def dashboard_rows(
@@ -300,21 +405,19 @@ def dashboard_rows(
     the WPI-like count covers the last 7 days. Only shared scopes are filled in.
     """
     now = now or timezone.now()
-    patients = list(_shared_patients(reader, query))
+    patients = _shared_patients(reader, query)
     rows = {p.pk: DashboardRow(p, p.diary_shared, p.insights_shared) for p in patients}
-    windows = {}
+    todays = {}
     for patient in patients:
         if patient.diary_shared:
-            today = diary_date_for(patient, now)
-            rows[patient.pk].today = today
-            rows[patient.pk].last_entry = max(
+            row = rows[patient.pk]
+            row.today = todays[patient.pk] = diary_date_for(patient, now)
+            row.last_entry = max(
                 (d for d in (patient.last_day, patient.last_attack) if d), default=None
             )
-            windows[patient.pk] = (today - timedelta(days=2 * DASHBOARD_WINDOW_DAYS - 1), today)
-    facts = bulk_day_facts(patients=patients, windows=windows)
-    for patient in patients:
-        if patient.pk in facts:
-            _fill_diary(rows[patient.pk], facts[patient.pk], patient.sss_score, patient.sss_date)
+    for patient_id, summary in diary_summaries(patients=patients, todays=todays).items():
+        patient = rows[patient_id].patient
+        _fill_diary(rows[patient_id], summary, patient.sss_score, patient.sss_date)
     insight_ids = [p.pk for p in patients if p.insights_shared]
     for patient_id, (found, new) in _insight_counts(reader=reader, patient_ids=insight_ids).items():
         rows[patient_id].found_insights, rows[patient_id].new_insights = found, new

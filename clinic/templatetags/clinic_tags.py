@@ -1,6 +1,7 @@
 """Small formatting filters for the clinician pages."""
 
 from django import template
+from django.utils.html import format_html
 
 from diary import scales
 
@@ -51,3 +52,27 @@ def ihs_grade(intensity) -> str:
 def asc12_band(score) -> str:
     """ASC-12 allodynia band (Lipton et al. 2008): none, mild, moderate, severe."""
     return scales.asc12_band(score)
+
+
+@register.simple_tag
+def trend(value):
+    """A count with its arrow against the 30 days before (text for screen readers too)."""
+    if value is None:
+        return ""
+    if value.direction == "same":
+        return format_html(
+            '<span class="count">{}</span> <span class="trend trend-same">'
+            '<span aria-hidden="true">→</span>'
+            '<span class="visually-hidden"> same as the 30 days before</span></span>',
+            value.now,
+        )
+    return format_html(
+        '<span class="count">{}</span> <span class="trend trend-{}">'
+        '<span aria-hidden="true">{}</span>{}'
+        '<span class="visually-hidden"> vs the 30 days before ({})</span></span>',
+        value.now,
+        value.direction,
+        value.arrow,
+        f"{value.change:+d}",
+        value.before,
+    )

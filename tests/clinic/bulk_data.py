@@ -15,7 +15,7 @@ from accounts.models import PatientProfile, Share, User
 from diary import scales
 from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
 from diary.services import patient_today
-from insights.models import Insight
+from insights.models import AnalysisState, Insight
 
 ZONES = ("Europe/London", "Europe/Paris", "America/New_York", "Australia/Sydney")
 
@@ -50,6 +50,8 @@ def make_patients(*, clinician: User, count: int, days: int = 60, seed: int = 1)
     Dose.objects.bulk_create(doses, batch_size=500)
     QuestionnaireResponse.objects.bulk_create(responses, batch_size=500)
     Insight.objects.bulk_create(insights, batch_size=500)
+    # As the diary services would have done on each write (the dashboard cache keys on it).
+    AnalysisState.objects.bulk_create([AnalysisState(patient=user) for user in users])
     return users
 
 

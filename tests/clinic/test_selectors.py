@@ -124,4 +124,58 @@ def test_dashboard_query_count_is_the_same_for_5_and_50_patients():
     small_count, small_rows = _count_queries(small)
     large_count, large_rows = _count_queries(large)
     assert (len(small_rows), len(large_rows)) == (5, 50)
-    assert small_count == large_count <= 6
+    assert small_count == large_count <= 9
+
+
+def test_dashboard_summary_is_cached_until_the_diary_changes(alice, carol, monkeypatch):
+    from datetime import datetime as dt
+
+    from diary import services
+
+    calls = []
+    original = selectors.bulk_day_facts
+
+    def counting(**kwargs):
+        calls.append(set(kwargs["windows"]))
+        return original(**kwargs)
+
+    monkeypatch.setattr(selectors, "bulk_day_facts", counting)
+    services.day_upsert(patient=alice, date=patient_today(alice), stress=3)
+    first = selectors.dashboard_rows(reader=carol)[0]
+    assert calls == [{alice.pk}] and first.headache.now == 0
+    assert selectors.dashboard_rows(reader=carol)[0].headache == first.headache
+    assert calls[-1] == set()  # served from the cache
+    started = dt.now(tz=UTC) - timedelta(hours=3)
+    services.attack_upsert(
+        patient=alice, started_at=started, ended_at=started + timedelta(hours=2), peak_intensity=6
+    )
+    assert selectors.dashboard_rows(reader=carol)[0].headache.now == 1
+    assert calls[-1] == {alice.pk}
+
+
+def test_patients_with_an_ongoing_attack_are_never_served_from_the_cache(alice, carol):
+    from datetime import datetime as dt
+
+    from diary import services
+
+    services.attack_upsert(
+        patient=alice, started_at=dt.now(tz=UTC) - timedelta(minutes=10), peak_intensity=5
+    )
+    patient = selectors._shared_patients(carol)[0]
+    assert patient.has_ongoing_attack
+    assert selectors._summary_key(patient, patient_today(alice)) is None
+
+
+def test_dashboard_works_when_the_cache_is_down(alice, carol, monkeypatch):
+    class Broken:
+        def get_many(self, keys):
+            raise ConnectionError("cache down")
+
+        def set_many(self, entries, timeout):
+            raise ConnectionError("cache down")
+
+    monkeypatch.setattr(selectors, "cache", Broken())
+    from diary import services
+
+    services.day_upsert(patient=alice, date=patient_today(alice), stress=3)
+    assert selectors.dashboard_rows(reader=carol)[0].headache.now == 0
