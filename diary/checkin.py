@@ -174,8 +174,8 @@ def _build_carry(context: CheckinContext, doses: list[Dose]) -> None:
             clock = context.now.time().replace(second=0, microsecond=0)
         context.carry_meds[key] = {
             "time": clock.strftime("%H:%M"),
-            "amount": "" if dose.amount is None else f"{dose.amount.normalize():f}",
-            "quantity": f"{dose.quantity.normalize():f}",
+            "amount": _plain(dose.amount) or "",
+            "quantity": _plain(dose.quantity),
         }
 
 
@@ -242,16 +242,21 @@ def _dose_initial(context: CheckinContext, row: DoseRow) -> dict:
         return {
             f"{key}_take": True,
             f"{key}_time": _clock(dose.taken_at, context.zone),
-            f"{key}_amount": dose.amount,
-            f"{key}_quantity": dose.quantity,
+            f"{key}_amount": _plain(dose.amount),
+            f"{key}_quantity": _plain(dose.quantity),
             f"{key}_relief": dose.relief_2h,
         }
     now_clock = context.now.strftime("%H:%M") if context.is_today else None
     return {
         f"{key}_time": now_clock,
-        f"{key}_amount": row.medication.default_amount,
+        f"{key}_amount": _plain(row.medication.default_amount),
         f"{key}_quantity": 1,
     }
+
+
+def _plain(amount) -> str | None:
+    """A decimal without trailing zeros (400, 2.5) for the form."""
+    return None if amount is None else f"{amount.normalize():f}"
 
 
 def carry_forward(context: CheckinContext, data) -> dict:

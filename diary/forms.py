@@ -18,6 +18,17 @@ from diary.models import Medication
 
 HEADACHE_CHOICES = (("no", "No headache"), ("yes", "Headache"))
 PAIN_STEPS = (3, 6, 9)  # what one tap on the body map cycles through (mild, moderate, severe)
+# Short chip labels for the ICHD-3 features (codes and full wording in diary.scales).
+FEATURE_LABELS = {
+    "unilateral": "One side",
+    "pulsating": "Throbbing",
+    "worse_with_activity": "Worse with activity",
+    "nausea": "Nausea",
+    "vomiting": "Vomiting",
+    "photophobia": "Light bothers me",
+    "phonophobia": "Noise bothers me",
+    "aura": "Aura",
+}
 # Anchor words shown next to a scale's value (peers: unexplained scales confuse users).
 PEAK_LABELS = {0: "No pain", 1: "Mild", 4: "Moderate", 7: "Severe"}  # IHS grades of NRS 0-10
 MOOD_LABELS = {0: "Very low", 3: "Low", 5: "Okay", 7: "Good", 9: "Very good"}
@@ -124,7 +135,7 @@ class CheckinForm(forms.Form):
     attack_start = forms.TimeField(
         required=False,
         label="Started at",
-        help_text="Times after midnight (until 04:00) count for this day.",
+        help_text="After midnight? Until 04:00 it still counts for this day.",
         widget=_time_input(),
     )
     attack_end = forms.TimeField(
@@ -148,7 +159,9 @@ class CheckinForm(forms.Form):
     )
     attack_features = forms.MultipleChoiceField(
         label="What was it like?",
-        choices=scales.MIGRAINE_FEATURES,
+        choices=[(code, FEATURE_LABELS[code]) for code in scales.MIGRAINE_FEATURE_CODES],
+        help_text="Aura: seeing zigzags or spots, tingling or trouble speaking before or "
+        "during the headache, usually 5–60 minutes.",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -250,7 +263,7 @@ class CheckinForm(forms.Form):
         self.fields[f"{key}_relief"] = forms.ChoiceField(
             required=False,
             label="Relief after 2 h",
-            choices=[("", "Not yet known"), *scales.RELIEF_LEVELS],
+            choices=[("", "—"), *scales.RELIEF_LEVELS],
         )
         return row
 
@@ -368,6 +381,11 @@ class MedicationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].required = False
+        self.fields["kind"].choices = [
+            ("acute", "Acute: when pain starts"),
+            ("preventive", "Preventive: every day"),
+        ]
+        self.fields["med_class"].choices = [("", "Choose a type"), *scales.MEDICATION_CLASSES]
         self.fields["default_amount"].validators.append(MinValueValidator(Decimal("0.01")))
 
     def clean(self):

@@ -24,16 +24,8 @@
     var max = Math.max.apply(null, values);
     var legend = fieldset.querySelector("legend");
 
-    var row = document.createElement("div");
-    row.className = "slider-row";
-    var range = document.createElement("input");
-    range.type = "range";
-    range.min = String(min);
-    range.max = String(max);
-    range.step = "1";
-    range.setAttribute("aria-label", legend ? legend.textContent.trim() : "Rating");
-    var help = fieldset.getAttribute("aria-describedby");
-    if (help) range.setAttribute("aria-describedby", help);
+    var head = document.createElement("div");
+    head.className = "slider-head";
     var output = document.createElement("output");
     output.className = "slider-value";
     output.setAttribute("aria-hidden", "true");
@@ -42,18 +34,17 @@
     clear.className = "slider-clear";
     clear.textContent = "Clear";
     clear.setAttribute("aria-label", "Clear " + (legend ? legend.textContent.trim() : "rating"));
-    row.appendChild(range);
-    row.appendChild(output);
-    row.appendChild(clear);
-    var ends = document.createElement("div");
-    ends.className = "slider-ends";
-    ends.setAttribute("aria-hidden", "true");
-    ends.innerHTML = "";
-    [min, max].forEach(function (end) {
-      var span = document.createElement("span");
-      span.textContent = end + " " + anchorWord(labels, end).toLowerCase();
-      ends.appendChild(span);
-    });
+    head.appendChild(output);
+    head.appendChild(clear);
+    var range = document.createElement("input");
+    range.type = "range";
+    range.className = "slider";
+    range.min = String(min);
+    range.max = String(max);
+    range.step = "1";
+    range.setAttribute("aria-label", legend ? legend.textContent.trim() : "Rating");
+    var help = fieldset.getAttribute("aria-describedby");
+    if (help) range.setAttribute("aria-describedby", help);
 
     function current() {
       for (var i = 0; i < radios.length; i++) if (radios[i].checked) return Number(radios[i].value);
@@ -67,7 +58,7 @@
       clear.hidden = unset;
       if (unset) {
         range.value = String(Math.round((min + max) / 2));
-        output.textContent = "Not rated";
+        output.textContent = "Not rated yet – tap the scale";
         range.setAttribute("aria-valuetext", "Not rated");
       } else {
         var word = anchorWord(labels, value);
@@ -88,8 +79,8 @@
       range.focus();
     });
     var chips = fieldset.querySelector(".chips-scale");
-    fieldset.insertBefore(row, chips);
-    fieldset.insertBefore(ends, chips);
+    fieldset.insertBefore(head, chips);
+    fieldset.insertBefore(range, chips);
     fieldset.classList.add("enhanced");
     render();
   }
