@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import chain
 
 import numpy as np
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from diary import scales
@@ -22,8 +25,17 @@ from diary.selectors import live
 from diary.services import patient_today, patient_zone
 from insights.analysis.common import DiaryArrays, empty_diary
 
+MISSING = -1  # stand-in for NULL in numeric day columns (all of them are >= 0 by constraint)
 PAIN_FIELDS = tuple(scales.pain_field(code) for code in scales.PAIN_AREA_CODES)
-DAY_COLUMNS = ("date", "headache", "stress", "total_sleep_min", "sleep_quality", *PAIN_FIELDS)
+# Numbers arrive NULL-free so a whole block converts to floats in one step: optional items as
+# -1 (turned into NaN), unmarked pain areas as 0 ("not painful", as the analysis reads them).
+DAY_COLUMNS = (
+    "date",
+    "headache",
+    *(Coalesce(name, Value(MISSING)) for name in ("stress", "total_sleep_min", "sleep_quality")),
+    *(Coalesce(name, Value(0)) for name in PAIN_FIELDS),
+)
+NUMERIC_DAY_COLUMNS = len(DAY_COLUMNS) - 2
 ATTACK_COLUMNS = (
     "id",
     "started_at",
@@ -95,26 +107,30 @@ def diary_from_rows(rows: DiaryRows, *, today: date, zone, now=None) -> DiaryArr
 def _fill_day_columns(diary: DiaryArrays, day_rows: list[tuple], start: date) -> None:
     if not day_rows:
         return
-    block = np.array(day_rows, dtype=object)
-    index = (block[:, 0].astype("datetime64[D]") - np.datetime64(start, "D")).astype(int)
-    values = block[:, 2:]
-    values[np.equal(values, None)] = np.nan
-    values = values.astype(float)
+    index = np.fromiter((row[0].toordinal() for row in day_rows), int, len(day_rows))
+    index -= start.toordinal()
+    values = np.fromiter(
+        chain.from_iterable(row[2:] for row in day_rows),
+        float,
+        len(day_rows) * NUMERIC_DAY_COLUMNS,
+    ).reshape(len(day_rows), NUMERIC_DAY_COLUMNS)
+    items = values[:, :3]
+    items[items == MISSING] = np.nan
     diary.recorded[index] = True
-    diary.stress[index] = values[:, 0]
-    diary.sleep_minutes[index] = values[:, 1]
-    diary.sleep_quality[index] = values[:, 2]
-    diary.pain[index] = np.nan_to_num(values[:, 3:], nan=0.0)
+    diary.stress[index] = items[:, 0]
+    diary.sleep_minutes[index] = items[:, 1]
+    diary.sleep_quality[index] = items[:, 2]
+    diary.pain[index] = values[:, 3:]
 
 
 def _fill_derived(diary, rows: DiaryRows, start, today, zone, now) -> None:
     """Headache/migraine/onset/medication days through ``diary.derive`` (one definition)."""
     attacks = [_attack_span(row) for row in rows.attacks]
+    # derive only counts acute doses; ids as ints keep its dict lookups cheap (UUID eq is slow)
     doses = [
-        DoseEntry(
-            date=row[0], med_class=row[1], acute=row[2] == Medication.Kind.ACUTE, attack_id=row[3]
-        )
+        DoseEntry(date=row[0], med_class=row[1], acute=True, attack_id=_key(row[3]))
         for row in rows.doses
+        if row[2] == Medication.Kind.ACUTE
     ]
     answered = [_AnsweredHeadache(date=row[0]) for row in rows.days if row[1]]
     if not (attacks or doses or answered):
@@ -138,7 +154,7 @@ def _attack_span(row: tuple) -> AttackSpan:
         code for code, flag in zip(scales.MIGRAINE_FEATURE_CODES, row[7:], strict=True) if flag
     )
     return AttackSpan(
-        id=row[0],
+        id=_key(row[0]),
         started_at=row[1],
         ended_at=row[2],
         start_date=row[3],
@@ -147,3 +163,7 @@ def _attack_span(row: tuple) -> AttackSpan:
         features=features,
         aura_minutes=row[6],
     )
+
+
+def _key(attack_id) -> int | None:
+    return None if attack_id is None else attack_id.int

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 import numpy as np
 
@@ -62,22 +63,22 @@ class DiaryArrays:
     def n(self) -> int:
         return len(self.recorded)
 
-    @property
+    @cached_property
     def headache_known(self) -> np.ndarray:
         """Days whose headache status is known: a check-in or a recorded headache."""
         return self.recorded | self.headache_day
 
-    @property
+    @cached_property
     def at_risk(self) -> np.ndarray:
         """Days on which a new attack could start: known, and not inside a continuing attack."""
         return self.headache_known & ~(self.headache_day & ~self.onset)
 
-    @property
+    @cached_property
     def painful_areas(self) -> np.ndarray:
         """Number of painful WPI areas per day (NaN without a check-in)."""
         return np.where(self.recorded, (self.pain > 0).sum(axis=1), np.nan)
 
-    @property
+    @cached_property
     def worst_pain(self) -> np.ndarray:
         """Worst pain of the day, 0-10: headache peak or the most painful body area."""
         body = np.nan_to_num(self.pain).max(axis=1, initial=0)

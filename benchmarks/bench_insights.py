@@ -1,0 +1,400 @@
+"""Insights recompute against a floor measured in the same run, and through a real worker.
+
+Floor: merely loading the rows one recompute needs (the patient with their profile, then the
+live days, attacks and doses as ``values_list`` tuples: the same queries the loader runs).
+Recompute: ``insights.services.recompute_patient`` (load, derive the clinical day flags, run
+the seven analyses, store the rows in one transaction).
+
+1. one patient with a 3-year diary: median of repeated runs, first computation (every row
+   new) and steady state (nothing changed);
+2. 1,000 patients x 1 year, one after another in this process;
+3. the same 1,000 recomputes through a real Celery worker on Redis (``-c 2``), wall time from
+   the first enqueue to the last stored result.
+
+Targets: recompute / floor <= 1.5; 1,000 patients x 1 year through the worker < 60 s (2 cores).
+Diaries come from ``diary.demo`` (the seed_demo simulator: realistic attacks, doses, sleep and
+pain). Uses its own database (PostgreSQL ``flaremap_bench_insights`` if reachable, else SQLite).
+
+    .venv/bin/python benchmarks/bench_insights.py [--patients 1000] [--reuse] [--strict]
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, bench_database_url, setup_django  # noqa: E402
+
+DB_NAME = "flaremap_bench_insights"
+QUEUE = "bench-insights"
+ZONE = "Europe/London"
+TEMPLATES = 40  # distinct simulated diaries, reused with fresh ids across the 1,000 patients
+LONG_EMAIL = "three-years@bench.example.com"
+RATIO_TARGET, WORKER_TARGET_S = 1.5, 60.0
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+
+def _patients(emails: list[str]) -> list:
+    from accounts.models import PatientProfile, User
+
+    users = User.objects.bulk_create(
+        [User(email=email, role=User.Role.PATIENT, password="!") for email in emails]
+    )
+    PatientProfile.objects.bulk_create(PatientProfile(user=user, timezone=ZONE) for user in users)
+    return users
+
+
+def make_long_patient() -> None:
+    """One patient with a 3-year diary, written through the demo's validated bulk writer."""
+    from django.utils import timezone
+
+    from diary import demo, services
+
+    patient = _patients([LONG_EMAIL])[0]
+    patient.refresh_from_db()
+    end = services.patient_today(patient) - timedelta(days=1)
+    plan = demo.build_plan(
+        days=3 * 365, seed=3, persona=0, end=end, zone=ZoneInfo(ZONE), now=timezone.now()
+    )
+    demo.write_in_bulk(patient, plan)
+
+
+def _template(plan, zone: ZoneInfo) -> dict:
+    """Field values of one simulated diary, derived as ``diary.demo.write_in_bulk`` does."""
+    from diary import scales, services
+
+    def diary_date(moment):
+        local = moment.astimezone(zone)
+        shift = 1 if local.hour < scales.DAY_ROLLOVER_HOUR else 0
+        return local.date() - timedelta(days=shift)
+
+    days = []
+    for plan_day in plan.days:
+        fields = dict.fromkeys(services.DAY_FIELDS) | {"notes": ""} | plan_day.fields
+        for code, level in plan_day.body_pain.items():
+            fields[scales.pain_field(code)] = level
+        tst, tib, efficiency = services.sleep_metrics(
+            **{name: fields[name] for name in services.SLEEP_ITEM_FIELDS}
+        )
+        fields.update(total_sleep_min=tst, time_in_bed_min=tib, sleep_efficiency=efficiency)
+        days.append((plan_day.date, fields))
+    attacks = [
+        (
+            attack.id,
+            {
+                "started_at": attack.started_at,
+                "ended_at": attack.ended_at,
+                "start_date": diary_date(attack.started_at),
+                "end_date": max(
+                    diary_date(attack.ended_at - timedelta(seconds=1)),
+                    diary_date(attack.started_at),
+                ),
+                "peak_intensity": attack.peak_intensity,
+                "side": attack.side,
+                "aura_minutes": attack.aura_minutes,
+                "functional_impact": attack.functional_impact,
+                **{code: code in attack.features for code in scales.MIGRAINE_FEATURE_CODES},
+            },
+        )
+        for attack in plan.attacks
+    ]
+    doses = [
+        (dose.medication, dose.attack, dose.taken_at, diary_date(dose.taken_at), dose.relief_2h)
+        for dose in plan.doses
+    ]
+    medications = [
+        (med.id, {"name": med.name, "med_class": med.med_class, "kind": med.kind})
+        for med in plan.medications
+    ]
+    return {"days": days, "attacks": attacks, "doses": doses, "medications": medications}
+
+
+def make_cohort(count: int) -> list[int]:
+    """``count`` patients x 1 year: bulk_create from simulated templates with fresh ids."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from diary import demo
+    from diary.models import Day, Dose, HeadacheAttack, Medication
+
+    zone = ZoneInfo(ZONE)
+    end = timezone.now().astimezone(zone).date() - timedelta(days=2)
+    now = timezone.now()
+    templates = [
+        _template(
+            demo.build_plan(days=365, seed=100 + i, persona=i % 2, end=end, zone=zone, now=now),
+            zone,
+        )
+        for i in range(TEMPLATES)
+    ]
+    users = _patients([f"cohort{i}@bench.example.com" for i in range(count)])
+    for start in range(0, count, 50):
+        rows = {Medication: [], HeadacheAttack: [], Dose: [], Day: []}
+        for index, user in enumerate(users[start : start + 50], start=start):
+            _instantiate(user, templates[index % TEMPLATES], rows)
+        with transaction.atomic():
+            for model in (Medication, HeadacheAttack, Dose, Day):
+                model.objects.bulk_create(rows[model], batch_size=2000)
+    return [user.pk for user in users]
+
+
+def _instantiate(user, template: dict, rows: dict) -> None:
+    from diary.models import Day, Dose, HeadacheAttack, Medication
+
+    ids = {}
+    for old_id, fields in template["medications"]:
+        ids[old_id] = uuid.uuid4()
+        rows[Medication].append(Medication(id=ids[old_id], patient=user, **fields))
+    for old_id, fields in template["attacks"]:
+        ids[old_id] = uuid.uuid4()
+        rows[HeadacheAttack].append(HeadacheAttack(id=ids[old_id], patient=user, **fields))
+    for medication, attack, taken_at, day, relief in template["doses"]:
+        rows[Dose].append(
+            Dose(
+                patient=user,
+                medication_id=ids[medication],
+                attack_id=ids.get(attack),
+                taken_at=taken_at,
+                date=day,
+                relief_2h=relief,
+            )
+        )
+    for day, fields in template["days"]:
+        rows[Day].append(Day(patient=user, date=day, **fields))
+
+
+# --- measurements -------------------------------------------------------------------------------
+
+
+def floor_once(patient_id: int) -> None:
+    """Merely load the rows: the patient (with profile) and the loader's three queries."""
+    from accounts.models import User
+    from diary.services import patient_today
+    from insights.loader import load_rows
+
+    patient = User.objects.select_related("patient_profile").get(pk=patient_id)
+    load_rows(patient=patient, until=patient_today(patient))
+
+
+def recompute_once(patient_id: int) -> None:
+    from insights import services
+
+    services.recompute_patient(patient_id)
+
+
+def timed(function, patient_id: int) -> float:
+    started = time.perf_counter()
+    function(patient_id)
+    return time.perf_counter() - started
+
+
+def forget_insights(patient_ids) -> None:
+    """Delete stored insights so the next recompute writes every row (first computation)."""
+    from insights.models import AnalysisState, Insight
+
+    Insight.objects.filter(patient_id__in=patient_ids).delete()
+    AnalysisState.objects.filter(patient_id__in=patient_ids).update(computed_at=None)
+
+
+def bench_long(patient_id: int, repeats: int) -> dict:
+    from accounts.models import User
+    from insights.analysis import analyze_diary
+    from insights.loader import load_diary
+
+    floors, first, steady = [], [], []
+    for _ in range(repeats):
+        floors.append(timed(floor_once, patient_id))
+        forget_insights([patient_id])
+        first.append(timed(recompute_once, patient_id))
+        steady.append(timed(recompute_once, patient_id))
+    patient = User.objects.select_related("patient_profile").get(pk=patient_id)
+    diary = load_diary(patient=patient)
+    load = statistics.median(timed(lambda _: load_diary(patient=patient), 0) for _ in range(5))
+    analyze = statistics.median(timed(lambda _: analyze_diary(diary), 0) for _ in range(5))
+    return {
+        "days": diary.n,
+        "floor": statistics.median(floors),
+        "first": statistics.median(first),
+        "steady": statistics.median(steady),
+        "load_diary": load,
+        "analyze": analyze,
+    }
+
+
+def bench_cohort(patient_ids: list[int]) -> dict:
+    def run(function):
+        started = time.perf_counter()
+        for patient_id in patient_ids:
+            function(patient_id)
+        return time.perf_counter() - started
+
+    floor_before = run(floor_once)
+    forget_insights(patient_ids)
+    first = run(recompute_once)
+    steady = run(recompute_once)
+    floor_after = run(floor_once)
+    return {
+        "floor": (floor_before + floor_after) / 2,
+        "floor_spread": abs(floor_before - floor_after),
+        "first": first,
+        "steady": steady,
+    }
+
+
+def bench_worker(patient_ids: list[int], database_url: str, warm_id: int) -> dict | None:
+    """All recomputes through ``celery worker -c 2`` on Redis; None if Redis is unavailable."""
+    from django.utils import timezone
+
+    from insights.models import AnalysisState
+    from insights.tasks import recompute_patient
+
+    redis_url = os.environ["REDIS_URL"]
+    probe = subprocess.run(
+        ["redis-cli", "-u", redis_url, "ping"], capture_output=True, text=True, check=False
+    )
+    if probe.stdout.strip() != "PONG":
+        print(f"worker: skipped, Redis not reachable at {redis_url}")
+        return None
+    forget_insights(patient_ids)
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        TESTING="0",
+        CELERY_EAGER="0",
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+    log = open(ROOT / ".bench-insights-worker.log", "w")  # noqa: SIM115
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-c", "2", "-Q", QUEUE]
+        + ["--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        warm_started = timezone.now()
+        recompute_patient.apply_async(args=(warm_id,), queue=QUEUE)
+        _wait(lambda: _done([warm_id], warm_started) == 1, timeout=120)
+        started_at, started = timezone.now(), time.perf_counter()
+        for patient_id in patient_ids:
+            recompute_patient.apply_async(args=(patient_id,), queue=QUEUE)
+        enqueued = time.perf_counter() - started
+        _wait(lambda: _done(patient_ids, started_at) == len(patient_ids), timeout=900)
+        elapsed = time.perf_counter() - started
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+        log.close()
+    ran = AnalysisState.objects.filter(patient_id__in=patient_ids, runs__gte=1).count()
+    return {"elapsed": elapsed, "enqueue": enqueued, "done": ran}
+
+
+def _done(patient_ids, since) -> int:
+    from insights.models import AnalysisState
+
+    return AnalysisState.objects.filter(patient_id__in=patient_ids, computed_at__gte=since).count()
+
+
+def _wait(condition, *, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the worker did not finish in time; see .bench-insights-worker.log")
+        time.sleep(0.2)
+
+
+# --- main ---------------------------------------------------------------------------------------
+
+
+def _database(reuse: bool) -> str:
+    if not reuse:
+        return bench_database_url(DB_NAME)
+    base = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+    sqlite = ROOT / f".{DB_NAME}.sqlite3"
+    return f"sqlite:///{sqlite}" if sqlite.exists() else f"{base}/{DB_NAME}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--patients", type=int, default=1000)
+    parser.add_argument("--repeats", type=int, default=15, help="3-year runs (median)")
+    parser.add_argument("--reuse", action="store_true", help="keep the generated database")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args()
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/13")
+    os.environ["CELERY_EAGER"] = "0"
+    database_url = _database(args.reuse)
+    setup_django(database_url)
+    from django.db import connection
+
+    from accounts.models import User
+
+    vendor = connection.vendor
+    started = time.perf_counter()
+    if not User.objects.filter(email=LONG_EMAIL).exists():
+        make_long_patient()
+        make_cohort(args.patients)
+    generated = time.perf_counter() - started
+    long_id = User.objects.get(email=LONG_EMAIL).pk
+    cohort = list(
+        User.objects.filter(email__startswith="cohort")
+        .order_by("pk")
+        .values_list("pk", flat=True)[: args.patients]
+    )
+    print(f"database: {vendor}; data ready in {generated:.1f} s ({len(cohort)} cohort patients)")
+
+    long = bench_long(long_id, args.repeats)
+    long_ratio, long_steady = long["first"] / long["floor"], long["steady"] / long["floor"]
+    print(f"\n3-year diary ({long['days']} days), median of {args.repeats}:")
+    print(f"  floor (load rows)       {1000 * long['floor']:8.2f} ms")
+    print(f"  recompute, first        {1000 * long['first']:8.2f} ms   ratio {long_ratio:.2f}")
+    print(f"  recompute, unchanged    {1000 * long['steady']:8.2f} ms   ratio {long_steady:.2f}")
+    print(
+        f"  of which load_diary {1000 * long['load_diary']:.2f} ms, "
+        f"analyses {1000 * long['analyze']:.2f} ms"
+    )
+
+    cohort_result = bench_cohort(cohort)
+    cohort_ratio = cohort_result["first"] / cohort_result["floor"]
+    n = len(cohort)
+    print(f"\n{n} patients x 1 year, one after another in this process:")
+    print(
+        f"  floor (load rows)       {cohort_result['floor']:8.2f} s "
+        f"(before/after differ by {cohort_result['floor_spread']:.2f} s)"
+    )
+    print(f"  recompute, first        {cohort_result['first']:8.2f} s   ratio {cohort_ratio:.2f}")
+    print(
+        f"  recompute, unchanged    {cohort_result['steady']:8.2f} s   ratio "
+        f"{cohort_result['steady'] / cohort_result['floor']:.2f}"
+    )
+
+    worker = bench_worker(cohort, database_url, long_id)
+    if worker:
+        print(f"\n{n} patients x 1 year through a Celery worker (-c 2, Redis):")
+        print(
+            f"  wall time {worker['elapsed']:.1f} s (enqueue {worker['enqueue']:.1f} s), "
+            f"{n / worker['elapsed']:.0f} patients/s, {worker['done']} recomputed"
+        )
+    met = long_ratio <= RATIO_TARGET and cohort_ratio <= RATIO_TARGET
+    met = met and (worker is None or worker["elapsed"] < WORKER_TARGET_S)
+    print(
+        f"\ntargets: ratio <= {RATIO_TARGET} (3-year {long_ratio:.2f}, cohort {cohort_ratio:.2f}); "
+        f"worker < {WORKER_TARGET_S:.0f} s"
+        + (f" ({worker['elapsed']:.1f} s)" if worker else " (not run)")
+        + (" -> met" if met else " -> MISSED")
+    )
+    return 1 if args.strict and not met else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
