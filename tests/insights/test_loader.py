@@ -126,3 +126,10 @@ def test_loading_takes_three_queries_whatever_the_diary_size(alice, django_asser
     alice = type(alice).objects.select_related("patient_profile").get(pk=alice.pk)
     with django_assert_num_queries(3):
         load_diary(patient=alice, today=TODAY, now=timezone.now())
+
+
+def test_zero_stress_stays_zero_and_missing_items_are_nan(alice):
+    services.day_upsert(patient=alice, date=date(2025, 3, 1), stress=0, total_sleep_min=0)
+    diary = _load(alice)
+    assert diary.stress[0] == 0 and diary.sleep_minutes[0] == 0
+    assert np.isnan(diary.sleep_quality[0])

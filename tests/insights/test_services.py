@@ -101,3 +101,18 @@ def test_aged_patients_are_those_active_but_not_recomputed_for_a_day(alice, bob)
         older_than=timedelta(hours=20), active_within=timedelta(days=365)
     )
     assert aged == [alice.pk]
+
+
+def test_on_postgresql_only_the_recompute_transaction_skips_the_flush_wait(alice):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _log_days(alice, 1)
+    with CaptureQueriesContext(connection) as queries:
+        services.recompute_patient(alice.pk)
+    statements = [query["sql"] for query in queries.captured_queries]
+    relaxed = [sql for sql in statements if "synchronous_commit" in sql]
+    if connection.vendor == "postgresql":
+        assert relaxed == ["SET LOCAL synchronous_commit TO OFF"]
+    else:
+        assert relaxed == []
