@@ -167,7 +167,16 @@ def _check_version(obj, expected_version: int | None) -> None:
 
 
 def _save_validated(obj, *, exclude: list[str] | None = None) -> None:
-    obj.full_clean(exclude=exclude or ["patient"], validate_unique=False)
+    """Field validation (ranges and choices from ``scales``) before the database's own checks.
+
+    Each CheckConstraint is covered by a field validator or by an explicit check in the service,
+    so ``full_clean`` does not evaluate them again: Django runs each one as a SAVEPOINT + SELECT
+    (~95 queries for a day write, most of the cost of an API write). The constraints still
+    guard the table.
+    """
+    obj.full_clean(
+        exclude=exclude or ["patient"], validate_unique=False, validate_constraints=False
+    )
     obj.save()
 
 
@@ -403,6 +412,14 @@ def medication_upsert(
     ).exclude(pk=medication.pk)
     if clash.exists():
         raise ValidationError({"name": "This medication is already on your list."})
+    if (
+        medication.started_on
+        and medication.stopped_on
+        and (medication.stopped_on < medication.started_on)
+    ):
+        raise ValidationError({"stopped_on": "The stop date must be on or after the start."})
+    if medication.default_amount is not None and medication.default_amount <= 0:
+        raise ValidationError({"default_amount": "The amount must be more than 0."})
     _touch(medication, created=created)
     _save_validated(medication)
     return medication, created
@@ -464,6 +481,8 @@ def dose_upsert(
         dose.unit = dose.medication.unit
     if dose.amount is None:
         dose.amount = dose.medication.default_amount
+    if dose.amount is not None and dose.amount <= 0:
+        raise ValidationError({"amount": "The amount must be more than 0."})
     _touch(dose, created=created)
     _save_validated(dose)
     schedule_recompute(patient.pk)
