@@ -462,14 +462,15 @@ def _history(patient, days: int) -> None:
 
 
 @pytest.mark.parametrize("history_days", [1, 60])
+@pytest.mark.parametrize("offset", [0, 3])  # today (empty) and a day with an attack and a dose
 def test_check_in_page_renders_with_a_constant_number_of_queries(
-    client, alice, history_days, django_assert_num_queries
+    client, alice, history_days, offset, django_assert_num_queries
 ):
-    _history(alice, history_days)
+    _history(alice, max(history_days, offset))
     client.force_login(alice)
-    # session, user, profile, days (today + yesterday), attacks, doses, medications
+    # session, user, profile, days (this day + the day before), attacks, doses, medications
     with django_assert_num_queries(7):
-        assert client.get(reverse("diary:today")).status_code == 200
+        assert client.get(day_url(TODAY - timedelta(days=offset))).status_code == 200
 
 
 # --- calendar ------------------------------------------------------------------------------------
