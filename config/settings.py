@@ -287,6 +287,17 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Daily migraine and widespread-pain diary for patients, their clinicians and mobile apps. "
         "Authenticate with `POST /api/v1/auth/token/` and send `Authorization: Token <token>`."
+        "\n\n**Clinicians** read a patient who shares with them through the same endpoints with "
+        "`?patient=<id>` (the `patient` of `GET /shares/`); they are read-only (writes 403), "
+        "notes appear only with the notes scope, and every read is logged for the patient. "
+        "Another patient's objects answer 404."
+        "\n\n**Offline sync.** Every diary object carries `id`, `version`, `updated_at` and "
+        "`deleted`. Create with client-generated UUIDs (`PUT /<resource>/<uuid>/`, or `POST` "
+        "with `id`): a retried request never duplicates and a replay changes nothing. Send "
+        '`If-Match: "<version>"` (the `ETag`) to never overwrite someone else\'s edit: a stale '
+        "one answers 412 with `current`. Pull changes with `?updated_since=<largest updated_at "
+        "seen>` (tombstones included, cursor pages) and push a queue with `POST /sync/batch/` "
+        "(up to 500 operations, one result each)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -227,12 +227,17 @@ def _documented(resource: Resource, *, summary: str, date_params: bool, creatabl
     actions = {
         "list": extend_schema(
             summary=f"List {summary}",
+            description=(
+                f"Live {summary} in a stable order, cursor-paginated; with `updated_since`, "
+                "every change since then (tombstones included) ordered by `updated_at`."
+            ),
             parameters=list_params,
             responses={200: ser(many=True), **READ_ERRORS},
             tags=tag,
         ),
         "retrieve": extend_schema(
             summary=f"Read one of the {summary}",
+            description="A deleted object answers 404 (its tombstone is in `updated_since`).",
             parameters=[key_param, PATIENT_PARAM, ETAG_HEADER],
             responses={200: ser, **READ_ERRORS},
             tags=tag,
@@ -250,6 +255,7 @@ def _documented(resource: Resource, *, summary: str, date_params: bool, creatabl
         ),
         "partial_update": extend_schema(
             summary="Change some fields",
+            description="Only the fields sent change; creates the object if it does not exist.",
             parameters=write_params,
             request=ser,
             responses={200: stored, 201: created, 412: stale, **WRITE_ERRORS},

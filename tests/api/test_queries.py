@@ -79,3 +79,21 @@ def test_a_clinician_list_adds_only_the_grant_and_the_audit_row(
             response = client.get(f"{url}{joiner}patient={alice.pk}&page_size=500")
         assert response.status_code == 200
         assert len(response.json()["results"]) >= 1, url
+
+
+def test_a_batch_costs_a_bounded_number_of_queries_per_operation(alice, token_client):
+    """500 operations stay a few seconds: about ten queries each, never per-row explosions."""
+    client = token_client(alice)
+    operations = [
+        {
+            "op": "upsert",
+            "resource": "days",
+            "key": (date(2025, 1, 1) + timedelta(days=n)).isoformat(),
+            "data": {"stress": n % 11, "body_pain": {"neck": 1 + n % 10}},
+        }
+        for n in range(50)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/v1/sync/batch/", {"operations": operations}, format="json")
+    assert {r["status"] for r in response.json()["results"]} == {201}
+    assert len(queries) <= 12 * len(operations) + MAX_QUERIES
