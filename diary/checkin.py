@@ -361,11 +361,19 @@ def _save_day(context: CheckinContext, cleaned: dict, form: CheckinForm) -> Day:
         patient=context.patient,
         date=context.day,
         body_pain=body_pain,
-        expected_version=cleaned.get("version") if existing is not None else None,
+        expected_version=_expected_version(existing, cleaned.get("version")),
         replace=True,
         **fields,
     )
     return day
+
+
+def _expected_version(existing: Day | None, posted: int | None) -> int | None:
+    """The version the patient edited; 0 (never current) if the page showed a new day but the
+    day was created elsewhere meanwhile, so that entry is not silently overwritten."""
+    if existing is None:
+        return None
+    return posted if posted is not None else 0
 
 
 def _save_attack(context: CheckinContext, cleaned: dict, form: CheckinForm):

@@ -435,6 +435,17 @@ def test_a_day_changed_elsewhere_meanwhile_is_not_overwritten(patient_client, al
     assert Day.objects.get(patient=alice, date=TODAY).stress == 9
 
 
+def test_a_day_created_elsewhere_after_the_page_was_opened_is_not_overwritten(
+    patient_client, alice
+):
+    html = patient_client.get(reverse("diary:today")).content.decode()
+    assert 'name="version"' in html and 'name="version" value' not in html
+    services.day_upsert(patient=alice, date=TODAY, stress=9)  # e.g. the phone app, meanwhile
+    response = patient_client.post(day_url(TODAY), checkin(stress=5))
+    assert "changed elsewhere" in response.content.decode()
+    assert Day.objects.get(patient=alice, date=TODAY).stress == 9
+
+
 def test_editing_a_past_day_shows_what_was_saved(patient_client, alice):
     services.day_upsert(patient=alice, date=date(2026, 2, 1), stress=8, body_pain={"chest": 4})
     response = patient_client.get(day_url(date(2026, 2, 1)))
