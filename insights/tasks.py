@@ -11,11 +11,12 @@ data changed.
 
 import logging
 from datetime import timedelta
+from functools import partial
 
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from insights import services
@@ -39,7 +40,20 @@ def schedule_recompute(patient_id: int) -> None:
         AnalysisState.objects.get_or_create(
             patient_id=patient_id, defaults={"data_changed_at": now}
         )
-    transaction.on_commit(lambda: enqueue_recompute(patient_id))
+    if not _already_queued(patient_id):
+        transaction.on_commit(partial(enqueue_recompute, patient_id))
+
+
+def _already_queued(patient_id: int) -> bool:
+    """True if this transaction already holds an enqueue for the patient: a 500-row import or
+    batch then costs one recompute, not 500. Django drops the callbacks of a rolled-back
+    (savepoint) block, so a rollback never leaves the patient without one."""
+    return any(
+        isinstance(callback, partial)
+        and callback.func is enqueue_recompute
+        and callback.args == (patient_id,)
+        for _, callback, _ in connection.run_on_commit
+    )
 
 
 def enqueue_recompute(patient_id: int) -> bool:
