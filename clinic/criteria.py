@@ -41,6 +41,11 @@ class OveruseRow:
     def meets(self) -> bool:
         return self.status == "meets"
 
+    @property
+    def short_label(self) -> str:
+        """ "Simple analgesic (paracetamol, aspirin)" -> "Simple analgesic"."""
+        return self.label.split(" (")[0]
+
 
 def _status(days: int, threshold: int | None) -> str:
     if threshold is None:

@@ -97,6 +97,10 @@ class MedicationLine:
     cells: list[criteria.OveruseRow | None]
     total_days: int
 
+    @property
+    def short_label(self) -> str:
+        return self.label.split(" (")[0]
+
 
 @dataclass(frozen=True)
 class AreaHeat:
@@ -177,6 +181,13 @@ class Report:
     @property
     def top_areas(self) -> list[AreaHeat]:
         return sorted((a for a in self.heat if a.days), key=lambda a: (-a.days, a.label))
+
+    @property
+    def has_alerts(self) -> bool:
+        """Whether the page opens with at least one threshold statement."""
+        chronic = any(month.load.meets_chronic_pattern for month in self.months)
+        poor_sleep = (self.sleep.poor_efficiency_percent or 0) >= 50
+        return chronic or bool(self.overuse_alerts) or self.acr.status == "meets" or poor_sleep
 
     @property
     def overuse_alerts(self) -> list[dict]:

@@ -96,6 +96,7 @@ def clinician_only(view):
 def shares(request):
     """The patient's invitations and shares; creating one leads to its code and link."""
     form = ShareCreateForm(request.POST or None)
+    form.fields["ends_on"].label = "Stop sharing on"  # the field template adds "(optional)"
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -110,6 +111,7 @@ def shares(request):
     context = {
         "form": form,
         "shares": list(selectors.shares_of(patient=request.user)),
+        "zone": patient_zone(request.user),
         "nav": "sharing",
     }
     return render(request, "clinic/shares.html", context, status=status)
@@ -130,9 +132,8 @@ def share_detail(request, share_id):
     if share is None:
         raise Http404("No such invitation.")
     link = request.build_absolute_uri(f"{reverse('clinic:redeem')}?code={share.code}")
-    return render(
-        request, "clinic/share_detail.html", {"share": share, "link": link, "nav": "sharing"}
-    )
+    context = {"share": share, "link": link, "zone": patient_zone(request.user), "nav": "sharing"}
+    return render(request, "clinic/share_detail.html", context)
 
 
 @patient_only
@@ -342,13 +343,18 @@ def report(request, patient_id):
     data = report_module.build_report(
         patient=patient, start=start, end=end, include_notes=grant.allows("notes")
     )
-    insights = _current_insights(patient) if grant.allows("insights") else None
+    insights = waiting = None
+    if grant.allows("insights"):
+        current = _current_insights(patient)
+        insights = [i for i in current if i.status != "insufficient_data"]
+        waiting = [i for i in current if i.status == "insufficient_data"]
     context = {
         "form": form,
         "patient": patient,
         "report": data,
         "grant": grant,
         "insights": insights,
+        "insights_waiting": waiting,
         "insight_template": _insight_cards_template(),
         "profile": getattr(patient, "patient_profile", None),
         "shapes": bodymap.heat_shapes(data.heat),

@@ -76,3 +76,32 @@ def trend(value):
         f"{value.change:+d}",
         value.before,
     )
+
+
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "Mac"),
+    ("Linux", "Linux"),
+)
+
+
+@register.filter
+def device(user_agent: str) -> str:
+    """A readable device for the access log ("Chrome on Windows"); the raw string stays in a
+    tooltip. Apps and scripts show their own name."""
+    if not user_agent:
+        return "unknown device"
+    browser = next((name for token, name in _BROWSERS if token in user_agent), None)
+    system = next((name for token, name in _SYSTEMS if token in user_agent), None)
+    if browser and system:
+        return f"{browser} on {system}"
+    return user_agent.split(" ")[0][:40]

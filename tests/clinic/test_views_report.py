@@ -162,3 +162,22 @@ def test_report_page_query_count_is_constant(
     client.force_login(carol)
     with django_assert_max_num_queries(16):
         client.get(report_url(diary_alice, **PERIOD_QUERY))
+
+
+def test_report_says_when_no_threshold_is_met(client, alice, carol):
+    from diary import services
+
+    services.day_upsert(patient=alice, date=patient_today(alice), stress=2, body_pain={"neck": 2})
+    client.force_login(carol)
+    page = client.get(report_url(alice)).content.decode()
+    assert "No published threshold (chronic migraine, medication overuse, ACR 2016)" in page
+
+
+def test_report_lists_insufficient_insights_in_one_line(client, diary_alice, carol):
+    Insight.objects.create(
+        patient=diary_alice, kind="sleep_pain", status="insufficient_data", summary="Needs more."
+    )
+    client.force_login(carol)
+    response = client.get(report_url(diary_alice, **PERIOD_QUERY))
+    assert [i.kind for i in response.context["insights_waiting"]] == ["sleep_pain"]
+    assert "Not enough data yet for: sleep and next-day body pain" in response.content.decode()

@@ -1,0 +1,164 @@
+"""Clinician side and consent pages in headless Chromium: the consent journey by taps, the
+report at phone and desktop size, printed to one A4 page, and accessibility (axe-core).
+
+Screenshots and the printed PDF go to $CLINIC_SCREENSHOTS (default: pytest's tmp_path).
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import AccessEvent, Share
+from tests.browser.conftest import DESKTOP, PHONE, no_horizontal_scroll
+from tests.clinic.bulk_data import make_patients
+from tests.clinic.conftest import PERIOD, build_fixed_diary
+from tests.factories import ClinicianFactory, PatientFactory, ShareFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+REPORT_QUERY = f"?start={PERIOD[0].isoformat()}&end={PERIOD[1].isoformat()}"
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    folder = Path(os.environ.get("CLINIC_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def patient(db):
+    return build_fixed_diary(PatientFactory(email="pat@example.com"))
+
+
+@pytest.fixture
+def clinician(db):
+    return ClinicianFactory(email="doc@example.com", profile__name="Dr Ada Lane")
+
+
+def report_path(patient) -> str:
+    return reverse("clinic:report", kwargs={"patient_id": patient.pk})
+
+
+def test_consent_journey_by_taps_invite_redeem_view_log_revoke(page_as, patient, shots):
+    doctor = ClinicianFactory(email="lane@example.com")
+    me = page_as(patient)
+    me.goto(reverse("clinic:shares"))
+    me.get_by_label("My free-text notes").tap()
+    me.get_by_role("button", name="Create invitation").tap()
+    link = me.get_by_label("Or send this link").input_value()
+    assert re.search(r"/clinic/redeem/\?code=[A-Z2-9]{8}$", link)
+    assert no_horizontal_scroll(me)
+    me.screenshot(path=shots / "share-code-390.png", full_page=True)
+
+    doc = page_as(doctor)
+    doc.goto(link)
+    with doc.expect_navigation():
+        doc.get_by_role("button", name="Add patient").tap()
+    assert doc.url.endswith(reverse("clinic:dashboard"))
+    with doc.expect_navigation():
+        doc.get_by_role("link", name="pat@example.com").tap()
+    assert doc.locator("h1").inner_text().endswith("pat@example.com")
+
+    me.goto(reverse("clinic:access_log"))
+    assert "Opened your report" in me.locator("main").inner_text()
+    me.goto(reverse("clinic:shares"))
+    with me.expect_navigation():
+        me.get_by_role("button", name="Stop sharing").tap()
+    assert Share.objects.get(patient=patient, clinician=doctor).status == "revoked"
+    response = doc.goto(report_path(patient))
+    assert response.status == 404
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_report_fits_the_screen_and_shows_the_figures_first(
+    page_as, patient, clinician, shots, viewport
+):
+    ShareFactory(patient=patient, clinician=clinician, scope_notes=True)
+    page = page_as(clinician, viewport=viewport)
+    page.goto(report_path(patient) + REPORT_QUERY)
+    assert no_horizontal_scroll(page)
+    assert page.get_by_role("button", name="Print").is_visible()  # shown by clinic-print.js
+    first = page.locator(".key-figures .figure").first.inner_text()
+    assert first.startswith("6") and "headache days" in first
+    alert = page.locator(".report-alerts li").first.inner_text()
+    assert alert.startswith("Meets the published ACR 2016")
+    page.screenshot(path=shots / f"report-{viewport['width']}.png", full_page=True)
+    assert page.js_errors == []
+
+
+def test_report_prints_on_one_a4_page(page_as, patient, clinician, shots):
+    ShareFactory(patient=patient, clinician=clinician, scope_notes=True)
+    page = page_as(clinician, viewport=DESKTOP)
+    page.goto(report_path(patient) + REPORT_QUERY)
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+    (shots / "report.pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == 1
+    assert page.locator(".report-period-form").is_hidden()
+
+
+def test_report_and_revoking_work_without_javascript(page_as, patient, clinician):
+    share = ShareFactory(patient=patient, clinician=clinician)
+    page = page_as(clinician, javascript=False)
+    page.goto(report_path(patient) + REPORT_QUERY)
+    assert "Headache days by month" in page.locator("main").inner_text()
+    assert page.get_by_role("button", name="Print").is_hidden()  # needs JavaScript
+    me = page_as(patient, javascript=False)
+    me.goto(reverse("clinic:shares"))
+    with me.expect_navigation():
+        me.get_by_role("button", name="Stop sharing").click()
+    share.refresh_from_db()
+    assert share.status == "revoked"
+
+
+def test_dashboard_on_a_phone_lists_cards_and_sorts_without_javascript(page_as, shots):
+    doctor = ClinicianFactory()
+    make_patients(clinician=doctor, count=12, days=60, seed=4)
+    page = page_as(doctor, javascript=False)
+    page.goto(reverse("clinic:dashboard"))
+    assert no_horizontal_scroll(page)
+    page.get_by_label("Sort by").select_option("headache")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show").click()
+    counts = [
+        int(t) for t in page.locator("td[data-label='Headache days'] .count").all_inner_texts()
+    ]
+    assert len(counts) == 12 and counts == sorted(counts, reverse=True)
+    page.screenshot(path=shots / "dashboard-390.png", full_page=True)
+    assert AccessEvent.objects.filter(actor=doctor, action="dashboard").count() == 24
+
+
+def test_desktop_dashboard_screenshot(page_as, shots):
+    doctor = ClinicianFactory()
+    make_patients(clinician=doctor, count=12, days=60, seed=4)
+    page = page_as(doctor, viewport=DESKTOP)
+    page.goto(reverse("clinic:dashboard") + "?sort=migraine")
+    assert page.locator("th[aria-sort]").inner_text().startswith("Migraine days")
+    page.screenshot(path=shots / "dashboard-1280.png", full_page=True)
+
+
+def _axe_serious(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_clinic_pages_have_no_serious_accessibility_violations(page_as, patient, clinician):
+    ShareFactory(patient=patient, clinician=clinician)
+    doc = page_as(clinician)
+    for path in (reverse("clinic:dashboard"), reverse("clinic:redeem"), report_path(patient)):
+        doc.goto(path)
+        assert _axe_serious(doc) == [], path
+    me = page_as(patient)
+    for path in (reverse("clinic:shares"), reverse("clinic:access_log")):
+        me.goto(path)
+        assert _axe_serious(me) == [], path
