@@ -99,3 +99,48 @@ def test_a_task_whose_worker_is_killed_runs_again_without_duplicate_insights(rea
     current = Insight.objects.filter(patient=patient, is_current=True)
     kinds = list(current.values_list("kind", flat=True))
     assert len(kinds) == len(set(kinds))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dropped_database_connection_answers_503_and_a_retry_succeeds(api_as, monkeypatch):
+    """The connection is killed server-side (pg_terminate_backend) mid-write: 503, nothing
+    half-written, and the client's retry goes through on a fresh connection."""
+    from django.db import connection
+
+    import diary.services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    import psycopg
+
+    patient = PatientFactory()
+    client = api_as(patient)
+    day = (timezone.localdate() - timedelta(days=1)).isoformat()
+    real_schedule = diary.services.schedule_recompute
+
+    def drop_connection_then_continue(patient_id):
+        pid = connection.connection.info.backend_pid
+        s = connection.settings_dict
+        with psycopg.connect(
+            host=s["HOST"] or "localhost",
+            port=s["PORT"] or 5432,
+            user=s["USER"],
+            dbname=s["NAME"],
+            autocommit=True,
+        ) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        real_schedule(patient_id)
+
+    monkeypatch.setattr(diary.services, "schedule_recompute", drop_connection_then_continue)
+    body = {"stress": 6, "body_pain": {"neck": 4}}
+    response = client.put(f"/api/v1/days/{day}/", body, format="json")
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    monkeypatch.setattr(diary.services, "schedule_recompute", real_schedule)
+
+    from diary.models import Day
+
+    assert not Day.objects.filter(patient=patient).exists()  # the write rolled back whole
+    retry = client.put(f"/api/v1/days/{day}/", body, format="json")
+    assert retry.status_code in (200, 201), retry.content
+    assert Day.objects.get(patient=patient).stress == 6
