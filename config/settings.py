@@ -5,6 +5,7 @@ e-mail to the console. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLO
 leaves DEBUG off; that configuration passes ``manage.py check --deploy`` without warnings.
 """
 
+import importlib.util
 import os
 import sys
 from datetime import timedelta
@@ -310,6 +311,12 @@ SPECTACULAR_SETTINGS = {
         "diary.api.common.document_unauthorized",
     ],
 }
+# /api/docs/ serves Swagger UI from our own static files: the CSP allows no CDN.
+if importlib.util.find_spec("drf_spectacular_sidecar") is not None:
+    INSTALLED_APPS.append("drf_spectacular_sidecar")
+    SPECTACULAR_SETTINGS.update(
+        SWAGGER_UI_DIST="SIDECAR", SWAGGER_UI_FAVICON_HREF="SIDECAR", REDOC_DIST="SIDECAR"
+    )
 
 LOGGING = {
     "version": 1,

@@ -32,6 +32,19 @@ def test_the_schema_and_docs_are_served(api_client):
     assert api_client.get("/api/docs/").status_code == 200
 
 
+def test_the_docs_page_loads_only_same_origin_assets_under_the_csp(api_client):
+    """The CSP forbids CDNs and inline scripts: Swagger UI comes from our static files and
+    its start-up script is a separate same-origin request."""
+    pytest.importorskip("drf_spectacular_sidecar", reason="add drf-spectacular-sidecar")
+    page = api_client.get("/api/docs/").content.decode()
+    assert "cdn." not in page and "https://" not in page
+    assert '<script src="/api/docs/?script=">' in page
+    assert "<script>" not in page
+    script = api_client.get("/api/docs/?script=")
+    assert script.status_code == 200
+    assert "SwaggerUIBundle" in script.content.decode()
+
+
 def _operations(schema):
     for path, item in schema["paths"].items():
         for method, operation in item.items():
