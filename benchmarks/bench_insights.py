@@ -1,7 +1,8 @@
 """Insights recompute against a floor measured in the same run, and through a real worker.
 
 Floor: merely loading the rows one recompute needs (the patient with their profile, then the
-live days, attacks and doses as ``values_list`` tuples: the same queries the loader runs).
+live days, attacks and doses as ``values_list`` tuples: the same queries the loader runs). For
+context it also prints the "ORM floor": the same rows loaded as model instances.
 Recompute: ``insights.services.recompute_patient`` (load, derive the clinical day flags, run
 the seven analyses, store the rows in one transaction).
 
@@ -23,6 +24,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from datetime import timedelta
@@ -185,6 +187,20 @@ def floor_once(patient_id: int) -> None:
     load_rows(patient=patient, until=patient_today(patient))
 
 
+def orm_floor_once(patient_id: int) -> None:
+    """The same rows as model instances, the ORM's ordinary way (for context only)."""
+    from accounts.models import User
+    from diary.models import Day, Dose, HeadacheAttack
+    from diary.services import patient_today
+
+    patient = User.objects.select_related("patient_profile").get(pk=patient_id)
+    until = patient_today(patient)
+    live = {"patient": patient, "deleted_at__isnull": True}
+    list(Day.objects.filter(date__lte=until, **live))
+    list(HeadacheAttack.objects.filter(start_date__lte=until, **live))
+    list(Dose.objects.filter(date__lte=until, **live).select_related("medication"))
+
+
 def recompute_once(patient_id: int) -> None:
     from insights import services
 
@@ -210,9 +226,10 @@ def bench_long(patient_id: int, repeats: int) -> dict:
     from insights.analysis import analyze_diary
     from insights.loader import load_diary
 
-    floors, first, steady = [], [], []
+    floors, orm_floors, first, steady = [], [], [], []
     for _ in range(repeats):
         floors.append(timed(floor_once, patient_id))
+        orm_floors.append(timed(orm_floor_once, patient_id))
         forget_insights([patient_id])
         first.append(timed(recompute_once, patient_id))
         steady.append(timed(recompute_once, patient_id))
@@ -223,6 +240,7 @@ def bench_long(patient_id: int, repeats: int) -> dict:
     return {
         "days": diary.n,
         "floor": statistics.median(floors),
+        "orm_floor": statistics.median(orm_floors),
         "first": statistics.median(first),
         "steady": statistics.median(steady),
         "load_diary": load,
@@ -242,9 +260,11 @@ def bench_cohort(patient_ids: list[int]) -> dict:
     first = run(recompute_once)
     steady = run(recompute_once)
     floor_after = run(floor_once)
+    orm_floor = run(orm_floor_once)
     return {
         "floor": (floor_before + floor_after) / 2,
         "floor_spread": abs(floor_before - floor_after),
+        "orm_floor": orm_floor,
         "first": first,
         "steady": steady,
     }
@@ -272,7 +292,8 @@ def bench_worker(patient_ids: list[int], database_url: str, warm_id: int) -> dic
         CELERY_EAGER="0",
         DJANGO_SETTINGS_MODULE="config.settings",
     )
-    log = open(ROOT / ".bench-insights-worker.log", "w")  # noqa: SIM115
+    log_path = Path(tempfile.gettempdir()) / "flaremap-bench-insights-worker.log"
+    log = open(log_path, "w")  # noqa: SIM115
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "-c", "2", "-Q", QUEUE]
         + ["--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning"],
@@ -286,8 +307,9 @@ def bench_worker(patient_ids: list[int], database_url: str, warm_id: int) -> dic
         recompute_patient.apply_async(args=(warm_id,), queue=QUEUE)
         _wait(lambda: _done([warm_id], warm_started) == 1, timeout=120)
         started_at, started = timezone.now(), time.perf_counter()
-        for patient_id in patient_ids:
-            recompute_patient.apply_async(args=(patient_id,), queue=QUEUE)
+        with recompute_patient.app.producer_or_acquire() as producer:  # one connection
+            for patient_id in patient_ids:
+                recompute_patient.apply_async(args=(patient_id,), queue=QUEUE, producer=producer)
         enqueued = time.perf_counter() - started
         _wait(lambda: _done(patient_ids, started_at) == len(patient_ids), timeout=900)
         elapsed = time.perf_counter() - started
@@ -309,7 +331,7 @@ def _wait(condition, *, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise TimeoutError("the worker did not finish in time; see .bench-insights-worker.log")
+            raise TimeoutError("the worker did not finish in time; see its log in the temp dir")
         time.sleep(0.2)
 
 
@@ -352,11 +374,20 @@ def main() -> int:
         .values_list("pk", flat=True)[: args.patients]
     )
     print(f"database: {vendor}; data ready in {generated:.1f} s ({len(cohort)} cohort patients)")
+    print(
+        "load average at start: {:.1f} {:.1f} {:.1f} ({} cores)".format(
+            *os.getloadavg(), os.cpu_count()
+        )
+    )
 
     long = bench_long(long_id, args.repeats)
     long_ratio, long_steady = long["first"] / long["floor"], long["steady"] / long["floor"]
     print(f"\n3-year diary ({long['days']} days), median of {args.repeats}:")
     print(f"  floor (load rows)       {1000 * long['floor']:8.2f} ms")
+    print(
+        f"  ORM floor (instances)   {1000 * long['orm_floor']:8.2f} ms   "
+        f"recompute / ORM floor {long['first'] / long['orm_floor']:.2f}"
+    )
     print(f"  recompute, first        {1000 * long['first']:8.2f} ms   ratio {long_ratio:.2f}")
     print(f"  recompute, unchanged    {1000 * long['steady']:8.2f} ms   ratio {long_steady:.2f}")
     print(
@@ -372,6 +403,10 @@ def main() -> int:
         f"  floor (load rows)       {cohort_result['floor']:8.2f} s "
         f"(before/after differ by {cohort_result['floor_spread']:.2f} s)"
     )
+    print(
+        f"  ORM floor (instances)   {cohort_result['orm_floor']:8.2f} s   "
+        f"recompute / ORM floor {cohort_result['first'] / cohort_result['orm_floor']:.2f}"
+    )
     print(f"  recompute, first        {cohort_result['first']:8.2f} s   ratio {cohort_ratio:.2f}")
     print(
         f"  recompute, unchanged    {cohort_result['steady']:8.2f} s   ratio "
@@ -385,6 +420,7 @@ def main() -> int:
             f"  wall time {worker['elapsed']:.1f} s (enqueue {worker['enqueue']:.1f} s), "
             f"{n / worker['elapsed']:.0f} patients/s, {worker['done']} recomputed"
         )
+    print("load average at end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     met = long_ratio <= RATIO_TARGET and cohort_ratio <= RATIO_TARGET
     met = met and (worker is None or worker["elapsed"] < WORKER_TARGET_S)
     print(

@@ -11,11 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import chain
 
 import numpy as np
-from django.db.models import Value
-from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from diary import scales
@@ -25,17 +22,8 @@ from diary.selectors import live
 from diary.services import patient_today, patient_zone
 from insights.analysis.common import DiaryArrays, empty_diary
 
-MISSING = -1  # stand-in for NULL in numeric day columns (all of them are >= 0 by constraint)
 PAIN_FIELDS = tuple(scales.pain_field(code) for code in scales.PAIN_AREA_CODES)
-# Numbers arrive NULL-free so a whole block converts to floats in one step: optional items as
-# -1 (turned into NaN), unmarked pain areas as 0 ("not painful", as the analysis reads them).
-DAY_COLUMNS = (
-    "date",
-    "headache",
-    *(Coalesce(name, Value(MISSING)) for name in ("stress", "total_sleep_min", "sleep_quality")),
-    *(Coalesce(name, Value(0)) for name in PAIN_FIELDS),
-)
-NUMERIC_DAY_COLUMNS = len(DAY_COLUMNS) - 2
+DAY_COLUMNS = ("date", "headache", "stress", "total_sleep_min", "sleep_quality", *PAIN_FIELDS)
 ATTACK_COLUMNS = (
     "id",
     "started_at",
@@ -105,22 +93,17 @@ def diary_from_rows(rows: DiaryRows, *, today: date, zone, now=None) -> DiaryArr
 
 
 def _fill_day_columns(diary: DiaryArrays, day_rows: list[tuple], start: date) -> None:
+    """One conversion for the whole block (numpy reads NULL as NaN); unmarked areas become 0."""
     if not day_rows:
         return
     index = np.fromiter((row[0].toordinal() for row in day_rows), int, len(day_rows))
     index -= start.toordinal()
-    values = np.fromiter(
-        chain.from_iterable(row[2:] for row in day_rows),
-        float,
-        len(day_rows) * NUMERIC_DAY_COLUMNS,
-    ).reshape(len(day_rows), NUMERIC_DAY_COLUMNS)
-    items = values[:, :3]
-    items[items == MISSING] = np.nan
+    values = np.array([row[2:] for row in day_rows], dtype=float)
     diary.recorded[index] = True
-    diary.stress[index] = items[:, 0]
-    diary.sleep_minutes[index] = items[:, 1]
-    diary.sleep_quality[index] = items[:, 2]
-    diary.pain[index] = values[:, 3:]
+    diary.stress[index] = values[:, 0]
+    diary.sleep_minutes[index] = values[:, 1]
+    diary.sleep_quality[index] = values[:, 2]
+    diary.pain[index] = np.nan_to_num(values[:, 3:], nan=0.0)
 
 
 def _fill_derived(diary, rows: DiaryRows, start, today, zone, now) -> None:

@@ -108,7 +108,11 @@ def ols_hac(y: np.ndarray, x: np.ndarray, *, lags: int | None = None) -> tuple:
     design = np.column_stack([np.ones(len(y)), np.asarray(x, dtype=float)])
     n, k = design.shape
     lags = newey_west_lags(n) if lags is None else lags
-    bread = np.linalg.pinv(design.T @ design)
+    gram = design.T @ design
+    try:
+        bread = np.linalg.inv(gram)
+    except np.linalg.LinAlgError:  # a constant predictor: fall back to the pseudo-inverse
+        bread = np.linalg.pinv(gram)
     coef = bread @ (design.T @ y)
     scores = design * (y - design @ coef)[:, None]
     meat = scores.T @ scores
