@@ -1,6 +1,8 @@
 """DRF exception handler: every error is JSON; database outages become 503, never 500."""
 
 from django.db import OperationalError
+from django.http import JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -17,3 +19,10 @@ def exception_handler(exc, context):
             headers={"Retry-After": "5"},
         )
     return None
+
+
+def not_found(request, exception=None):
+    """404 for an unknown URL: JSON under /api/ (API clients never get an HTML page)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+    return page_not_found(request, exception)

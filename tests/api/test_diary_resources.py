@@ -327,3 +327,12 @@ def test_writes_are_throttled_with_retry_after_and_reads_are_not(client, monkeyp
     throttled = client.put(DAY_URL, {"stress": 1}, format="json")
     assert int(throttled["Retry-After"]) > 0
     assert all(client.get(DAY_URL).status_code == 200 for _ in range(5))
+
+
+def test_an_unknown_api_url_answers_json_404_and_pages_keep_the_html_404(client):
+    response = client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")
