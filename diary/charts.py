@@ -59,6 +59,11 @@ class Chart:
         return self.height - BOTTOM
 
     @property
+    def dot_titles(self) -> bool:
+        """Hover titles only for a month of points; longer series keep the page light."""
+        return len(self.dots) <= 31
+
+    @property
     def empty(self) -> bool:
         return not (self.bars or self.dots)
 

@@ -1,0 +1,103 @@
+"""Figures behind the trends and calendar pages (diary.trends, diary.charts, diary.month)."""
+
+from datetime import date, timedelta
+
+from diary import charts, month, trends
+from diary.derive import DayFacts
+
+END = date(2026, 3, 10)
+
+
+def facts(days: int, **by_offset) -> list[DayFacts]:
+    """``days`` consecutive DayFacts ending on END; ``by_offset[str(n)]`` sets fields n days ago."""
+    result = []
+    for offset in range(days - 1, -1, -1):
+        fact = DayFacts(date=END - timedelta(days=offset))
+        for name, value in by_offset.get(f"d{offset}", {}).items():
+            setattr(fact, name, value)
+        result.append(fact)
+    return result
+
+
+def test_weekly_buckets_end_on_the_last_day_so_the_latest_week_is_complete():
+    buckets = trends.weekly_buckets(facts(30))
+    assert [len(b.facts) for b in buckets] == [2, 7, 7, 7, 7]
+    assert buckets[-1].facts[-1].date == END
+    assert buckets[0].title.endswith("(2 days)")
+
+
+def test_monthly_buckets_follow_calendar_months():
+    buckets = trends.monthly_buckets(facts(40))
+    assert [b.label for b in buckets] == ["Jan", "Feb", "Mar"]
+    assert buckets[-1].title == "March 2026 (10 days)"
+
+
+def test_headache_and_migraine_days_are_counted_per_bucket():
+    data = facts(
+        7,
+        d0={"recorded": True, "headache_day": True, "migraine_day": True, "peak_intensity": 7},
+        d1={"recorded": True, "headache_day": True, "peak_intensity": 3},
+        d2={"recorded": True},
+    )
+    bucket = trends.weekly_buckets(data)[0]
+    assert (bucket.headache_days, bucket.migraine_days, bucket.recorded_days) == (2, 1, 3)
+
+
+def test_unrecorded_days_are_gaps_not_zeros():
+    data = facts(5, d0={"recorded": True, "stress": 4}, d4={"recorded": True, "stress": 6})
+    figures = trends.build_trends(data)
+    assert len(figures.stress_chart.dots) == 2
+    assert figures.stress_chart.lines == []  # no line drawn across the unrecorded days
+    assert figures.mean_stress == 5.0
+    assert figures.mean_painful_areas == 0.0  # recorded days with no painful area count as 0
+
+
+def test_a_year_is_shown_as_weekly_means_and_monthly_headache_counts():
+    figures = trends.build_trends(facts(365))
+    assert figures.weekly_means
+    assert len(figures.headache_buckets) == 13  # partial first and last months included
+    assert len(figures.stress_chart.x_labels) <= 8
+
+
+def test_per_30_days_rate():
+    data = facts(60, **{f"d{i}": {"headache_day": True} for i in range(0, 60, 4)})
+    figures = trends.build_trends(data)
+    assert figures.headache_days == 15 and figures.per_30 == 7.5
+
+
+def test_bar_heights_are_proportional_and_inside_the_plot():
+    chart = charts.bar_chart(values=[0, 2, 4], labels=["a", "b", "c"], titles=["", "", ""], y_max=4)
+    heights = [bar.h for bar in chart.bars]
+    assert heights[0] == 0 and abs(heights[2] - 2 * heights[1]) < 0.2
+    assert all(chart.plot_left <= bar.x <= chart.plot_right for bar in chart.bars)
+
+
+def test_line_values_beyond_the_axis_are_clipped_to_it():
+    chart = charts.line_chart(values=[15], labels=["x"], titles=["x"], y_max=12, step=2)
+    assert chart.dots[0].y == chart.y(12)
+
+
+def test_month_grid_runs_monday_to_sunday_with_placeholders_outside_the_month():
+    weeks = month.month_grid(first=date(2026, 3, 1), facts=[], today=END)
+    assert weeks[0][0].date == date(2026, 2, 23) and not weeks[0][0].in_month
+    assert weeks[0][6].date == date(2026, 3, 1)
+    assert all(len(week) == 7 for week in weeks)
+    assert weeks[-1][-1].date >= date(2026, 3, 31)
+
+
+def test_month_cells_describe_headache_and_pain_in_words():
+    fact = DayFacts(date=END, recorded=True, migraine_day=True, headache_day=True)
+    fact.peak_intensity = 8
+    fact.pain = {"neck": 3, "hip_left": 5, "chest": 2, "lower_back": 4}
+    cell = month.Cell(date=END, in_month=True, future=False, is_today=True, fact=fact)
+    assert cell.headache == "migraine" and cell.pain_band == "several"
+    assert cell.description == (
+        "Tuesday 10 March: migraine day, worst pain 8 of 10, 4 painful body areas"
+    )
+
+
+def test_month_parameter_is_read_leniently():
+    assert month.parse_month("2025-12", END) == date(2025, 12, 1)
+    assert month.parse_month("2025-13", END) == date(2026, 3, 1)
+    assert month.parse_month(None, END) == date(2026, 3, 1)
+    assert month.shift_month(date(2026, 1, 1), -1) == date(2025, 12, 1)
