@@ -29,6 +29,7 @@ class Dot:
     y: float
     value: float
     label: str
+    isolated: bool = False  # not joined to a neighbour by a line: always drawn
 
 
 @dataclass
@@ -154,24 +155,29 @@ def line_chart(
     """A line through recorded values with gaps where nothing was recorded."""
     chart = Chart(y_max=y_max, y_min=y_min)
     count = len(values)
-    segment: list[str] = []
-    for index, value in enumerate(values):
+    segment: list[Dot] = []
+    for index, value in enumerate(values + [None]):
         if value is None:
-            if len(segment) > 1:
-                chart.lines.append(" ".join(segment))
+            _close_segment(chart, segment)
             segment = []
             continue
         left, width = chart.slot(index, count)
         x, y = round(left + width / 2, 1), chart.y(min(max(value, y_min), y_max))
-        segment.append(f"{x},{y}")
-        chart.dots.append(Dot(x, y, value, titles[index]))
-    if len(segment) > 1:
-        chart.lines.append(" ".join(segment))
+        dot = Dot(x, y, value, titles[index])
+        segment.append(dot)
+        chart.dots.append(dot)
     _ticks(chart, step, fmt)
     _x_labels(chart, labels, _every(count))
     if threshold:
         chart.threshold = (chart.y(threshold[0]), threshold[1])
     return chart
+
+
+def _close_segment(chart: Chart, segment: list[Dot]) -> None:
+    if len(segment) == 1:
+        segment[0].isolated = True
+    elif segment:
+        chart.lines.append(" ".join(f"{dot.x},{dot.y}" for dot in segment))
 
 
 def _nice_max(value: float) -> float:

@@ -48,6 +48,7 @@ def test_unrecorded_days_are_gaps_not_zeros():
     figures = trends.build_trends(data)
     assert len(figures.stress_chart.dots) == 2
     assert figures.stress_chart.lines == []  # no line drawn across the unrecorded days
+    assert all(dot.isolated for dot in figures.stress_chart.dots)  # so each is drawn as a dot
     assert figures.mean_stress == 5.0
     assert figures.mean_painful_areas == 0.0  # recorded days with no painful area count as 0
 
@@ -70,6 +71,13 @@ def test_bar_heights_are_proportional_and_inside_the_plot():
     heights = [bar.h for bar in chart.bars]
     assert heights[0] == 0 and abs(heights[2] - 2 * heights[1]) < 0.2
     assert all(chart.plot_left <= bar.x <= chart.plot_right for bar in chart.bars)
+
+
+def test_consecutive_values_are_joined_by_one_line():
+    chart = charts.line_chart(
+        values=[1, 2, None, 4, 5, 6], labels=[""] * 6, titles=[""] * 6, y_max=10, step=2
+    )
+    assert len(chart.lines) == 2 and not any(dot.isolated for dot in chart.dots)
 
 
 def test_line_values_beyond_the_axis_are_clipped_to_it():
