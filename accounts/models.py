@@ -268,7 +268,10 @@ class AccessEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["patient", "-at"], name="access_patient_at_idx")]
+        indexes = [
+            models.Index(fields=["patient", "-at"], name="access_patient_at_idx"),
+            models.Index(fields=["actor", "patient", "-at"], name="access_actor_patient_idx"),
+        ]
 
     def __str__(self):
         return f"{self.actor_label} {self.action} {self.patient_id} at {self.at:%Y-%m-%d %H:%M}"

@@ -53,9 +53,8 @@ LATERALITY = {
     "left": {"system": SNOMED, "code": "419161000", "display": "Unilateral left"},
     "right": {"system": SNOMED, "code": "419465000", "display": "Unilateral right"},
 }
-# SNOMED CT body structures for the WPI areas, checked against published value sets. The diary
-# scale lists 43799004 for the upper back, which is "Thoracic cavity structure"; the export
-# uses the thoracic back region instead until the scale is corrected.
+# Display names of the SNOMED CT body structures in diary.scales (checked against published
+# value sets; the upper back is the thoracic vertebral column region, not the thoracic cavity).
 BODY_SITES = {
     "661005": "Jaw region structure",
     "16982005": "Shoulder region structure",
@@ -70,7 +69,6 @@ BODY_SITES = {
     "51185008": "Thoracic structure",
     "818983003": "Abdomen structure",
 }
-SNOMED_CORRECTIONS = {("upper_back", "43799004"): "1141986006"}
 GENDER = {"female": "female", "male": "male", "intersex": "other", "undisclosed": "unknown"}
 QUESTIONNAIRES = {
     "sss": ("acr2016-sss", "ACR 2016 Symptom Severity Scale"),
@@ -255,7 +253,7 @@ def _quantity(value, unit: str) -> dict:
 
 
 def body_site(area: scales.PainArea) -> dict:
-    code = SNOMED_CORRECTIONS.get((area.code, area.snomed), area.snomed)
+    code = area.snomed
     site = {
         "coding": [{"system": SNOMED, "code": code, "display": BODY_SITES.get(code, area.label)}],
         "text": area.label,

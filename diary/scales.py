@@ -66,7 +66,7 @@ PAIN_AREAS: tuple[PainArea, ...] = (
     PainArea("lower_leg_left", "Lower leg, left", "left_lower", True, "30021000", "left"),
     PainArea("lower_leg_right", "Lower leg, right", "right_lower", True, "30021000", "right"),
     PainArea("neck", "Neck", "axial", True, "45048000", ""),
-    PainArea("upper_back", "Upper back", "axial", True, "43799004", ""),
+    PainArea("upper_back", "Upper back", "axial", True, "1141986006", ""),
     PainArea("lower_back", "Lower back", "axial", True, "37822005", ""),
     PainArea("chest", "Chest", "axial", False, "51185008", ""),
     PainArea("abdomen", "Abdomen", "axial", False, "818983003", ""),

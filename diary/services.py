@@ -422,6 +422,7 @@ def medication_upsert(
         raise ValidationError({"default_amount": "The amount must be more than 0."})
     _touch(medication, created=created)
     _save_validated(medication)
+    schedule_recompute(patient.pk)  # acute vs preventive decides acute-medication days
     return medication, created
 
 

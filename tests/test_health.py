@@ -33,3 +33,8 @@ def test_security_headers_are_set(client, db):
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert "unsafe-inline" not in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_html_is_compressed_for_clients_that_accept_gzip(client, db):
+    response = client.get("/accounts/signup/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
