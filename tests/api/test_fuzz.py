@@ -69,4 +69,6 @@ def token(db, alice, carol):
 def test_no_operation_fails_or_breaks_its_schema(case, token):
     SENT["requests"] += 1
     SENT["operations"].add(case.operation.label)
-    case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
+    # identity: schemathesis' WSGI transport does not undo the gzip the site applies.
+    headers = {"Authorization": f"Token {token}", "Accept-Encoding": "identity"}
+    case.call_and_validate(headers=headers, checks=CHECKS)
