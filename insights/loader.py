@@ -93,12 +93,17 @@ def diary_from_rows(rows: DiaryRows, *, today: date, zone, now=None) -> DiaryArr
 
 
 def _fill_day_columns(diary: DiaryArrays, day_rows: list[tuple], start: date) -> None:
-    """One conversion for the whole block (numpy reads NULL as NaN); unmarked areas become 0."""
+    """One pass over the block (NULL becomes NaN); unmarked pain areas become 0."""
     if not day_rows:
         return
     index = np.fromiter((row[0].toordinal() for row in day_rows), int, len(day_rows))
     index -= start.toordinal()
-    values = np.array([row[2:] for row in day_rows], dtype=float)
+    width = len(DAY_COLUMNS) - 2
+    values = np.fromiter(
+        (np.nan if value is None else value for row in day_rows for value in row[2:]),
+        float,
+        len(day_rows) * width,
+    ).reshape(len(day_rows), width)
     diary.recorded[index] = True
     diary.stress[index] = values[:, 0]
     diary.sleep_minutes[index] = values[:, 1]
