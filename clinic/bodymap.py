@@ -1,51 +1,15 @@
-"""Geometry of the report's body-map heat map: one shape per WPI area (ACR 2016), front and back.
-
-Front view: the patient's right is on the viewer's left; back view: the patient's left is on
-the viewer's left. Each area is drawn exactly once (hips/buttocks and the back on the back view).
+"""The report's body-map heat map, drawn on the check-in's own body geometry
+(``diary.bodymap``): front and back side by side, each WPI area shaded by how often it hurt.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-FRONT_X, BACK_X = 60, 180
+from diary import bodymap
 
-# code: (view centre, x offset, y, width, height)
-_AREAS = {
-    "jaw_right": (FRONT_X, -11, 25, 10, 7),
-    "jaw_left": (FRONT_X, 1, 25, 10, 7),
-    "neck": (FRONT_X, -6, 32.5, 12, 7.5),
-    "shoulder_right": (FRONT_X, -30, 40, 16, 10),
-    "shoulder_left": (FRONT_X, 14, 40, 16, 10),
-    "chest": (FRONT_X, -13, 41, 26, 24),
-    "abdomen": (FRONT_X, -13, 66, 26, 24),
-    "upper_arm_right": (FRONT_X, -31, 51, 11, 28),
-    "upper_arm_left": (FRONT_X, 20, 51, 11, 28),
-    "lower_arm_right": (FRONT_X, -33, 80, 11, 30),
-    "lower_arm_left": (FRONT_X, 22, 80, 11, 30),
-    "upper_leg_right": (FRONT_X, -13, 92, 12, 42),
-    "upper_leg_left": (FRONT_X, 1, 92, 12, 42),
-    "lower_leg_right": (FRONT_X, -12, 136, 11, 44),
-    "lower_leg_left": (FRONT_X, 1, 136, 11, 44),
-    "upper_back": (BACK_X, -13, 41, 26, 24),
-    "lower_back": (BACK_X, -13, 66, 26, 20),
-    "hip_left": (BACK_X, -13, 87, 12.5, 18),
-    "hip_right": (BACK_X, 0.5, 87, 12.5, 18),
-}
-# Parts of the back view drawn only as outline (their areas are on the front view).
-OUTLINE = [
-    (BACK_X - 6, 32.5, 12, 7.5),
-    (BACK_X - 30, 40, 16, 10),
-    (BACK_X + 14, 40, 16, 10),
-    (BACK_X - 31, 51, 11, 28),
-    (BACK_X + 20, 51, 11, 28),
-    (BACK_X - 33, 80, 11, 30),
-    (BACK_X + 22, 80, 11, 30),
-    (BACK_X - 13, 106, 12, 28),
-    (BACK_X + 1, 106, 12, 28),
-    (BACK_X - 12, 136, 11, 44),
-    (BACK_X + 1, 136, 11, 44),
-]
+BACK_OFFSET = bodymap.WIDTH + 20  # the back view is drawn to the right of the front view
+VIEWBOX = f"0 0 {bodymap.WIDTH + BACK_OFFSET} {bodymap.HEIGHT + 24}"
 
 
 @dataclass(frozen=True)
@@ -56,31 +20,49 @@ class Shape:
     y: float
     width: float
     height: float
+    rx: float
     level: int
     days: int
     percent: int
 
 
 def heat_shapes(heat) -> list[Shape]:
-    """Place each area's heat (``clinic.report.AreaHeat``) on the two body outlines."""
+    """Every shape of both views with the heat (``clinic.report.AreaHeat``) of its area."""
+    by_code = {area.code: area for area in heat}
     shapes = []
-    for area in heat:
-        centre, dx, y, width, height = _AREAS[area.code]
-        shapes.append(
-            Shape(
-                area.code,
-                area.label,
-                centre + dx,
-                y,
-                width,
-                height,
-                area.level,
-                area.days,
-                round(area.share * 100),
+    for view, offset in (("front", 0), ("back", BACK_OFFSET)):
+        for shape in bodymap.shapes(view):
+            area = by_code[shape.code]
+            shapes.append(
+                Shape(
+                    shape.code,
+                    shape.label,
+                    shape.x + offset,
+                    shape.y,
+                    shape.w,
+                    shape.h,
+                    shape.rx,
+                    area.level,
+                    area.days,
+                    area.percent,
+                )
             )
-        )
     return shapes
 
 
-def outline_shapes() -> list[dict]:
-    return [{"x": x, "y": y, "width": w, "height": h} for x, y, w, h in OUTLINE]
+def figure() -> dict:
+    """Heads, view labels and side labels around the shapes."""
+    cx, cy, r = bodymap.HEAD["front"]
+    views = []
+    for view, offset in (("front", 0), ("back", BACK_OFFSET)):
+        sides = bodymap.side_labels(view)
+        views.append(
+            {
+                "name": view.capitalize(),
+                "head": {"cx": cx + offset, "cy": cy, "r": r},
+                "label_x": offset + bodymap.WIDTH / 2,
+                "left": {"x": offset + 8, "text": sides["left"][0]},
+                "right": {"x": offset + bodymap.WIDTH - 16, "text": sides["right"][0]},
+            }
+        )
+    return {"viewbox": VIEWBOX, "views": views, "label_y": bodymap.HEIGHT + 18}

@@ -358,7 +358,7 @@ def report(request, patient_id):
         "insight_template": _insight_cards_template(),
         "profile": getattr(patient, "patient_profile", None),
         "shapes": bodymap.heat_shapes(data.heat),
-        "outline": bodymap.outline_shapes(),
+        "figure": bodymap.figure(),
         "nav": "dashboard" if not grant.is_self else "sharing",
     }
     return render(request, "clinic/report.html", context)
