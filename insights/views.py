@@ -22,6 +22,7 @@ def insight_list(request):
         "nav": "insights",
         "insights": insights,
         "found": sum(1 for insight in insights if insight.status == "found"),
+        "assessed": sum(1 for insight in insights if insight.status != "insufficient_data"),
         "updating": selectors.recompute_pending(patient=request.user),
         "mechanisms": MECHANISMS,
     }

@@ -270,7 +270,7 @@ def onset_needs(
     events = table.events if onsets is None else onsets
     return [
         Need(table.days, MIN_AT_RISK_DAYS, *days_noun),
-        Need(events, MIN_ONSETS, "headache start", "headache starts"),
+        Need(events, MIN_ONSETS, "logged headache start", "logged headache starts"),
         Need(table.exposed_days, MIN_EXPOSED_DAYS, *exposed_noun),
         Need(table.unexposed_days, MIN_EXPOSED_DAYS, *unexposed_noun),
     ]

@@ -133,3 +133,9 @@ def test_the_cards_include_renders_for_other_pages(alice, rf):
     )
     assert "Summary of stress_letdown." in html
     assert "Days used" not in html  # compact: sentence and link only
+
+
+def test_a_diary_with_only_missing_data_says_it_is_still_collecting(client, alice):
+    _insight(alice, kind="sleep_pain", status="insufficient_data", effect=None)
+    client.force_login(alice)
+    assert "Still collecting data" in client.get(reverse("insights:list")).content.decode()
