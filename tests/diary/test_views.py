@@ -479,8 +479,9 @@ def test_check_in_page_renders_with_a_constant_number_of_queries(
 ):
     _history(alice, max(history_days, offset))
     client.force_login(alice)
-    # session, user, profile, days (this day + the day before), attacks, doses, medications
-    with django_assert_num_queries(7):
+    # session, user, profile, days (this day + the day before), attacks, doses, medications,
+    # and on today the stored insights
+    with django_assert_num_queries(8 if offset == 0 else 7):
         assert client.get(day_url(TODAY - timedelta(days=offset))).status_code == 200
 
 
@@ -723,3 +724,26 @@ def test_questionnaires_page_shows_what_is_due(patient_client, alice):
 
 def test_unknown_questionnaire_is_not_found(patient_client):
     assert patient_client.get("/diary/questionnaires/csi/").status_code == 404
+
+
+def test_today_shows_stored_found_insights_and_links_to_all(patient_client, alice):
+    from insights.models import Insight
+
+    Insight.objects.create(
+        patient=alice,
+        kind="sleep_pain",
+        status="found",
+        summary="Short nights, more pain.",
+        n_days=60,
+    )
+    Insight.objects.create(
+        patient=alice,
+        kind="stress_headache",
+        status="not_found",
+        summary="No link yet.",
+        n_days=60,
+    )
+    body = patient_client.get("/diary/today/").content.decode()
+    assert "Short nights, more pain." in body
+    assert "No link yet." not in body
+    assert "All insights and how they are computed" in body
