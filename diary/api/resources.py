@@ -81,14 +81,16 @@ class Resource:
     def lock(self, patient: User, key):
         """The stored object, locked; another patient's id is 404 before anything else runs."""
         if self.key_field == "date":
-            return self.owned(patient).select_for_update().filter(date=key).first()
-        obj = self.model.objects.select_for_update().filter(pk=key).first()
+            return services.one_or_none(self.owned(patient).select_for_update().filter(date=key))
+        obj = services.one_or_none(self.model.objects.select_for_update().filter(pk=key))
         if obj is not None and obj.patient_id != patient.pk:
             raise Http404("Not found.")
         return obj
 
     def live(self, patient: User, key):
-        return self.owned(patient).filter(**{self.key_field: key}, deleted_at__isnull=True).first()
+        return services.one_or_none(
+            self.owned(patient).filter(**{self.key_field: key}, deleted_at__isnull=True)
+        )
 
     def changes(
         self,
