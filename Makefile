@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install install-dev browser migrate seed lint format schema bench worker clean
+.PHONY: demo test install install-dev browser migrate seed lint format schema bench worker audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ format: install-dev
 # The committed OpenAPI schema; CI fails if it drifts from the code.
 schema: install
 	$(BIN)/python manage.py spectacular --file openapi.yaml --validate
+
+# Known-vulnerability audit of the installed dependencies (PyPI advisory data via pip-audit).
+audit: install-dev
+	$(BIN)/pip-audit --progress-spinner off --skip-editable
 
 bench: install-dev
 	$(BIN)/python benchmarks/run_all.py
