@@ -76,3 +76,20 @@ def api_as():
         return client
 
     return make
+
+
+@pytest.fixture
+def broker_queue(settings):
+    """Send tasks to the real Redis broker on a queue of this test's own (skips without
+    PostgreSQL and REDIS_URL); pair it with ``tests.workers.Worker(broker_queue)``."""
+    from config.celery import app
+    from tests.workers import new_queue, require_real_services
+
+    require_real_services()
+    queue = new_queue()
+    previous = (app.conf.task_always_eager, app.conf.task_default_queue)
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    settings.INSIGHTS_DEBOUNCE_SECONDS = 0
+    yield queue
+    app.conf.task_always_eager, app.conf.task_default_queue = previous

@@ -14,23 +14,18 @@ from diary.services import day_upsert
 from insights.models import AnalysisState, Insight
 from insights.tasks import recompute_stale
 from tests.factories import PatientFactory
-from tests.workers import ROOT, Worker, new_queue, require_real_services, wait_for
+from tests.workers import ROOT, Worker, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 DEAD_BROKER = "redis://127.0.0.1:6399/0"  # nothing listens here
 
 
 @pytest.fixture
-def real_broker(settings):
-    require_real_services()
-    queue = new_queue()
-    previous = (app.conf.task_always_eager, app.conf.task_default_queue, app.conf.broker_url)
-    app.conf.task_always_eager = False
-    app.conf.task_default_queue = queue
-    settings.INSIGHTS_DEBOUNCE_SECONDS = 0
-    yield queue
-    app.conf.task_always_eager, app.conf.task_default_queue = previous[:2]
-    _use_broker(previous[2])
+def real_broker(broker_queue):
+    """``broker_queue`` that also restores the broker URL a test switched away from."""
+    previous = app.conf.broker_url
+    yield broker_queue
+    _use_broker(previous)
 
 
 def _use_broker(url: str) -> None:

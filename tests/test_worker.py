@@ -10,26 +10,12 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from config.celery import app
 from diary.services import day_upsert
 from insights.models import AnalysisState
 from tests.factories import PatientFactory
-from tests.workers import Worker, new_queue, require_real_services, wait_for
+from tests.workers import Worker, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def broker_queue(settings):
-    """Send tasks to a real Redis broker on a queue of this test's own."""
-    require_real_services()
-    queue = new_queue()
-    previous = (app.conf.task_always_eager, app.conf.task_default_queue)
-    app.conf.task_always_eager = False
-    app.conf.task_default_queue = queue
-    settings.INSIGHTS_DEBOUNCE_SECONDS = 0
-    yield queue
-    app.conf.task_always_eager, app.conf.task_default_queue = previous
 
 
 def test_a_diary_save_is_recomputed_by_a_real_worker_after_commit(broker_queue):

@@ -4,25 +4,12 @@ insights the API serves are the ones the worker stored. Needs PostgreSQL and RED
 import pytest
 from django.db import transaction
 
-from config.celery import app
 from diary.demo import seed_patient_diary
 from insights.models import AnalysisState, Insight
 from tests.factories import PatientFactory
-from tests.workers import Worker, new_queue, require_real_services, wait_for
+from tests.workers import Worker, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def broker_queue(settings):
-    require_real_services()
-    queue = new_queue()
-    previous = (app.conf.task_always_eager, app.conf.task_default_queue)
-    app.conf.task_always_eager = False
-    app.conf.task_default_queue = queue
-    settings.INSIGHTS_DEBOUNCE_SECONDS = 0
-    yield queue
-    app.conf.task_always_eager, app.conf.task_default_queue = previous
 
 
 def test_a_worker_stores_the_demo_patients_insights_once(broker_queue, api_as):
