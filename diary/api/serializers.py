@@ -50,6 +50,14 @@ class ClockTimeField(serializers.TimeField):
     'went to bed at 23:30' never has, so the schema gives the real pattern instead."""
 
 
+_IDENTITY_FIELDS = (
+    serializers.IntegerField,
+    serializers.FloatField,
+    serializers.BooleanField,
+    serializers.CharField,
+)
+
+
 class SyncedSerializer(serializers.ModelSerializer):
     """Fields every synced object carries, plus notes hidden from clinicians without the scope.
 
@@ -96,7 +104,7 @@ class SyncedSerializer(serializers.ModelSerializer):
         return {name: copy.copy(field) for name, field in prototypes.items()}
 
     @cached_property
-    def _read_plan(self) -> list[tuple[str, serializers.Field, attrgetter | None]]:
+    def _read_plan(self) -> list[tuple]:
         """(name, field, getter) per readable field, built once per serializer: a list of 500
         rows then costs one plain attribute read per field instead of DRF's generic lookup."""
         plan = []
@@ -104,14 +112,17 @@ class SyncedSerializer(serializers.ModelSerializer):
             simple = len(field.source_attrs) == 1 and not isinstance(
                 field, serializers.SerializerMethodField
             )
-            plan.append((field.field_name, field, attrgetter(field.source) if simple else None))
+            getter = attrgetter(field.source) if simple else None
+            # Database ints, floats, bools and plain text are already their JSON form.
+            convert = None if type(field) in _IDENTITY_FIELDS else field.to_representation
+            plan.append((field.field_name, field, getter, convert))
         return plan
 
     def to_representation(self, instance):
         data = {}
-        for name, field, getter in self._read_plan:
+        for name, field, getter, convert in self._read_plan:
             value = getter(instance) if getter is not None else field.get_attribute(instance)
-            data[name] = None if value is None else field.to_representation(value)
+            data[name] = value if value is None or convert is None else convert(value)
         if not self.context.get("show_notes", True):
             data.pop(NOTES_FIELD, None)
         return data
