@@ -247,6 +247,36 @@ class OnsetTable:
         )
 
 
+def onset_result(
+    kind: str, table: OnsetTable, estimate, *, n_events: int, **details
+) -> InsightResult:
+    """The result of an onset analysis before the Holm step: the exact odds ratio (``estimate``
+    from ``stats.exact_odds_ratio``) with the 2x2 evidence a patient and clinician can check."""
+    return InsightResult(
+        kind=kind,
+        status=NOT_FOUND,
+        effect=estimate.effect,
+        ci_low=estimate.ci_low,
+        ci_high=estimate.ci_high,
+        p_value=estimate.p_value,
+        n_days=table.days,
+        n_events=n_events,
+        effect_label="odds ratio",
+        details={
+            **details,
+            "risk_exposed": table.risk_exposed,
+            "risk_unexposed": table.risk_unexposed,
+            "exposed_days": table.exposed_days,
+            "exposed_onsets": table.exposed_events,
+            "unexposed_days": table.unexposed_days,
+            "unexposed_onsets": table.unexposed_events,
+            "evidence": evidence_label(n_events),
+            "p_unadjusted": estimate.p_value,
+        },
+        candidate=estimate.ci_low > 1 or estimate.ci_high < 1,
+    )
+
+
 def onset_table(exposed: np.ndarray, event: np.ndarray) -> OnsetTable:
     """Counts of the 2x2 table from boolean arrays over the usable days only."""
     exposed, event = exposed.astype(bool), event.astype(bool)

@@ -41,32 +41,14 @@ def analyze(diary: DiaryArrays) -> InsightResult:
         return common.insufficient(
             KIND, needs, what="stress and next-day headaches", n_days=table.days
         )
-    estimate = exact_odds_ratio(*table.cells())
-    details = {
-        "threshold": threshold,
-        "risk_exposed": table.risk_exposed,
-        "risk_unexposed": table.risk_unexposed,
-        "exposed_days": table.exposed_days,
-        "exposed_onsets": table.exposed_events,
-        "unexposed_days": table.unexposed_days,
-        "unexposed_onsets": table.unexposed_events,
-        "evidence": common.evidence_label(table.events),
-        "p_unadjusted": estimate.p_value,
-        "bands": _bands(levels, onset),
-        "two_high_days": _two_high_days(diary, threshold),
-    }
-    return InsightResult(
-        kind=KIND,
-        status=common.NOT_FOUND,
-        effect=estimate.effect,
-        ci_low=estimate.ci_low,
-        ci_high=estimate.ci_high,
-        p_value=estimate.p_value,
-        n_days=table.days,
+    return common.onset_result(
+        KIND,
+        table,
+        exact_odds_ratio(*table.cells()),
         n_events=table.events,
-        effect_label="odds ratio",
-        details=details,
-        candidate=estimate.ci_low > 1 or estimate.ci_high < 1,
+        threshold=threshold,
+        bands=_bands(levels, onset),
+        two_high_days=_two_high_days(diary, threshold),
     )
 
 

@@ -50,31 +50,13 @@ def analyze(diary: DiaryArrays) -> InsightResult:
     onsets = _distinct_onsets(diary, usable)
     if common.shortfall(_needs(table, onsets)):
         return _insufficient(table, onsets)
-    estimate = exact_odds_ratio(*table.cells())
-    details = {
-        "drop_points": threshold,
-        "risk_exposed": table.risk_exposed,
-        "risk_unexposed": table.risk_unexposed,
-        "exposed_days": table.exposed_days,
-        "exposed_onsets": table.exposed_events,
-        "unexposed_days": table.unexposed_days,
-        "unexposed_onsets": table.unexposed_events,
-        "evidence": common.evidence_label(onsets),
-        "p_unadjusted": estimate.p_value,
-        "window": "same day or next day",
-    }
-    return InsightResult(
-        kind=KIND,
-        status=common.NOT_FOUND,
-        effect=estimate.effect,
-        ci_low=estimate.ci_low,
-        ci_high=estimate.ci_high,
-        p_value=estimate.p_value,
-        n_days=table.days,
+    return common.onset_result(
+        KIND,
+        table,
+        exact_odds_ratio(*table.cells()),
         n_events=onsets,
-        effect_label="odds ratio",
-        details=details,
-        candidate=estimate.ci_low > 1 or estimate.ci_high < 1,
+        drop_points=threshold,
+        window="same day or next day",
     )
 
 
