@@ -188,18 +188,7 @@ class TokenRevokeCurrentView(APIView):
 
 # --- the signed-in user: profile and account deletion --------------------------------------------
 
-PROFILE_FIELDS = [
-    "timezone",
-    "year_of_birth",
-    "sex",
-    "diagnoses",
-    "family_history_migraine",
-    "family_history_chronic_pain",
-    "usual_bedtime",
-    "usual_wake_time",
-    "reminder_enabled",
-    "reminder_time",
-]
+PROFILE_FIELDS = list(PatientProfile.EDITABLE_FIELDS)
 
 
 class PatientProfileSerializer(serializers.ModelSerializer):

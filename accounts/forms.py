@@ -78,18 +78,7 @@ class PatientProfileForm(forms.ModelForm):
 
     class Meta:
         model = PatientProfile
-        fields = [
-            "timezone",
-            "year_of_birth",
-            "sex",
-            "diagnoses",
-            "family_history_migraine",
-            "family_history_chronic_pain",
-            "usual_bedtime",
-            "usual_wake_time",
-            "reminder_enabled",
-            "reminder_time",
-        ]
+        fields = PatientProfile.EDITABLE_FIELDS
         labels = {
             "family_history_migraine": "Migraine in your family",
             "family_history_chronic_pain": "Chronic widespread pain in your family",

@@ -138,6 +138,20 @@ class PatientProfile(models.Model):
             )
         ]
 
+    # What a patient may edit about themself (web profile form and `PATCH /api/v1/me/`).
+    EDITABLE_FIELDS = (
+        "timezone",
+        "year_of_birth",
+        "sex",
+        "diagnoses",
+        "family_history_migraine",
+        "family_history_chronic_pain",
+        "usual_bedtime",
+        "usual_wake_time",
+        "reminder_enabled",
+        "reminder_time",
+    )
+
     def __str__(self):
         return f"Patient profile of {self.user}"
 

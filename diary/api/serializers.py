@@ -17,7 +17,7 @@ from rest_framework import serializers
 
 from diary import scales
 from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
-from diary.services import DAY_FIELDS
+from diary.services import DAY_FIELDS, DOSE_FIELDS
 
 EARLIEST_YEAR = 1900
 SYNC_FIELDS = ["id", "version", "created_at", "updated_at", "deleted"]
@@ -287,17 +287,7 @@ class DoseSerializer(SyncedSerializer):
 
     class Meta:
         model = Dose
-        fields = [
-            *SYNC_FIELDS,
-            "medication",
-            "attack",
-            "taken_at",
-            "date",
-            "amount",
-            "unit",
-            "quantity",
-            "relief_2h",
-        ]
+        fields = [*SYNC_FIELDS, *DOSE_FIELDS]
         read_only_fields = SYNC_READ_ONLY
         extra_kwargs = {
             "date": {
