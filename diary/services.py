@@ -119,7 +119,15 @@ def local_datetime(patient: User, day: date, clock: time) -> datetime:
     return datetime.combine(day, clock, tzinfo=patient_zone(patient))
 
 
+# Time zones run from UTC-12 to UTC+14: no diary day anywhere is earlier than this.
+_LATEST_BEHIND_UTC = timedelta(hours=12 + scales.DAY_ROLLOVER_HOUR)
+
+
 def _check_not_future(patient: User, day: date, field: str = "date") -> None:
+    """Refuse days after the patient's today. A day no later than the earliest diary day on
+    Earth is decided without the patient's time zone (no profile query for back-filled days)."""
+    if day <= (timezone.now() - _LATEST_BEHIND_UTC).date():
+        return
     if day > patient_today(patient):
         raise ValidationError({field: "This day is in the future; you can only log past days."})
 
@@ -227,11 +235,38 @@ def day_upsert(
     fields change (PATCH). ``body_pain`` maps WPI area codes to intensity 1-10; areas not in it
     are unmarked when replacing. Raises ValidationError (field messages) or VersionConflict.
     """
+    locked = one_or_none(Day.objects.select_for_update().filter(patient=patient, date=date))
+    return day_upsert_locked(
+        patient=patient,
+        date=date,
+        locked=locked,
+        body_pain=body_pain,
+        expected_version=expected_version,
+        replace=replace,
+        **fields,
+    )
+
+
+def day_upsert_locked(
+    *,
+    patient: User,
+    date: date,
+    locked: Day | None,
+    body_pain: dict | None = None,
+    expected_version: int | None = None,
+    replace: bool = True,
+    **fields,
+) -> tuple[Day, bool]:
+    """``day_upsert`` for a caller that already holds the day's row lock (``locked``: that row,
+    selected for update, or None) in its own transaction and lets any error end it, as the
+    API's write path does: no second lock query and no savepoint of its own."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("day_upsert_locked needs the caller's transaction")
     unknown = set(fields) - set(DAY_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
     _check_not_future(patient, date)
-    day = one_or_none(Day.objects.select_for_update().filter(patient=patient, date=date))
+    day = locked
     if day is None:
         day = Day(patient=patient, date=date)
         created = True

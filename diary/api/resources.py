@@ -12,6 +12,7 @@ so a retried or batched change behaves exactly like the same request sent alone:
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -226,7 +227,11 @@ def remove(resource: Resource, *, patient: User, key, precondition: Precondition
 def _day_upsert(patient, key, fields, replace, before):
     if key.year < api_serializers.EARLIEST_YEAR:
         raise DjangoValidationError({"date": "Days before 1900 are not accepted."})
-    return services.day_upsert(patient=patient, date=key, replace=replace, **fields)
+    # The row ``write`` already locked, copied: ``before`` must keep the stored values.
+    locked = copy.copy(before) if before is not None else None
+    return services.day_upsert_locked(
+        patient=patient, date=key, replace=replace, locked=locked, **fields
+    )
 
 
 def _day_delete(patient, key):

@@ -137,6 +137,62 @@ def test_a_future_day_is_refused(alice):
     assert not Day.objects.exists()
 
 
+def test_tomorrow_is_still_today_for_a_patient_far_east_of_utc(alice):
+    alice.patient_profile.timezone = "Pacific/Kiritimati"  # UTC+14: already 11 March, 02:00
+    alice.patient_profile.save()
+    alice.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.day_upsert(patient=alice, date=TODAY + timedelta(days=1), stress=2)
+    alice.patient_profile.timezone = "Asia/Tokyo"  # UTC+9: 21:00 on 10 March
+    alice.patient_profile.save()
+    alice.refresh_from_db()
+    day, _ = services.day_upsert(patient=alice, date=TODAY, stress=2)
+    assert day.date == TODAY
+
+
+def test_the_last_diary_day_on_earth_is_still_in_the_past_only_west_of_it(alice):
+    alice.patient_profile.timezone = "Etc/GMT+12"  # UTC-12: 00:00 on 10 March, diary day 9th
+    alice.patient_profile.save()
+    alice.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.day_upsert(patient=alice, date=TODAY, stress=2)
+    day, _ = services.day_upsert(patient=alice, date=TODAY - timedelta(days=1), stress=2)
+    assert day.date == TODAY - timedelta(days=1)
+
+
+def test_a_back_filled_day_needs_no_time_zone_lookup(alice):
+    """Two days back is in the past in every time zone: no profile query to decide it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    patient = type(alice).objects.get(pk=alice.pk)  # profile not loaded
+    with CaptureQueriesContext(connection) as queries:
+        services.day_upsert(patient=patient, date=TODAY - timedelta(days=2), stress=2)
+    assert not [q for q in queries.captured_queries if "patientprofile" in q["sql"]]
+    with CaptureQueriesContext(connection) as queries:
+        services.day_upsert(patient=patient, date=TODAY, stress=2)
+    assert [q for q in queries.captured_queries if "patientprofile" in q["sql"]]
+
+
+def test_day_upsert_locked_uses_the_callers_lock_and_transaction(alice, django_assert_num_queries):
+    from django.db import transaction
+
+    services.day_upsert(patient=alice, date=TODAY - timedelta(days=3), stress=1)
+    with transaction.atomic():
+        locked = Day.objects.select_for_update().get(patient=alice, date=TODAY - timedelta(days=3))
+        with django_assert_num_queries(2):  # the update and the stale mark, nothing else
+            day, created = services.day_upsert_locked(
+                patient=alice, date=locked.date, locked=locked, stress=6
+            )
+    assert (created, day.version, Day.objects.get(pk=day.pk).stress) == (False, 2, 6)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_day_upsert_locked_refuses_to_run_outside_a_transaction(alice):
+    with pytest.raises(RuntimeError):
+        services.day_upsert_locked(patient=alice, date=TODAY, locked=None, stress=1)
+
+
 @pytest.mark.parametrize(
     ("body_pain", "message"),
     [
