@@ -152,9 +152,10 @@ class Day(SyncedModel):
     @property
     def pain_map(self) -> dict[str, int]:
         """Marked areas and their intensity, in the canonical area order."""
+        loaded = self.__dict__  # plain reads: this runs for every row an API list returns
         result = {}
-        for code in scales.PAIN_AREA_CODES:
-            value = getattr(self, scales.pain_field(code))
+        for code, name in _PAIN_AREA_FIELDS:
+            value = loaded[name] if name in loaded else getattr(self, name)
             if value is not None:
                 result[code] = value
         return result
@@ -163,6 +164,8 @@ class Day(SyncedModel):
     def painful_area_count(self) -> int:
         return len(self.pain_map)
 
+
+_PAIN_AREA_FIELDS = tuple((code, scales.pain_field(code)) for code in scales.PAIN_AREA_CODES)
 
 for _code in scales.PAIN_AREA_CODES:
     Day.add_to_class(
