@@ -3,14 +3,20 @@
 Floor: GET /api/v1/ping/ (token-authenticated, does nothing) served by the same gunicorn.
 Read:  GET /api/v1/days/?from=..&to=.. (30 days of a patient's diary).
 Write: PUT /api/v1/days/<date>/ (each client writes its own patient's days).
-Prints requests/s, p50/p95 latency, errors, and the ratios read/floor and write/floor
-(targets: >= 0.5 and >= 0.3; p95 < 100 ms at 20 concurrent clients; no errors).
 
-    .venv/bin/python benchmarks/bench_api.py [--clients 20] [--requests 40]
+1. Throughput: 20 clients send requests back to back (closed loop, saturating the server);
+   the three phases run in interleaved rounds so drift on a shared machine hits them alike.
+   Prints requests/s and the ratios read/floor and write/floor (targets >= 0.5 and >= 0.3).
+   At saturation every latency is mostly queueing (about clients / throughput).
+2. Latency: the same 20 clients, each sending one request every ``--pace-ms`` (default 200 ms,
+   100 requests/s offered): p50/p95 per phase (target p95 < 100 ms), no errors.
+
+    .venv/bin/python benchmarks/bench_api.py [--clients 20] [--requests 40] [--rounds 3]
 """
 
 import argparse
 import http.client
+import itertools
 import json
 import os
 import socket
@@ -107,7 +113,9 @@ def start_gunicorn(database_url: str, port: int, workers: int) -> subprocess.Pop
     raise RuntimeError("gunicorn did not start")
 
 
-def run_phase(port, patients, requests_per_client, make_request) -> dict:
+def run_phase(port, patients, requests_per_client, make_request, pace: float = 0.0) -> dict:
+    """Each client on its own keep-alive connection; ``pace`` > 0: one request per ``pace``
+    seconds per client (a late response starts the next request at once)."""
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -116,7 +124,11 @@ def run_phase(port, patients, requests_per_client, make_request) -> dict:
         token, dates = patients[index % len(patients)]
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         local, local_errors = [], []
+        due = time.perf_counter() + pace * index / len(patients)  # spread the starts
         for n in range(requests_per_client):
+            if pace:
+                time.sleep(max(0.0, due - time.perf_counter()))
+                due += pace
             method, path, body = make_request(index, n, dates)
             headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
             start = time.perf_counter()
@@ -138,6 +150,14 @@ def run_phase(port, patients, requests_per_client, make_request) -> dict:
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
+    return {"elapsed": elapsed, "latencies": latencies, "errors": errors}
+
+
+def merge(runs: list[dict]) -> dict:
+    """One phase over all its rounds: requests / time spent in that phase."""
+    latencies = [value for run in runs for value in run["latencies"]]
+    errors = [error for run in runs for error in run["errors"]]
+    elapsed = sum(run["elapsed"] for run in runs)
     return {"rps": len(latencies) / elapsed, "errors": errors, **summarize(latencies)}
 
 
@@ -146,6 +166,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=40, help="requests per client per phase")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved throughput rounds")
+    parser.add_argument("--pace-ms", type=float, default=200.0, help="latency phase pacing")
     args = parser.parse_args()
 
     database_url = bench_database_url("flaremap_bench_api")
@@ -155,18 +177,25 @@ def main() -> int:
     patients = make_patients(args.clients)
     today = timezone.localdate()
     start, end = (today - timedelta(days=30)).isoformat(), (today - timedelta(days=1)).isoformat()
+    write_body = json.dumps({"stress": 5, "sleep_quality": 3, "body_pain": {"neck": 4}})
+    written = [itertools.count() for _ in patients]  # each write creates a new day
+    phases = {
+        "floor": lambda i, n, d: ("GET", "/api/v1/ping/", None),
+        "read": lambda i, n, d: ("GET", f"/api/v1/days/?from={start}&to={end}", None),
+        "write": lambda i, n, d: ("PUT", f"/api/v1/days/{d[next(written[i])]}/", write_body),
+    }
     port = free_port()
     server = start_gunicorn(database_url, port, args.workers)
     try:
-        floor_req = lambda i, n, d: ("GET", "/api/v1/ping/", None)  # noqa: E731
-        read_req = lambda i, n, d: ("GET", f"/api/v1/days/?from={start}&to={end}", None)  # noqa: E731
-        write_body = json.dumps({"stress": 5, "sleep_quality": 3, "body_pain": {"neck": 4}})
-        write_req = lambda i, n, d: ("PUT", f"/api/v1/days/{d[n]}/", write_body)  # noqa: E731
-        run_phase(port, patients, 5, floor_req)  # warm-up: connections, caches
-        results = {
-            "floor": run_phase(port, patients, args.requests, floor_req),
-            "read": run_phase(port, patients, args.requests, read_req),
-            "write": run_phase(port, patients, args.requests, write_req),
+        run_phase(port, patients, 5, phases["floor"])  # warm-up: connections, caches
+        rounds = {name: [] for name in phases}
+        for _ in range(args.rounds):
+            for name, make_request in phases.items():
+                rounds[name].append(run_phase(port, patients, args.requests, make_request))
+        results = {name: merge(runs) for name, runs in rounds.items()}
+        paced = {
+            name: merge([run_phase(port, patients, 10, make, pace=args.pace_ms / 1000)])
+            for name, make in phases.items()
         }
     finally:
         server.terminate()
@@ -176,27 +205,41 @@ def main() -> int:
     report = {
         "clients": args.clients,
         "gunicorn_workers": args.workers,
+        "rounds": args.rounds,
         "database": database_url.split(":")[0],
-        **{
-            name: {k: v for k, v in r.items() if k != "errors"} | {"errors": len(r["errors"])}
-            for name, r in results.items()
-        },
+        "throughput": {name: _public(r) for name, r in results.items()},
+        "paced": {name: _public(r) for name, r in paced.items()} | {"pace_ms": args.pace_ms},
         "read_ratio": results["read"]["rps"] / floor,
         "write_ratio": results["write"]["rps"] / floor,
     }
+    print(f"throughput, {args.clients} clients back to back, {args.rounds} interleaved rounds:")
+    _print_phases(results)
+    print(f"read/floor ratio  {report['read_ratio']:.2f} (target >= 0.5)")
+    print(f"write/floor ratio {report['write_ratio']:.2f} (target >= 0.3)")
+    offered = args.clients * 1000 / args.pace_ms
+    print(
+        f"latency, {args.clients} clients, one request each per {args.pace_ms:.0f} ms "
+        f"({offered:.0f} req/s offered; target p95 < 100 ms):"
+    )
+    _print_phases(paced)
+    print(json.dumps(report))
+    failed = any(r["errors"] for r in (*results.values(), *paced.values()))
+    return 1 if failed else 0
+
+
+def _public(result: dict) -> dict:
+    return {k: v for k, v in result.items() if k != "errors"} | {"errors": len(result["errors"])}
+
+
+def _print_phases(results: dict) -> None:
     for name in ("floor", "read", "write"):
         r = results[name]
         print(
-            f"{name:5}: {r['rps']:7.1f} req/s  p50 {r['p50_ms']:6.1f} ms  "
+            f"  {name:5}: {r['rps']:7.1f} req/s  p50 {r['p50_ms']:6.1f} ms  "
             f"p95 {r['p95_ms']:6.1f} ms  errors {len(r['errors'])}"
         )
         for error in r["errors"][:3]:
-            print("   ", error)
-    print(f"read/floor ratio  {report['read_ratio']:.2f} (target >= 0.5)")
-    print(f"write/floor ratio {report['write_ratio']:.2f} (target >= 0.3)")
-    print(json.dumps(report))
-    failed = any(r["errors"] for r in results.values())
-    return 1 if failed else 0
+            print("     ", error)
 
 
 if __name__ == "__main__":
