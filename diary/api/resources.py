@@ -65,7 +65,7 @@ class Resource:
     ordering: tuple[str, ...]
     upsert: Callable  # (patient, key, fields, replace, before) -> (obj, created)
     delete: Callable  # (patient, key) -> obj
-    date_filter: Callable | None = None  # (queryset, start, end) -> queryset
+    date_filter: Callable | None = None  # (start, end) -> Q of the rows touching that range
 
     def parse_key(self, raw):
         """The object key from a URL or batch item; an impossible key is simply not found."""
@@ -101,15 +101,16 @@ class Resource:
         end: date | None = None,
         updated_since: datetime | None = None,
     ) -> QuerySet:
-        """Rows to list: live ones, or every change (tombstones too) since ``updated_since``."""
-        rows = self.owned(patient)
+        """Rows to list: live ones, or every change (tombstones too) since ``updated_since``.
+
+        One ``filter`` call with every condition (each extra call clones the query)."""
         if updated_since is not None:
-            rows = rows.filter(updated_at__gte=updated_since)
+            conditions = Q(patient=patient, updated_at__gte=updated_since)
         else:
-            rows = rows.filter(deleted_at__isnull=True)
+            conditions = Q(patient=patient, deleted_at__isnull=True)
         if self.date_filter is not None and (start or end):
-            rows = self.date_filter(rows, start, end)
-        return rows
+            conditions &= self.date_filter(start, end)
+        return self.model.objects.filter(conditions)
 
     def list_ordering(self, *, syncing: bool) -> tuple[str, ...]:
         return ("updated_at", "id") if syncing else self.ordering
@@ -280,21 +281,23 @@ def _questionnaire_upsert(patient, key, fields, replace, before):
     return services.questionnaire_upsert(patient=patient, questionnaire_id=key, **merged)
 
 
-def _by_date(rows, start, end):
+def _by_date(start, end) -> Q:
+    condition = Q()
     if start:
-        rows = rows.filter(date__gte=start)
+        condition &= Q(date__gte=start)
     if end:
-        rows = rows.filter(date__lte=end)
-    return rows
+        condition &= Q(date__lte=end)
+    return condition
 
 
-def _attacks_touching(rows, start, end):
+def _attacks_touching(start, end) -> Q:
     """Attacks covering any day of the range (an ongoing attack covers every later day)."""
+    condition = Q()
     if end:
-        rows = rows.filter(start_date__lte=end)
+        condition &= Q(start_date__lte=end)
     if start:
-        rows = rows.filter(Q(end_date__gte=start) | Q(end_date__isnull=True))
-    return rows
+        condition &= Q(end_date__gte=start) | Q(end_date__isnull=True)
+    return condition
 
 
 DAYS = Resource(

@@ -61,12 +61,26 @@ _IDENTITY_FIELDS = (
 
 
 def _converter(field):
-    """How one field's value becomes JSON in ``to_representation`` (None: it already is)."""
-    if type(field) in _IDENTITY_FIELDS:
+    """How one field's value becomes JSON in ``to_representation`` (None: it already is).
+
+    The shortcuts return exactly what the field's own ``to_representation`` would."""
+    kind = type(field)
+    if kind in _IDENTITY_FIELDS:
         return None  # database ints, floats, bools and plain text are their JSON form
-    if type(field) is serializers.DateTimeField:
+    if kind is serializers.DateTimeField:
         return _iso_datetime_converter(field) or field.to_representation
+    if kind in (serializers.DateField, serializers.TimeField, ClockTimeField):
+        default = api_settings.DATE_FORMAT if kind is serializers.DateField else None
+        output_format = getattr(field, "format", default or api_settings.TIME_FORMAT)
+        if output_format is not None and output_format.lower() == ISO_8601:
+            return _isoformat
+    if kind is serializers.UUIDField and field.uuid_format == "hex_verbose":
+        return str
     return field.to_representation
+
+
+def _isoformat(value) -> str:
+    return value if isinstance(value, str) else value.isoformat()
 
 
 def _iso_datetime_converter(field: serializers.DateTimeField):
