@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
+from insights import pg_store
 from insights.analysis import InsightResult, analyze_diary
 from insights.models import AnalysisState, Insight
 
@@ -56,63 +57,95 @@ def recompute_patient(patient_id: int) -> str:
     try:
         results = analyze_diary(load_diary(patient=patient))
         with transaction.atomic():
-            _relax_durability()
-            _lock_and_mark(patient, started)
             store_results(patient=patient, results=results, computed_at=started)
     except DatabaseError as exc:  # lock timeouts, serialization failures, dropped connections
         raise TransientAnalysisError(str(exc)) from exc
     return "ok"
 
 
-def _relax_durability() -> None:
-    """Skip waiting for the WAL flush on commit (PostgreSQL ``synchronous_commit = off``, for
-    this transaction only).
-
-    Insights are derived data: the rows and ``AnalysisState.computed_at`` commit together, so a
-    server crash can only lose the last fraction of a second of recomputes *as a whole*; those
-    patients then look stale again (``data_changed_at > computed_at``) and the catch-up task
-    recomputes them. Nothing can be half-written and no diary data is affected (diary writes
-    keep full durability). PostgreSQL documents this per-transaction use for less critical
-    data; it saves the flush wait, the largest single cost of a recompute.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
-
-def _lock_and_mark(patient: User, started: datetime) -> None:
-    """Lock the patient's state row (the UPDATE takes the row lock) and record this run."""
-    marked = AnalysisState.objects.filter(patient=patient).update(
-        computed_at=started, algorithm_version=ALGORITHM_VERSION, runs=F("runs") + 1
-    )
-    if not marked:
-        state, _ = AnalysisState.objects.select_for_update().get_or_create(patient=patient)
-        AnalysisState.objects.filter(pk=state.pk).update(
-            computed_at=started, algorithm_version=ALGORITHM_VERSION, runs=F("runs") + 1
-        )
-
-
 def store_results(*, patient: User, results: list[InsightResult], computed_at: datetime) -> None:
-    """One current row per kind; unchanged rows are kept, changed ones archived (history)."""
-    current = {row.kind: row for row in Insight.objects.filter(patient=patient, is_current=True)}
-    produced = {result.kind for result in results}
-    unchanged, archived, new_rows = [], [], []
-    for result in results:
-        row = _row(patient, result, computed_at)
-        old = current.get(result.kind)
-        if old is not None and _same(old, row):
-            unchanged.append(old.pk)
+    """Lock the patient's ``AnalysisState`` and record this run, then keep one current row per
+    kind: unchanged rows stay (``computed_at`` moves), changed ones are archived as history.
+
+    Runs inside the caller's transaction. The commit need not wait for the WAL flush
+    (PostgreSQL ``synchronous_commit = off`` for this transaction only): insights are derived
+    data, and the rows and ``AnalysisState.computed_at`` commit together, so a server crash can
+    only lose the last fraction of a second of recomputes *as a whole*; those patients then
+    look stale again (``data_changed_at > computed_at``) and the catch-up task recomputes them.
+    Diary writes keep full durability.
+    """
+    new_rows = [_row(patient, result, computed_at) for result in results]
+    if connection.vendor == "postgresql":
+        _store_pipelined(patient, new_rows, computed_at)
+    else:
+        _store_with_orm(patient, new_rows, computed_at)
+
+
+def plan_store(current: dict[str, tuple], new_rows: list[Insight]):
+    """(ids to touch, ids to archive, rows to insert) from the current rows per kind, each
+    ``(id, *values of _COMPARED)``, and the freshly computed rows."""
+    unchanged, archived, inserted = [], [], []
+    for row in new_rows:
+        old = current.get(row.kind)
+        if old is not None and _same(old[1:], row):
+            unchanged.append(old[0])
             continue
         if old is not None:
-            archived.append(old.pk)
-        new_rows.append(row)
-    archived += [row.pk for kind, row in current.items() if kind not in produced]
+            archived.append(old[0])
+        inserted.append(row)
+    produced = {row.kind for row in new_rows}
+    archived += [old[0] for kind, old in current.items() if kind not in produced]
+    return unchanged, archived, inserted
+
+
+def _store_pipelined(patient: User, new_rows: list[Insight], computed_at: datetime) -> None:
+    marked, current = pg_store.mark_and_read_current(
+        patient_id=patient.pk,
+        computed_at=computed_at,
+        algorithm_version=ALGORITHM_VERSION,
+        compared=_COMPARED,
+    )
+    if not marked:
+        _create_state(patient, computed_at)
+    unchanged, archived, inserted = plan_store(
+        {kind: (pk, *values) for pk, kind, *values in current}, new_rows
+    )
+    pg_store.write_changes(
+        computed_at=computed_at, unchanged=unchanged, archived=archived, new_rows=inserted
+    )
+
+
+def _store_with_orm(patient: User, new_rows: list[Insight], computed_at: datetime) -> None:
+    if not _mark_state(patient, computed_at):
+        _create_state(patient, computed_at)
+    current = {
+        kind: (pk, *values)
+        for pk, kind, *values in Insight.objects.filter(
+            patient=patient, is_current=True
+        ).values_list("pk", "kind", *_COMPARED)
+    }
+    unchanged, archived, inserted = plan_store(current, new_rows)
     if unchanged:
         Insight.objects.filter(pk__in=unchanged).update(computed_at=computed_at)
     if archived:
         Insight.objects.filter(pk__in=archived).update(is_current=False)
-    if new_rows:
-        Insight.objects.bulk_create(new_rows)
+    if inserted:
+        Insight.objects.bulk_create(inserted)
+
+
+def _mark_state(patient: User, computed_at: datetime) -> bool:
+    """Record this run on the state row; the UPDATE takes the row lock (False: no row yet)."""
+    return bool(
+        AnalysisState.objects.filter(patient=patient).update(
+            computed_at=computed_at, algorithm_version=ALGORITHM_VERSION, runs=F("runs") + 1
+        )
+    )
+
+
+def _create_state(patient: User, computed_at: datetime) -> None:
+    """A patient analysed for the first time since their state row went missing."""
+    AnalysisState.objects.select_for_update().get_or_create(patient=patient)
+    _mark_state(patient, computed_at)
 
 
 def _row(patient: User, result: InsightResult, computed_at: datetime) -> Insight:
@@ -135,8 +168,8 @@ def _row(patient: User, result: InsightResult, computed_at: datetime) -> Insight
     )
 
 
-def _same(old: Insight, new: Insight) -> bool:
-    return all(getattr(old, name) == getattr(new, name) for name in _COMPARED)
+def _same(old_values: tuple, new: Insight) -> bool:
+    return all(old == getattr(new, name) for name, old in zip(_COMPARED, old_values, strict=True))
 
 
 def _finite(value) -> float | None:

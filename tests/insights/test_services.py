@@ -103,16 +103,67 @@ def test_aged_patients_are_those_active_but_not_recomputed_for_a_day(alice, bob)
     assert aged == [alice.pk]
 
 
-def test_on_postgresql_only_the_recompute_transaction_skips_the_flush_wait(alice):
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_only_the_recompute_transaction_skips_the_flush_wait(alice, monkeypatch):
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+
+    from insights import pg_store
+
+    if connection.vendor != "postgresql":
+        pytest.skip("synchronous_commit is a PostgreSQL setting")
+    sent = []
+
+    class RecordingCursor(pg_store.psycopg.Cursor):
+        def execute(self, query, *args, **kwargs):
+            sent.append(query)
+            return super().execute(query, *args, **kwargs)
 
     _log_days(alice, 1)
-    with CaptureQueriesContext(connection) as queries:
-        services.recompute_patient(alice.pk)
-    statements = [query["sql"] for query in queries.captured_queries]
-    relaxed = [sql for sql in statements if "synchronous_commit" in sql]
-    if connection.vendor == "postgresql":
-        assert relaxed == ["SET LOCAL synchronous_commit TO OFF"]
-    else:
-        assert relaxed == []
+    monkeypatch.setattr(pg_store.psycopg, "Cursor", RecordingCursor)
+    services.recompute_patient(alice.pk)
+    assert sent.count(pg_store.RELAX_DURABILITY) == 1
+    with connection.cursor() as cursor:  # SET LOCAL ended with the recompute's transaction
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
+
+
+def test_the_pipelined_and_orm_stores_keep_the_same_rows(alice, monkeypatch):
+    """Whichever path stores them (PostgreSQL pipeline or ORM), history works the same way."""
+    from django.db import connection
+
+    _log_days(alice, 3)
+    services.recompute_patient(alice.pk)
+    monkeypatch.setattr(connection, "vendor", "other")  # the ORM path, on the same database
+    services.recompute_patient(alice.pk)
+    assert Insight.objects.filter(patient=alice).count() == len(KINDS)  # nothing changed
+    _log_days(alice, 40)
+    services.recompute_patient(alice.pk)
+    monkeypatch.undo()
+    _log_days(alice, 60)
+    services.recompute_patient(alice.pk)
+    assert Insight.objects.filter(patient=alice, is_current=True).count() == len(KINDS)
+    assert Insight.objects.filter(patient=alice, is_current=False).exists()
+    assert AnalysisState.objects.get(patient=alice).runs == 4
+
+
+def test_plan_store_touches_same_rows_archives_changed_and_vanished_kinds(alice):
+    now = timezone.now()
+    fresh = [services._row(alice, result, now) for result in _results_for(alice)]
+    same = fresh[0]
+    current = {
+        same.kind: (1, *(getattr(same, name) for name in services._COMPARED)),
+        fresh[1].kind: (2, *(["changed"] + [getattr(fresh[1], n) for n in services._COMPARED[1:]])),
+        "retired_kind": (3, *(getattr(same, name) for name in services._COMPARED)),
+    }
+    unchanged, archived, inserted = services.plan_store(current, fresh)
+    assert unchanged == [1]
+    assert sorted(archived) == [2, 3]
+    assert [row.kind for row in inserted] == [row.kind for row in fresh[1:]]
+
+
+def _results_for(patient):
+    from insights.analysis import analyze_diary
+    from insights.loader import load_diary
+
+    _log_days(patient, 3)
+    return analyze_diary(load_diary(patient=patient))
