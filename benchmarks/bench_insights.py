@@ -339,11 +339,18 @@ def _wait(condition, *, timeout: float) -> None:
 
 
 def _database(reuse: bool) -> str:
-    if not reuse:
-        return bench_database_url(DB_NAME)
+    """A fresh database, or with ``--reuse`` the one a previous run left (made if missing)."""
     base = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
     sqlite = ROOT / f".{DB_NAME}.sqlite3"
-    return f"sqlite:///{sqlite}" if sqlite.exists() else f"{base}/{DB_NAME}"
+    if reuse and sqlite.exists():
+        return f"sqlite:///{sqlite}"
+    if reuse:
+        probe = subprocess.run(
+            ["psql", f"{base}/{DB_NAME}", "-qc", "SELECT 1"], capture_output=True, check=False
+        )
+        if probe.returncode == 0:
+            return f"{base}/{DB_NAME}"
+    return bench_database_url(DB_NAME)
 
 
 def main() -> int:
