@@ -5,8 +5,8 @@ it quotes every value of a bulk insert in Python; for a 1-year diary that made s
 small rows cost more than loading the whole diary. Here the same statements go out together
 through psycopg's pipeline with server-side parameters, inside the caller's transaction:
 
-1. ``SET LOCAL synchronous_commit TO OFF``, the ``AnalysisState`` update that takes the
-   patient's row lock and records this run, and the read of the current insight rows;
+1. ``SET LOCAL synchronous_commit TO OFF``, the ``AnalysisState`` rows locked (in patient
+   order) and marked with this run, and the read of the current insight rows;
 2. after comparing in Python (``insights.services.plan_store``): touch the unchanged rows,
    archive the changed ones and insert the new ones.
 
@@ -43,11 +43,16 @@ def _sql() -> dict[str, str]:
     columns = ", ".join(connection.ops.quote_name(field.column) for field in _INSERTED)
     placeholders = ", ".join(["%s"] * len(_INSERTED))
     return {
+        "lock": (
+            f"SELECT {_column(AnalysisState, 'patient')} FROM {state} "
+            f"WHERE {_column(AnalysisState, 'patient')} = ANY(%s) "
+            f"ORDER BY {_column(AnalysisState, 'patient')} FOR UPDATE"
+        ),
         "mark": (
             f"UPDATE {state} SET {_column(AnalysisState, 'computed_at')} = %s, "
             f"{_column(AnalysisState, 'algorithm_version')} = %s, "
             f"{_column(AnalysisState, 'runs')} = {_column(AnalysisState, 'runs')} + 1 "
-            f"WHERE {_column(AnalysisState, 'patient')} = %s"
+            f"WHERE {_column(AnalysisState, 'patient')} = ANY(%s)"
         ),
         "touch": (
             f"UPDATE {insight} SET {_column(Insight, 'computed_at')} = %s "
@@ -64,37 +69,41 @@ def _sql() -> dict[str, str]:
 @cache
 def current_sql(compared: tuple[str, ...]) -> str:
     insight = _table(Insight)
-    columns = ", ".join(_column(Insight, name) for name in ("id", "kind", *compared))
+    columns = ", ".join(_column(Insight, name) for name in ("id", "patient", "kind", *compared))
     return (
         f"SELECT {columns} FROM {insight} "
-        f"WHERE {_column(Insight, 'patient')} = %s AND {_column(Insight, 'is_current')}"
+        f"WHERE {_column(Insight, 'patient')} = ANY(%s) AND {_column(Insight, 'is_current')}"
     )
 
 
 def mark_and_read_current(
-    *, patient_id: int, computed_at: datetime, algorithm_version: int, compared: tuple[str, ...]
-) -> tuple[bool, list[tuple]]:
-    """Round trip 1: relax durability, lock + mark the state row, read the current rows.
+    *,
+    patient_ids: list[int],
+    computed_at: datetime,
+    algorithm_version: int,
+    compared: tuple[str, ...],
+) -> tuple[set[int], list[tuple]]:
+    """Round trip 1: relax durability, lock and mark the patients' state rows (in id order, so
+    two overlapping batches cannot deadlock), read their current rows.
 
-    Returns (state row existed, current rows as ``(id, kind, *compared)`` with Python values).
+    Returns (patients whose state row exists, current rows as ``(id, patient_id, kind,
+    *compared)`` with Python values).
     """
     sql = _sql()
     with connection.wrap_database_errors, _pipeline() as raw:
         psycopg.Cursor(raw).execute(RELAX_DURABILITY)
-        mark = psycopg.Cursor(raw)
-        mark.execute(sql["mark"], (computed_at, algorithm_version, patient_id))
+        locked = psycopg.Cursor(raw)
+        locked.execute(sql["lock"], (patient_ids,))
+        psycopg.Cursor(raw).execute(sql["mark"], (computed_at, algorithm_version, patient_ids))
         current = psycopg.Cursor(raw)
-        current.execute(current_sql(compared), (patient_id,))
+        current.execute(current_sql(compared), (patient_ids,))
     with connection.wrap_database_errors:
+        marked = {patient_id for (patient_id,) in locked.fetchall()}
         rows = current.fetchall()
     converters = [_from_db(name) for name in compared]
-    return mark.rowcount == 1, [
-        (
-            row[0],
-            row[1],
-            *(convert(value) for convert, value in zip(converters, row[2:], strict=True)),
-        )
-        for row in rows
+    return marked, [
+        (pk, patient_id, kind, *(convert(v) for convert, v in zip(converters, values, strict=True)))
+        for pk, patient_id, kind, *values in rows
     ]
 
 

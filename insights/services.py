@@ -63,8 +63,45 @@ def recompute_patient(patient_id: int) -> str:
     return "ok"
 
 
+def recompute_patients(patient_ids: list[int]) -> int:
+    """Recompute many patients at once (the catch-up and nightly runs): their diaries in the
+    same three queries and their insights stored in one transaction. Returns how many."""
+    from diary.services import patient_today, patient_zone  # late, as in recompute_patient
+    from insights.loader import diary_from_rows, load_rows_many
+
+    patients = list(
+        User.objects.select_related("patient_profile")
+        .filter(pk__in=patient_ids, role=User.Role.PATIENT)
+        .order_by("pk")
+    )
+    if not patients:
+        return 0
+    started = timezone.now()
+    todays = {patient.pk: patient_today(patient) for patient in patients}
+    try:
+        rows = load_rows_many(patients, todays=todays)
+        results = {
+            patient: analyze_diary(
+                diary_from_rows(
+                    rows[patient.pk], today=todays[patient.pk], zone=patient_zone(patient)
+                )
+            )
+            for patient in patients
+        }
+        with transaction.atomic():
+            store_many(results, computed_at=started)
+    except DatabaseError as exc:
+        raise TransientAnalysisError(str(exc)) from exc
+    return len(patients)
+
+
 def store_results(*, patient: User, results: list[InsightResult], computed_at: datetime) -> None:
-    """Lock the patient's ``AnalysisState`` and record this run, then keep one current row per
+    """``store_many`` for one patient."""
+    store_many({patient: results}, computed_at=computed_at)
+
+
+def store_many(results_by_patient: dict[User, list[InsightResult]], *, computed_at) -> None:
+    """Lock each patient's ``AnalysisState`` and record this run, then keep one current row per
     kind: unchanged rows stay (``computed_at`` moves), changed ones are archived as history.
 
     Runs inside the caller's transaction. The commit need not wait for the WAL flush
@@ -74,16 +111,40 @@ def store_results(*, patient: User, results: list[InsightResult], computed_at: d
     look stale again (``data_changed_at > computed_at``) and the catch-up task recomputes them.
     Diary writes keep full durability.
     """
-    new_rows = [_row(patient, result, computed_at) for result in results]
+    patients = {patient.pk: patient for patient in results_by_patient}
+    new_rows = {
+        patient.pk: [_row(patient, result, computed_at) for result in results]
+        for patient, results in results_by_patient.items()
+    }
     if connection.vendor == "postgresql":
-        _store_pipelined(patient, new_rows, computed_at)
+        marked, current = pg_store.mark_and_read_current(
+            patient_ids=sorted(patients),
+            computed_at=computed_at,
+            algorithm_version=ALGORITHM_VERSION,
+            compared=_COMPARED,
+        )
     else:
-        _store_with_orm(patient, new_rows, computed_at)
+        marked = {pk for pk, patient in patients.items() if _mark_state(patient, computed_at)}
+        current = Insight.objects.filter(patient_id__in=patients, is_current=True).values_list(
+            "pk", "patient_id", "kind", *_COMPARED
+        )
+    for patient_id in patients.keys() - marked:
+        _create_state(patients[patient_id], computed_at)
+    current_by_patient = {patient_id: {} for patient_id in patients}
+    for pk, patient_id, kind, *values in current:
+        current_by_patient[patient_id][kind] = (pk, *values)
+    unchanged, archived, inserted = [], [], []
+    for patient_id, rows in new_rows.items():
+        plan = plan_store(current_by_patient[patient_id], rows)
+        unchanged += plan[0]
+        archived += plan[1]
+        inserted += plan[2]
+    _write_changes(computed_at, unchanged, archived, inserted)
 
 
 def plan_store(current: dict[str, tuple], new_rows: list[Insight]):
-    """(ids to touch, ids to archive, rows to insert) from the current rows per kind, each
-    ``(id, *values of _COMPARED)``, and the freshly computed rows."""
+    """(ids to touch, ids to archive, rows to insert) from one patient's current rows per kind,
+    each ``(id, *values of _COMPARED)``, and their freshly computed rows."""
     unchanged, archived, inserted = [], [], []
     for row in new_rows:
         old = current.get(row.kind)
@@ -98,33 +159,12 @@ def plan_store(current: dict[str, tuple], new_rows: list[Insight]):
     return unchanged, archived, inserted
 
 
-def _store_pipelined(patient: User, new_rows: list[Insight], computed_at: datetime) -> None:
-    marked, current = pg_store.mark_and_read_current(
-        patient_id=patient.pk,
-        computed_at=computed_at,
-        algorithm_version=ALGORITHM_VERSION,
-        compared=_COMPARED,
-    )
-    if not marked:
-        _create_state(patient, computed_at)
-    unchanged, archived, inserted = plan_store(
-        {kind: (pk, *values) for pk, kind, *values in current}, new_rows
-    )
-    pg_store.write_changes(
-        computed_at=computed_at, unchanged=unchanged, archived=archived, new_rows=inserted
-    )
-
-
-def _store_with_orm(patient: User, new_rows: list[Insight], computed_at: datetime) -> None:
-    if not _mark_state(patient, computed_at):
-        _create_state(patient, computed_at)
-    current = {
-        kind: (pk, *values)
-        for pk, kind, *values in Insight.objects.filter(
-            patient=patient, is_current=True
-        ).values_list("pk", "kind", *_COMPARED)
-    }
-    unchanged, archived, inserted = plan_store(current, new_rows)
+def _write_changes(computed_at, unchanged: list[int], archived: list[int], inserted) -> None:
+    if connection.vendor == "postgresql":
+        pg_store.write_changes(
+            computed_at=computed_at, unchanged=unchanged, archived=archived, new_rows=inserted
+        )
+        return
     if unchanged:
         Insight.objects.filter(pk__in=unchanged).update(computed_at=computed_at)
     if archived:

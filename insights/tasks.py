@@ -6,7 +6,8 @@ one debounced ``recompute_patient``. If the broker is unreachable the save still
 periodic ``recompute_stale`` task catches the patient up once the broker is back, and also
 picks up everyone analysed by an older ``ALGORITHM_VERSION``. ``recompute_nightly`` refreshes
 active patients once a day, because windows such as "the last 30 days" move even when no diary
-data changed.
+data changed. Both send ``recompute_batch`` tasks of 50 patients: one batch loads its diaries in
+three queries and stores in one transaction, several times cheaper than 50 single recomputes.
 """
 
 import logging
@@ -25,6 +26,7 @@ from insights.models import AnalysisState
 logger = logging.getLogger(__name__)
 
 STALE_BATCH = 500
+RECOMPUTE_BATCH = 50  # patients per recompute_batch task (~0.5 s of work)
 NIGHTLY_MIN_AGE_HOURS = 20
 
 
@@ -99,21 +101,46 @@ def recompute_patient(self, patient_id: int) -> str:
     return services.recompute_patient(patient_id)
 
 
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(services.TransientAnalysisError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+    soft_time_limit=300,
+    time_limit=360,
+)
+def recompute_batch(self, patient_ids: list[int]) -> int:
+    """Recompute a batch of patients in one go (diaries in three queries, one transaction)."""
+    return services.recompute_patients(patient_ids)
+
+
+def enqueue_batches(patient_ids: list[int]) -> None:
+    """Send ``recompute_batch`` tasks of ``RECOMPUTE_BATCH`` patients each; a broker failure is
+    logged, not raised: the patients stay stale and the next catch-up run sends them again."""
+    for start in range(0, len(patient_ids), RECOMPUTE_BATCH):
+        chunk = patient_ids[start : start + RECOMPUTE_BATCH]
+        try:
+            recompute_batch.apply_async(args=(chunk,))
+        except Exception:
+            logger.warning("could not enqueue a recompute batch of %s patients", len(chunk))
+
+
 @shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
 def recompute_stale() -> int:
-    """Enqueue every patient whose data or algorithm changed since their last recompute."""
+    """Recompute every patient whose data or algorithm changed since their last recompute."""
     patient_ids = services.stale_patient_ids(limit=STALE_BATCH)
-    for patient_id in patient_ids:
-        enqueue_recompute(patient_id)
+    enqueue_batches(patient_ids)
     return len(patient_ids)
 
 
 @shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
 def recompute_nightly() -> int:
-    """Enqueue active patients not recomputed for a day (rolling 30-day windows move daily)."""
+    """Recompute active patients not recomputed for a day (rolling 30-day windows move daily)."""
     patient_ids = services.aged_patient_ids(
         older_than=timedelta(hours=NIGHTLY_MIN_AGE_HOURS), active_within=timedelta(days=365)
     )
-    for patient_id in patient_ids:
-        enqueue_recompute(patient_id)
+    enqueue_batches(patient_ids)
     return len(patient_ids)

@@ -1,0 +1,79 @@
+"""insights.loader.load_rows_many: the batch loader gives each patient exactly load_rows' rows."""
+
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from diary import services
+from insights.loader import load_rows, load_rows_many
+
+NOW = datetime(2026, 3, 10, 20, 0, tzinfo=UTC)  # 11 March, 10:00 in Kiritimati
+
+
+@pytest.fixture(autouse=True)
+def frozen_now(monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+
+
+def _diary(patient, days: int, *, offset: int = 0):
+    today = services.patient_today(patient)
+    medication, _ = services.medication_upsert(
+        patient=patient, name="Ibuprofen", med_class="nsaid", default_amount=Decimal("400")
+    )
+    for back in range(days):
+        day = today - timedelta(days=back)
+        services.day_upsert(patient=patient, date=day, stress=(back + offset) % 11, headache=True)
+        if back % 3 == 0:
+            start = datetime.combine(day, time(6), tzinfo=services.patient_zone(patient))
+            attack, _ = services.attack_upsert(
+                patient=patient,
+                started_at=start,
+                ended_at=start + timedelta(hours=2),
+                peak_intensity=5,
+            )
+            services.dose_upsert(
+                patient=patient,
+                medication=medication,
+                attack=attack,
+                taken_at=start + timedelta(minutes=30),
+            )
+
+
+def test_each_patient_gets_the_rows_load_rows_gives(alice, bob):
+    bob.patient_profile.timezone = "Pacific/Kiritimati"  # a day ahead of alice
+    bob.patient_profile.save()
+    bob.refresh_from_db()
+    _diary(alice, 12)
+    _diary(bob, 9, offset=5)
+    todays = {p.pk: services.patient_today(p) for p in (alice, bob)}
+    assert todays[bob.pk] == todays[alice.pk] + timedelta(days=1)
+    many = load_rows_many([alice, bob], todays=todays)
+    for patient in (alice, bob):
+        single = load_rows(patient=patient, until=todays[patient.pk])
+        assert many[patient.pk].days == single.days
+        assert many[patient.pk].attacks == single.attacks
+        assert sorted(many[patient.pk].doses, key=str) == sorted(single.doses, key=str)
+        assert len(single.days) > 0 and len(single.attacks) > 0 and len(single.doses) > 0
+
+
+def test_rows_after_a_patients_own_today_are_left_out(alice, bob):
+    _diary(bob, 3)
+    bob_today = services.patient_today(bob)
+    many = load_rows_many(
+        [alice, bob], todays={alice.pk: date(2026, 3, 12), bob.pk: bob_today - timedelta(days=1)}
+    )
+    assert [row[0] for row in many[bob.pk].days] == [
+        bob_today - timedelta(days=2),
+        bob_today - timedelta(days=1),
+    ]
+    assert many[alice.pk].days == []
+
+
+def test_three_queries_for_any_number_of_patients(alice, bob, django_assert_num_queries):
+    _diary(alice, 4)
+    _diary(bob, 4)
+    todays = {p.pk: services.patient_today(p) for p in (alice, bob)}
+    with django_assert_num_queries(3):
+        load_rows_many([alice, bob], todays=todays)
