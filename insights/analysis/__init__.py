@@ -7,8 +7,6 @@ association kinds are Holm-adjusted together, and an association is ``found`` on
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from insights.analysis import (
     common,
     headache_frequency,
@@ -45,15 +43,28 @@ def analyze_diary(diary: DiaryArrays) -> list[InsightResult]:
         if result.kind in _ASSOCIATION_KINDS and result.status != common.INSUFFICIENT
     }
     adjusted = holm(tested)
-    final = []
-    for result in raw:
-        if result.kind in adjusted:
-            p_value = adjusted[result.kind]
-            found = result.candidate and p_value < common.ALPHA
-            status = common.FOUND if found else common.NOT_FOUND
-            result = replace(result, p_value=p_value, status=status)
-        final.append(replace(result, summary=MODULES[result.kind].describe(result)))
-    return final
+    return [_final(result, adjusted) for result in raw]
+
+
+def _final(result: InsightResult, adjusted: dict[str, float]) -> InsightResult:
+    """One result with its Holm-adjusted p-value, the status that follows from it and its
+    wording (insufficient results already carry theirs, so they are returned as they are)."""
+    if result.kind in adjusted:
+        p_value = adjusted[result.kind]
+        found = result.candidate and p_value < common.ALPHA
+        status = common.FOUND if found else common.NOT_FOUND
+        result = _with(result, p_value=p_value, status=status)
+    summary = MODULES[result.kind].describe(result)
+    return result if summary == result.summary else _with(result, summary=summary)
+
+
+def _with(result: InsightResult, **changes) -> InsightResult:
+    """``dataclasses.replace(result, **changes)`` for InsightResult (a plain frozen dataclass:
+    no __post_init__, no slots): the fields are copied as they are instead of being set again
+    one by one through the frozen __init__, which dominated the final wording step."""
+    copy = object.__new__(InsightResult)
+    copy.__dict__.update(result.__dict__, **changes)
+    return copy
 
 
 _ASSOCIATION_KINDS = frozenset(module.KIND for module in ASSOCIATION_MODULES)

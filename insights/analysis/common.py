@@ -35,6 +35,9 @@ MORE_DATA_NOTE = (
 )
 
 
+_LARGEST_FLOAT = np.finfo(float).max
+
+
 @dataclass(frozen=True)
 class DiaryArrays:
     """One patient's diary, one row per calendar day from ``start`` (row 0) to the latest day.
@@ -74,14 +77,32 @@ class DiaryArrays:
         return self.headache_known & ~(self.headache_day & ~self.onset)
 
     @cached_property
+    def painful(self) -> np.ndarray:
+        """(days, areas) bool: the area was marked painful (NaN, no check-in, is not painful)."""
+        return self.pain > 0  # NaN compares False
+
+    @cached_property
+    def pain_by_area(self) -> np.ndarray:
+        """``pain`` transposed to (areas, days) and contiguous: per-day sums and maxima over the
+        19 areas then run along whole days at once instead of 19 values at a time."""
+        return np.ascontiguousarray(self.pain.T)
+
+    @cached_property
     def painful_areas(self) -> np.ndarray:
         """Number of painful WPI areas per day (NaN without a check-in)."""
-        return np.where(self.recorded, (self.pain > 0).sum(axis=1), np.nan)
+        return np.where(self.recorded, (self.pain_by_area > 0).sum(axis=0), np.nan)
+
+    @cached_property
+    def stress_known(self) -> np.ndarray:
+        """Days with a stress rating (several kinds pair it with the day before or after)."""
+        return ~np.isnan(self.stress)
 
     @cached_property
     def worst_pain(self) -> np.ndarray:
         """Worst pain of the day, 0-10: headache peak or the most painful body area."""
-        body = np.nan_to_num(self.pain).max(axis=1, initial=0)
+        # the maximum of nan_to_num(pain): NaN ignored, +inf as the largest float, at least 0
+        body = np.fmax.reduce(self.pain_by_area, axis=0, initial=0)
+        body = np.minimum(body, _LARGEST_FLOAT)
         return np.where(self.recorded, np.maximum(body, self.peak), np.nan)
 
     def day(self, index: int) -> date:
@@ -182,10 +203,21 @@ def number(value: float | None, digits: int = 2) -> str:
         return "very large"
     if value == 0:
         return "0"
-    magnitude = math.floor(math.log10(abs(value)))
-    rounded = round(value, max(0, digits - 1 - magnitude))
-    text = f"{rounded:.{max(0, digits - 1 - magnitude)}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    decimals = digits - 1 - math.floor(math.log10(abs(value)))
+    if decimals <= 0:
+        return f"{_round(value, 0):.0f}"
+    return f"{_round(value, decimals):.{decimals}f}".rstrip("0").rstrip(".")
+
+
+def _round(value: float, decimals: int) -> float:
+    """``round(value, decimals)`` with the value's own rounding rule. numpy's scalar round is
+    several times slower than Python's, so for a np.float64 it is redone on a Python float the
+    way numpy does it: scale by 10**decimals (an exact power of ten below 1e9), round half to
+    even, scale back; np.float64(0.15) so rounds to 0.2 where the float 0.15 rounds to 0.1."""
+    if type(value) is np.float64 and decimals < 9:
+        scale = 10.0**decimals
+        return round(float(value) * scale) / scale
+    return round(value, decimals)
 
 
 def interval(low: float | None, high: float | None) -> str:
@@ -279,12 +311,14 @@ def onset_result(
 
 def onset_table(exposed: np.ndarray, event: np.ndarray) -> OnsetTable:
     """Counts of the 2x2 table from boolean arrays over the usable days only."""
-    exposed, event = exposed.astype(bool), event.astype(bool)
+    exposed, event = np.asarray(exposed, dtype=bool), np.asarray(event, dtype=bool)
+    exposed_days = int(np.count_nonzero(exposed))
+    exposed_events = int(np.count_nonzero(exposed & event))
     return OnsetTable(
-        exposed_events=int((exposed & event).sum()),
-        exposed_days=int(exposed.sum()),
-        unexposed_events=int((~exposed & event).sum()),
-        unexposed_days=int((~exposed).sum()),
+        exposed_events=exposed_events,
+        exposed_days=exposed_days,
+        unexposed_events=int(np.count_nonzero(event)) - exposed_events,
+        unexposed_days=len(exposed) - exposed_days,
     )
 
 

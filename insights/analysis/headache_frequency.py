@@ -13,7 +13,7 @@ import numpy as np
 
 from insights.analysis import common
 from insights.analysis.common import DiaryArrays, InsightResult
-from insights.analysis.stats import theil_sen_trend
+from insights.analysis.stats import theil_sen_slope
 
 KIND = "headache_frequency"
 ALERT_HEADACHE_DAYS = (5, 10)
@@ -26,17 +26,18 @@ HISTORY_PERIODS = 12
 
 def periods(diary: DiaryArrays, values: np.ndarray, count: int = HISTORY_PERIODS) -> np.ndarray:
     """Sums of ``values`` over consecutive 30-day periods ending on the latest day, oldest first
-    (incomplete periods at the start of the diary are left out)."""
+    (incomplete periods at the start of the diary are left out). ``values`` may have columns
+    (one row per day); each column is summed on its own, in one call."""
     whole = min(count, diary.n // common.WINDOW_DAYS)
     if whole == 0:
-        return np.zeros(0, int)
+        return np.zeros((0, *values.shape[1:]), int)
     tail = values[diary.n - whole * common.WINDOW_DAYS :]
-    return tail.reshape(whole, common.WINDOW_DAYS).sum(axis=1)
+    return tail.reshape(whole, common.WINDOW_DAYS, *values.shape[1:]).sum(axis=1)
 
 
 def window_needs(diary: DiaryArrays) -> list[common.Need]:
     """Counts per 30 days need 30 days of diary and >= 20 logged days among the latest 30."""
-    logged = int(diary.headache_known[-common.WINDOW_DAYS :].sum())
+    logged = int(np.count_nonzero(diary.headache_known[-common.WINDOW_DAYS :]))
     return [
         common.Need(diary.n, common.WINDOW_DAYS, "day of diary", "days of diary"),
         common.Need(
@@ -55,11 +56,11 @@ def analyze(diary: DiaryArrays) -> InsightResult:
         return common.insufficient(
             KIND, needs, what="how often you have headaches", n_days=needs[1].have
         )
-    headache = periods(diary, diary.headache_day)
-    migraine = periods(diary, diary.migraine_day)
-    logged = periods(diary, diary.headache_known)
-    onsets = periods(diary, diary.onset)
-    latest_headache, latest_migraine = int(headache[-1]), int(migraine[-1])
+    day_flags = np.column_stack(
+        [diary.headache_day, diary.migraine_day, diary.headache_known, diary.onset]
+    )
+    headache, migraine, logged, onsets = periods(diary, day_flags).T.tolist()
+    latest_headache, latest_migraine = headache[-1], migraine[-1]
     met = [level for level in ALERT_HEADACHE_DAYS if latest_headache >= level]
     alerts = [f"{met[-1]}+ headache days"] if met else []
     if latest_migraine >= ALERT_MIGRAINE_DAYS:
@@ -68,11 +69,11 @@ def analyze(diary: DiaryArrays) -> InsightResult:
     details = {
         "headache_days": latest_headache,
         "migraine_days": latest_migraine,
-        "logged_days": int(logged[-1]),
+        "logged_days": logged[-1],
         "alerts": alerts,
         "chronic_pattern": chronic,
         "monthly": [
-            {"headache_days": int(h), "migraine_days": int(m), "logged_days": int(n)}
+            {"headache_days": h, "migraine_days": m, "logged_days": n}
             for h, m, n in zip(headache, migraine, logged, strict=True)
         ],
         "trend_per_month": _trend(headache, logged),
@@ -81,32 +82,32 @@ def analyze(diary: DiaryArrays) -> InsightResult:
         kind=KIND,
         status=common.FOUND if alerts else common.NOT_FOUND,
         effect=float(latest_headache),
-        n_days=int(logged[-1]),
-        n_events=int(onsets[-1]),
+        n_days=logged[-1],
+        n_events=onsets[-1],
         effect_label="headache days in the last 30 days",
         details=details,
     )
 
 
-def _chronic_pattern(headache: np.ndarray, migraine: np.ndarray, logged: np.ndarray) -> bool:
+def _chronic_pattern(headache: list[int], migraine: list[int], logged: list[int]) -> bool:
     """ICHD-3 1.3 thresholds met in each of the latest three 30-day periods."""
     if len(headache) < CHRONIC_PERIODS:
         return False
     recent = slice(-CHRONIC_PERIODS, None)
-    return bool(
-        np.all(headache[recent] >= CHRONIC_HEADACHE_DAYS)
-        and np.all(migraine[recent] >= CHRONIC_MIGRAINE_DAYS)
-        and np.all(logged[recent] >= common.MIN_LOGGED_IN_WINDOW)
+    return (
+        all(days >= CHRONIC_HEADACHE_DAYS for days in headache[recent])
+        and all(days >= CHRONIC_MIGRAINE_DAYS for days in migraine[recent])
+        and all(days >= common.MIN_LOGGED_IN_WINDOW for days in logged[recent])
     )
 
 
-def _trend(headache: np.ndarray, logged: np.ndarray) -> float | None:
+def _trend(headache: list[int], logged: list[int]) -> float | None:
     """Theil-Sen change in headache days per month over well-logged periods (descriptive)."""
-    usable = logged >= common.MIN_LOGGED_IN_WINDOW
-    if usable.sum() < 3:
+    usable = [i for i, days in enumerate(logged) if days >= common.MIN_LOGGED_IN_WINDOW]
+    if len(usable) < 3:
         return None
-    x = np.flatnonzero(usable).astype(float)
-    return theil_sen_trend(x, headache[usable].astype(float)).slope
+    x = np.array(usable, dtype=float)
+    return theil_sen_slope(x, np.array([headache[i] for i in usable], dtype=float))
 
 
 def describe(result: InsightResult) -> str:

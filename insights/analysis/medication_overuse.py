@@ -10,6 +10,8 @@ ditans have no established threshold, so their days are reported only. "Approach
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from diary import scales
@@ -23,31 +25,38 @@ PATTERN_HEADACHE_DAYS = 15
 MULTI_CLASS = "multiple classes"
 
 
-def class_days(diary: DiaryArrays) -> dict[str, np.ndarray]:
-    """Days per 30-day period (oldest first) for each class, and for any thresholded class."""
-    days = {
-        code: periods(diary, diary.medication[:, i], PATTERN_PERIODS)
-        for i, code in enumerate(diary.medication_classes)
-    }
-    limited = [
-        i
-        for i, code in enumerate(diary.medication_classes)
-        if code in scales.OVERUSE_THRESHOLD_DAYS
-    ]
-    days[MULTI_CLASS] = periods(diary, diary.medication[:, limited].any(axis=1), PATTERN_PERIODS)
+def class_days(diary: DiaryArrays) -> dict[str, list[int]]:
+    """Days per 30-day period (oldest first) for each class, and for any thresholded class.
+
+    Only the complete periods at the end of the diary are read, as a (periods, 30, classes)
+    block; the counts are plain ints, which the threshold checks below compare many times."""
+    whole = min(PATTERN_PERIODS, diary.n // common.WINDOW_DAYS)
+    recent = diary.medication[diary.n - whole * common.WINDOW_DAYS :]
+    by_period = recent.reshape(whole, common.WINDOW_DAYS, len(diary.medication_classes))
+    per_class = by_period.sum(axis=1).T.tolist()
+    days = dict(zip(diary.medication_classes, per_class, strict=True))
+    limited = by_period[:, :, _thresholded(diary.medication_classes)]
+    days[MULTI_CLASS] = limited.any(axis=2).sum(axis=1).tolist()
     return days
 
 
-def assess(days: dict[str, np.ndarray], period: int = -1) -> dict[str, str]:
+@lru_cache(maxsize=8)
+def _thresholded(classes: tuple[str, ...]) -> np.ndarray:
+    """Columns of the classes that have an overuse threshold (the same for every diary)."""
+    columns = [i for i, code in enumerate(classes) if code in scales.OVERUSE_THRESHOLD_DAYS]
+    columns = np.array(columns, dtype=np.intp)
+    columns.flags.writeable = False  # shared by every call
+    return columns
+
+
+def assess(days: dict[str, list[int]], period: int = -1) -> dict[str, str]:
     """Level per class for one period: 'meets', 'approaching' or 'below' its threshold."""
     levels = {}
     used = [code for code in scales.OVERUSE_THRESHOLD_DAYS if days[code][period] > 0]
     for code, threshold in scales.OVERUSE_THRESHOLD_DAYS.items():
-        levels[code] = _level(int(days[code][period]), threshold)
+        levels[code] = _level(days[code][period], threshold)
     if len(used) >= 2:
-        levels[MULTI_CLASS] = _level(
-            int(days[MULTI_CLASS][period]), scales.OVERUSE_MULTI_CLASS_DAYS
-        )
+        levels[MULTI_CLASS] = _level(days[MULTI_CLASS][period], scales.OVERUSE_MULTI_CLASS_DAYS)
     return levels
 
 
@@ -73,18 +82,19 @@ def analyze(diary: DiaryArrays) -> InsightResult:
         key=lambda code: (_rank(levels[code]), code != MULTI_CLASS, _share(days, code)),
     )
     threshold = _threshold(leading)
-    headache = periods(diary, diary.headache_day, PATTERN_PERIODS)
+    headache = periods(diary, diary.headache_day, PATTERN_PERIODS).tolist()
+    latest_month = diary.medication[-common.WINDOW_DAYS :]
     details = {
         "days_by_class": {
-            code: int(days[code][-1]) for code in diary.medication_classes if days[code][-1]
+            code: days[code][-1] for code in diary.medication_classes if days[code][-1]
         },
-        "any_acute_days": int(periods(diary, diary.medication.any(axis=1), 1)[-1]),
+        "any_acute_days": int(np.count_nonzero(latest_month.any(axis=1))),
         "levels": {code: level for code, level in levels.items() if level != "below"},
         "leading_class": leading,
         "threshold": threshold,
-        "headache_days": int(headache[-1]),
+        "headache_days": headache[-1],
         "no_threshold_days": {
-            code: int(days[code][-1])
+            code: days[code][-1]
             for code in diary.medication_classes
             if code not in scales.OVERUSE_THRESHOLD_DAYS and days[code][-1]
         },
@@ -111,11 +121,11 @@ def _threshold(code: str) -> int:
     return scales.OVERUSE_THRESHOLD_DAYS[code]
 
 
-def _share(days: dict[str, np.ndarray], code: str) -> float:
+def _share(days: dict[str, list[int]], code: str) -> float:
     return days[code][-1] / _threshold(code)
 
 
-def _pattern(days: dict[str, np.ndarray], headache: np.ndarray) -> bool:
+def _pattern(days: dict[str, list[int]], headache: list[int]) -> bool:
     """Threshold met and >= 15 headache days in each of the latest three periods."""
     if len(headache) < PATTERN_PERIODS:
         return False

@@ -12,12 +12,14 @@ the Symptom Severity Scale, never a diagnosis.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from diary import scales
 from insights.analysis import common
 from insights.analysis.common import DiaryArrays, InsightResult
-from insights.analysis.stats import theil_sen_trend
+from insights.analysis.stats import mean, theil_sen_trend
 
 KIND = "pain_spread"
 MIN_RISE_AREAS = 2.0
@@ -30,13 +32,16 @@ WIDESPREAD_LOOKBACK_WEEKS = 16
 _REGION_INDEX = {region: i for i, region in enumerate(scales.BODY_REGIONS)}
 
 
+@lru_cache(maxsize=8)
 def _region_matrix(area_codes: tuple[str, ...]) -> np.ndarray:
-    """(areas, regions) 0/1: which region each area counts towards for generalized pain."""
+    """(areas, regions) 0/1: which region each area counts towards for generalized pain
+    (the same for every diary, so built once)."""
     matrix = np.zeros((len(area_codes), len(scales.BODY_REGIONS)))
     for i, code in enumerate(area_codes):
         area = scales.PAIN_AREA_BY_CODE[code]
         if area.counts_for_generalized:
             matrix[i, _REGION_INDEX[area.region]] = 1
+    matrix.flags.writeable = False  # shared by every call
     return matrix
 
 
@@ -48,12 +53,8 @@ def weekly_wpi(diary: DiaryArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     weeks = diary.n // 7
     offset = diary.n - weeks * 7
     recorded = diary.recorded[offset:].reshape(weeks, 7)
-    painful = (
-        (np.nan_to_num(diary.pain[offset:]) > 0)
-        .reshape(weeks, 7, len(diary.area_codes))
-        .any(axis=1)
-    )
-    regions = (painful @ _region_matrix(diary.area_codes) > 0).sum(axis=1)
+    painful = diary.painful[offset:].reshape(weeks, 7, len(diary.area_codes)).any(axis=1)
+    regions = np.count_nonzero(painful @ _region_matrix(diary.area_codes), axis=1)
     return np.arange(weeks), recorded.sum(axis=1), painful.sum(axis=1), regions
 
 
@@ -61,9 +62,11 @@ def analyze(diary: DiaryArrays) -> InsightResult:
     """Theil-Sen slope of weekly WPI-like counts in areas per month, with Mann-Kendall p."""
     week, logged, wpi, regions = weekly_wpi(diary)
     usable = logged >= common.MIN_LOGGED_DAYS_PER_WEEK
+    weeks = int(np.count_nonzero(usable))
+    logged_days = int(logged[usable].sum())
     needs = [
         common.Need(
-            int(usable.sum()),
+            weeks,
             common.MIN_SPREAD_WEEKS,
             "week with body pain logged on at least 4 days",
             "weeks with body pain logged on at least 4 days",
@@ -71,23 +74,25 @@ def analyze(diary: DiaryArrays) -> InsightResult:
     ]
     if common.shortfall(needs):
         return common.insufficient(
-            KIND, needs, what="how your body pain spreads", n_days=int(logged[usable].sum())
+            KIND, needs, what="how your body pain spreads", n_days=logged_days
         )
-    x, y = week[usable].astype(float), wpi[usable].astype(float)
+    usable_wpi = wpi[usable]
+    x, y = week[usable].astype(float), usable_wpi.astype(float)
     trend = theil_sen_trend(x, y)
     per_month = DAYS_PER_MONTH / 7
-    rise = trend.slope * (x[-1] - x[0])
+    first, last = x[0], x[-1]
+    rise = trend.slope * (last - first)
     details = {
-        "weeks": int(usable.sum()),
-        "first_weeks_wpi": float(np.mean(y[:4])),
-        "latest_weeks_wpi": float(np.mean(y[-4:])),
+        "weeks": weeks,
+        "first_weeks_wpi": mean(y[:4]),
+        "latest_weeks_wpi": mean(y[-4:]),
         "fitted_rise_areas": rise,
-        "fitted_start": trend.intercept + trend.slope * x[0],
-        "fitted_end": trend.intercept + trend.slope * x[-1],
+        "fitted_start": trend.intercept + trend.slope * first,
+        "fitted_end": trend.intercept + trend.slope * last,
         "variance_factor": trend.variance_factor,
         "p_unadjusted": trend.p_value,
-        "weekly": [int(v) for v in wpi[usable][-26:]],
-        "widespread_pattern": _widespread(wpi[usable], regions[usable]),
+        "weekly": usable_wpi[-26:].tolist(),
+        "widespread_pattern": _widespread(usable_wpi, regions[usable]),
         "headache_cooccurrence": _cooccurrence(diary),
     }
     return InsightResult(
@@ -97,8 +102,8 @@ def analyze(diary: DiaryArrays) -> InsightResult:
         ci_low=trend.ci_low * per_month,
         ci_high=trend.ci_high * per_month,
         p_value=trend.p_value,
-        n_days=int(logged[usable].sum()),
-        n_events=int(usable.sum()),
+        n_days=logged_days,
+        n_events=weeks,
         effect_label="painful areas per month",
         details=details,
         candidate=trend.ci_low > 0 and rise >= MIN_RISE_AREAS,
@@ -109,7 +114,7 @@ def _widespread(wpi: np.ndarray, regions: np.ndarray) -> bool:
     """WPI >= 7 and pain in >= 4 of 5 regions in >= 12 of the latest 16 logged weeks."""
     recent = slice(-WIDESPREAD_LOOKBACK_WEEKS, None)
     meets = (wpi[recent] >= WIDESPREAD_WPI) & (regions[recent] >= WIDESPREAD_REGIONS)
-    return bool(meets.sum() >= WIDESPREAD_WEEKS)
+    return bool(np.count_nonzero(meets) >= WIDESPREAD_WEEKS)
 
 
 def _cooccurrence(diary: DiaryArrays) -> dict:
@@ -118,10 +123,11 @@ def _cooccurrence(diary: DiaryArrays) -> dict:
     areas = diary.painful_areas
     headache = logged & diary.headache_day
     other = logged & ~diary.headache_day
+    on_headache_days, on_other_days = areas[headache], areas[other]
     return {
-        "headache_days": int(headache.sum()),
-        "mean_areas_on_headache_days": float(areas[headache].mean()) if headache.any() else None,
-        "mean_areas_on_other_days": float(areas[other].mean()) if other.any() else None,
+        "headache_days": len(on_headache_days),
+        "mean_areas_on_headache_days": mean(on_headache_days) if len(on_headache_days) else None,
+        "mean_areas_on_other_days": mean(on_other_days) if len(on_other_days) else None,
     }
 
 

@@ -20,22 +20,32 @@ from insights.analysis.stats import Estimate, coefficient, ols_hac
 KIND = "pain_stress_feedback"
 
 
-def _lagged(outcome: np.ndarray, predictor: np.ndarray) -> tuple[Estimate | None, int]:
-    """Coefficient of predictor(t) on outcome(t+1), adjusting for outcome(t)."""
-    y, x, y_before = outcome[1:], predictor[:-1], outcome[:-1]
-    usable = ~np.isnan(y) & ~np.isnan(x) & ~np.isnan(y_before)
-    count = int(usable.sum())
-    if count < common.MIN_DAY_PAIRS or np.ptp(x[usable]) == 0:
+def _lagged(
+    outcome: np.ndarray,
+    outcome_known: np.ndarray,
+    predictor: np.ndarray,
+    predictor_known: np.ndarray,
+) -> tuple[Estimate | None, int]:
+    """Coefficient of predictor(t) on outcome(t+1), adjusting for outcome(t). The ``*_known``
+    masks (not NaN) are computed once per series, since each series is used in both directions."""
+    usable = outcome_known[1:] & predictor_known[:-1] & outcome_known[:-1]
+    count = int(np.count_nonzero(usable))
+    if count < common.MIN_DAY_PAIRS:
         return None, count
-    coef, se, df = ols_hac(y[usable], np.column_stack([x[usable], y_before[usable]]))
+    x = predictor[:-1][usable]
+    if np.ptp(x) == 0:
+        return None, count
+    y, y_before = outcome[1:][usable], outcome[:-1][usable]
+    coef, se, df = ols_hac(y, np.column_stack([x, y_before]))
     return coefficient(coef, se, df, 1), count
 
 
 def analyze(diary: DiaryArrays) -> InsightResult:
     """Both lagged directions; the stronger one is the kind's effect."""
     pain, stress = diary.worst_pain, diary.stress
-    pain_to_stress, n_forward = _lagged(stress, pain)
-    stress_to_pain, n_reverse = _lagged(pain, stress)
+    pain_known, stress_known = ~np.isnan(pain), diary.stress_known
+    pain_to_stress, n_forward = _lagged(stress, stress_known, pain, pain_known)
+    stress_to_pain, n_reverse = _lagged(pain, pain_known, stress, stress_known)
     n_days = min(n_forward, n_reverse)
     if pain_to_stress is None or stress_to_pain is None:
         needs = [

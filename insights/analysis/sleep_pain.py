@@ -15,7 +15,7 @@ import numpy as np
 
 from insights.analysis import common
 from insights.analysis.common import DiaryArrays, InsightResult
-from insights.analysis.stats import coefficient, ols_hac
+from insights.analysis.stats import coefficient, mean, ols_hac, percentile
 
 KIND = "sleep_pain"
 SHORT_NIGHT_MINUTES = 6 * 60
@@ -25,13 +25,14 @@ POOR_QUALITY_MAX = 2
 def poor_nights(diary: DiaryArrays) -> tuple[np.ndarray, np.ndarray, float]:
     """(poor night, night recorded, short-night cut-off in minutes) for every day."""
     minutes, quality = diary.sleep_minutes, diary.sleep_quality
-    observed = minutes[~np.isnan(minutes)]
+    minutes_known = ~np.isnan(minutes)
+    observed = minutes[minutes_known]
     cutoff = SHORT_NIGHT_MINUTES
     if len(observed):
-        cutoff = max(cutoff, float(np.percentile(observed, 25)))
+        cutoff = max(cutoff, percentile(observed, 25))
     short = minutes < cutoff  # NaN compares False
     poor_quality = quality <= POOR_QUALITY_MAX
-    known = ~np.isnan(minutes) | ~np.isnan(quality)
+    known = minutes_known | ~np.isnan(quality)
     return (short | poor_quality) & known, known, cutoff
 
 
@@ -41,41 +42,37 @@ def analyze(diary: DiaryArrays) -> InsightResult:
     usable = known & diary.recorded
     areas = diary.painful_areas[usable]
     exposed = poor[usable]
+    other = ~exposed
+    n_days, n_poor = int(np.count_nonzero(usable)), int(np.count_nonzero(exposed))
+    n_other = n_days - n_poor
     needs = [
         common.Need(
-            int(usable.sum()),
+            n_days,
             common.MIN_DAY_PAIRS,
             "day with both sleep and body pain recorded",
             "days with both sleep and body pain recorded",
         ),
         common.Need(
-            int(exposed.sum()),
+            n_poor,
             common.MIN_EXPOSED_DAYS,
             "short or poor night",
             "short or poor nights",
         ),
-        common.Need(
-            int((~exposed).sum()), common.MIN_EXPOSED_DAYS, "better night", "better nights"
-        ),
+        common.Need(n_other, common.MIN_EXPOSED_DAYS, "better night", "better nights"),
     ]
     if common.shortfall(needs):
-        return common.insufficient(
-            KIND, needs, what="sleep and next-day body pain", n_days=int(usable.sum())
-        )
+        return common.insufficient(KIND, needs, what="sleep and next-day body pain", n_days=n_days)
     coef, se, df = ols_hac(areas, exposed.astype(float))
     estimate = coefficient(coef, se, df, 1)
-    intensity = diary.pain[usable]
-    mean_intensity = np.where(
-        areas > 0, np.nansum(intensity, axis=1) / np.maximum(areas, 1), np.nan
-    )
+    intensity_after_poor, intensity_after_other = _mean_intensities(diary, usable, poor)
     details = {
         "short_night_minutes": cutoff,
-        "mean_areas_after_poor": float(areas[exposed].mean()),
-        "mean_areas_after_other": float(areas[~exposed].mean()),
-        "mean_intensity_after_poor": _nanmean(mean_intensity[exposed]),
-        "mean_intensity_after_other": _nanmean(mean_intensity[~exposed]),
-        "poor_nights": int(exposed.sum()),
-        "other_nights": int((~exposed).sum()),
+        "mean_areas_after_poor": mean(areas[exposed]),
+        "mean_areas_after_other": mean(areas[other]),
+        "mean_intensity_after_poor": intensity_after_poor,
+        "mean_intensity_after_other": intensity_after_other,
+        "poor_nights": n_poor,
+        "other_nights": n_other,
         "p_unadjusted": estimate.p_value,
     }
     return InsightResult(
@@ -85,17 +82,30 @@ def analyze(diary: DiaryArrays) -> InsightResult:
         ci_low=estimate.ci_low,
         ci_high=estimate.ci_high,
         p_value=estimate.p_value,
-        n_days=int(usable.sum()),
-        n_events=int(exposed.sum()),
+        n_days=n_days,
+        n_events=n_poor,
         effect_label="difference in painful areas, poor vs other nights",
         details=details,
         candidate=estimate.ci_low > 0 or estimate.ci_high < 0,
     )
 
 
+def _mean_intensities(
+    diary: DiaryArrays, usable: np.ndarray, poor: np.ndarray
+) -> tuple[float | None, float | None]:
+    """Mean intensity of the painful areas, averaged over the usable days after poor / other
+    nights that had any painful area (the others have no intensity; None when no such day)."""
+    days = usable & (diary.painful_areas > 0)
+    intensity = diary.pain[days]  # a copy: unmarked areas (NaN) can be zeroed in place
+    intensity[np.isnan(intensity)] = 0.0
+    day_intensity = intensity.sum(axis=1) / diary.painful_areas[days]
+    after_poor = poor[days]
+    return _nanmean(day_intensity[after_poor]), _nanmean(day_intensity[~after_poor])
+
+
 def _nanmean(values: np.ndarray) -> float | None:
     values = values[~np.isnan(values)]
-    return float(values.mean()) if len(values) else None
+    return mean(values) if len(values) else None
 
 
 def describe(result: InsightResult) -> str:

@@ -14,7 +14,7 @@ import numpy as np
 
 from insights.analysis import common
 from insights.analysis.common import DiaryArrays, InsightResult
-from insights.analysis.stats import exact_odds_ratio
+from insights.analysis.stats import exact_odds_ratio, percentile
 
 KIND = "stress_headache"
 BANDS = (("low (0-3)", 0, 3), ("moderate (4-6)", 4, 6), ("high (7-10)", 7, 10))
@@ -23,10 +23,10 @@ BANDS = (("low (0-3)", 0, 3), ("moderate (4-6)", 4, 6), ("high (7-10)", 7, 10))
 def analyze(diary: DiaryArrays) -> InsightResult:
     """Exact conditional odds ratio of onset after a high-stress day versus other days."""
     stress_before = diary.stress[:-1]
-    usable = ~np.isnan(stress_before) & diary.at_risk[1:]
+    usable = diary.stress_known[:-1] & diary.at_risk[1:]
     levels, onset = stress_before[usable], diary.onset[1:][usable]
-    recorded_stress = diary.stress[~np.isnan(diary.stress)]
-    threshold = float(np.percentile(recorded_stress, 75)) if len(recorded_stress) else 11.0
+    recorded_stress = diary.stress[diary.stress_known]
+    threshold = percentile(recorded_stress, 75) if len(recorded_stress) else 11.0
     table = common.onset_table(levels >= threshold, onset)
     needs = common.onset_needs(
         table,
@@ -52,13 +52,25 @@ def analyze(diary: DiaryArrays) -> InsightResult:
     )
 
 
+_BAND_LOWS = np.array([low for _, low, _ in BANDS], dtype=float)
+_BAND_HIGHS = np.array([high for _, _, high in BANDS], dtype=float)
+
+
 def _bands(levels: np.ndarray, onset: np.ndarray) -> list[dict]:
-    rows = []
-    for label, low, high in BANDS:
-        in_band = (levels >= low) & (levels <= high)
-        days, onsets = int(in_band.sum()), int((in_band & onset).sum())
-        rows.append({"band": label, "days": days, "onsets": onsets})
-    return rows
+    """Days and onsets per stress band, counted on the sorted levels (one search per edge)."""
+    days = _band_counts(np.sort(levels))
+    onsets = _band_counts(np.sort(levels[onset]))
+    return [
+        {"band": label, "days": count, "onsets": events}
+        for (label, _, _), count, events in zip(BANDS, days, onsets, strict=True)
+    ]
+
+
+def _band_counts(ordered: np.ndarray) -> list[int]:
+    """How many sorted (NaN-free) values fall in each band, bounds included."""
+    above_low = ordered.searchsorted(_BAND_LOWS, side="left")
+    up_to_high = ordered.searchsorted(_BAND_HIGHS, side="right")
+    return (up_to_high - above_low).tolist()
 
 
 def _two_high_days(diary: DiaryArrays, threshold: float) -> dict:
@@ -67,7 +79,10 @@ def _two_high_days(diary: DiaryArrays, threshold: float) -> dict:
         return {"days": 0, "onsets": 0}
     high = diary.stress >= threshold  # NaN compares False
     both = high[:-2] & high[1:-1] & diary.at_risk[2:]
-    return {"days": int(both.sum()), "onsets": int((both & diary.onset[2:]).sum())}
+    return {
+        "days": int(np.count_nonzero(both)),
+        "onsets": int(np.count_nonzero(both & diary.onset[2:])),
+    }
 
 
 def describe(result: InsightResult) -> str:

@@ -26,7 +26,7 @@ def drop_threshold(stress: np.ndarray, drops: np.ndarray) -> int:
     """Points of decline that count as a let-down: 3, or for a patient with fewer than five
     such drops, one personal standard deviation of stress (never below 2 points). The choice
     uses the exposure only, never the headaches, so it cannot manufacture an association."""
-    if int((drops >= DROP_POINTS).sum()) >= common.MIN_EXPOSED_DAYS:
+    if np.count_nonzero(drops >= DROP_POINTS) >= common.MIN_EXPOSED_DAYS:
         return DROP_POINTS
     observed = stress[~np.isnan(stress)]
     if len(observed) < 2:
@@ -65,7 +65,7 @@ def _distinct_onsets(diary: DiaryArrays, usable: np.ndarray) -> int:
     covered = np.zeros(diary.n, bool)
     covered[1:-1] |= usable & diary.onset[1:-1]
     covered[2:] |= usable & diary.onset[2:]
-    return int(covered.sum())
+    return int(np.count_nonzero(covered))
 
 
 def _needs(table: common.OnsetTable, onsets: int) -> list[common.Need]:
