@@ -15,26 +15,59 @@ Bertisch et al., Neurology 2020):
   previous attack's end (a relapse of the same attack);
 - acute medication day: any acute medication taken that diary day.
 A diary day runs from 04:00 local to 04:00 the next day (late-night entries belong to the day
-that is ending).
+that is ending). Minutes are real elapsed time, so a diary day across a clock change lasts 23 or
+25 hours; an attack still open runs until ``now``.
+
+The rules are written once, over numpy columns, in ``derive_arrays``: its work is per attack,
+per day an attack covers, per dose and per "headache: yes" answer, so a whole diary costs what its
+data costs (the insight loader). ``derive_days`` builds the pages' one ``DayFacts`` per calendar
+day on top of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import chain, compress, repeat
 from zoneinfo import ZoneInfo
+
+import numpy as np
 
 from diary import scales
 
 MIN_HEADACHE_MINUTES = 30
 AURA_MIN_MINUTES, AURA_MAX_MINUTES = 5, 60
+DAY_MINUTES = 24 * 60  # the most headache one diary day can hold
 _C_FEATURES = ("unilateral", "pulsating", "worse_with_activity")
+FEATURE_BITS = {code: 1 << i for i, code in enumerate(scales.MIGRAINE_FEATURE_CODES)}
+_CLASS_INDEX = {code: i for i, code in enumerate(scales.MEDICATION_CLASS_CODES)}
+_SPECIFIC_CLASS = np.array(
+    [code in scales.MIGRAINE_SPECIFIC_CLASSES for code in scales.MEDICATION_CLASS_CODES]
+)
+_ROLLOVER = timedelta(hours=scales.DAY_ROLLOVER_HOUR)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH_ORDINAL = _EPOCH.toordinal()
+_MICROSECOND = timedelta(microseconds=1)
+_MINUTE_US = 60_000_000
+_DAY_US = 24 * 60 * _MINUTE_US
+_CRITERION_C_FEATURES = sum(FEATURE_BITS[code] for code in _C_FEATURES)
+_NAUSEA_OR_VOMITING = FEATURE_BITS["nausea"] | FEATURE_BITS["vomiting"]
+_PHOTOPHOBIA_AND_PHONOPHOBIA = FEATURE_BITS["photophobia"] | FEATURE_BITS["phonophobia"]
+_FEATURE_SETS = tuple(  # every set of features, by mask: the DayFacts share them
+    frozenset(code for code, bit in FEATURE_BITS.items() if mask & bit)
+    for mask in range(1 << len(FEATURE_BITS))
+)
+_CLASS_SETS = tuple(  # every set of medication classes, by bitmask over MEDICATION_CLASS_CODES
+    frozenset(code for i, code in enumerate(scales.MEDICATION_CLASS_CODES) if mask >> i & 1)
+    for mask in range(1 << len(scales.MEDICATION_CLASS_CODES))
+)
+_CLASS_BITS = 1 << np.arange(len(scales.MEDICATION_CLASS_CODES))
 
 
 @dataclass(frozen=True, slots=True)
 class AttackSpan:
-    """The parts of a headache attack the day rules need."""
+    """The parts of a headache attack the day rules need (features: MIGRAINE_FEATURE_CODES)."""
 
     id: object
     started_at: datetime
@@ -48,6 +81,8 @@ class AttackSpan:
 
 @dataclass(frozen=True, slots=True)
 class DoseEntry:
+    """One dose; ``med_class`` is a code of ``scales.MEDICATION_CLASS_CODES``."""
+
     date: date
     med_class: str
     acute: bool
@@ -86,22 +121,120 @@ class DayFacts:
         return sum(self.pain.values()) / len(self.pain) if self.pain else None
 
 
-def attack_meets_migraine_criteria(attack: AttackSpan) -> bool:
+@dataclass(frozen=True, slots=True)
+class AttackColumns:
+    """Attacks as parallel columns (entry i of each is one attack): what ``derive_arrays`` reads.
+
+    The insight loader fills them straight from query rows, without an object per attack;
+    ``from_spans`` builds them from ``AttackSpan`` objects.
+    """
+
+    ids: Sequence[object]  # what DoseColumns.attack_id refers to
+    started_at: Sequence[datetime]
+    ended_at: Sequence[datetime | None]
+    start_date: Sequence[date]
+    end_date: Sequence[date | None]
+    peak: Sequence[int]
+    aura_minutes: Sequence[int | None]
+    features: np.ndarray  # int FEATURE_BITS masks
+
+    @classmethod
+    def from_spans(cls, attacks: Iterable[AttackSpan]) -> AttackColumns:
+        attacks = list(attacks)
+        return cls(
+            ids=[attack.id for attack in attacks],
+            started_at=[attack.started_at for attack in attacks],
+            ended_at=[attack.ended_at for attack in attacks],
+            start_date=[attack.start_date for attack in attacks],
+            end_date=[attack.end_date for attack in attacks],
+            peak=[attack.peak for attack in attacks],
+            aura_minutes=[attack.aura_minutes for attack in attacks],
+            features=np.array([feature_mask(a.features) for a in attacks], dtype=np.int64),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DoseColumns:
+    """Doses as parallel columns (entry i of each is one dose): what ``derive_arrays`` reads."""
+
+    date: Sequence[date]
+    med_class: Sequence[str]  # codes of scales.MEDICATION_CLASS_CODES
+    acute: Sequence[bool]
+    attack_id: Sequence[object]  # the attack the dose treated, or None
+
+    @classmethod
+    def from_entries(cls, doses: Iterable[DoseEntry]) -> DoseColumns:
+        doses = list(doses)
+        return cls(
+            date=[dose.date for dose in doses],
+            med_class=[dose.med_class for dose in doses],
+            acute=[dose.acute for dose in doses],
+            attack_id=[dose.attack_id for dose in doses],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DerivedDays:
+    """The derived facts of each day of a range: entry i of each column is ``start`` + i days.
+
+    A day without data has no headache, onset or acute medication.
+    """
+
+    start: date
+    headache_day: np.ndarray  # bool
+    migraine_day: np.ndarray  # bool
+    moderate_severe_day: np.ndarray  # bool
+    onset: np.ndarray  # bool
+    peak: np.ndarray  # int: worst attack counted that day (0-10), -1 when none counts
+    headache_minutes: np.ndarray  # int, at most DAY_MINUTES
+    features: np.ndarray  # int FEATURE_BITS masks of the attacks counted that day
+    medication: np.ndarray  # bool (days, MEDICATION_CLASS_CODES): acute medication per class
+
+    def days_with_data(self) -> np.ndarray:
+        """Indexes of the days with a headache, an onset or acute medication."""
+        return np.flatnonzero(self.headache_day | self.onset | self.medication.any(axis=1))
+
+
+def feature_mask(features: Iterable[str]) -> int:
+    """The FEATURE_BITS mask of some MIGRAINE_FEATURE_CODES (how the rules store features)."""
+    return sum(FEATURE_BITS[code] for code in set(features))
+
+
+def feature_names(mask: int) -> frozenset[str]:
+    """The MIGRAINE_FEATURE_CODES in a FEATURE_BITS mask."""
+    return _FEATURE_SETS[mask]
+
+
+def migraine_criteria_met(features, peak, aura_minutes) -> np.ndarray:
     """ICHD-3 1.1 C (>=2 of unilateral, pulsating, moderate/severe, worse with activity) and
-    D (nausea and/or vomiting, or photophobia and phonophobia), or an aura of 5-60 minutes."""
-    features = attack.features
-    c_count = sum(1 for name in _C_FEATURES if name in features) + (attack.peak >= 4)
-    d_met = (
-        "nausea" in features
-        or "vomiting" in features
-        or ("photophobia" in features and "phonophobia" in features)
-    )
-    if c_count >= 2 and d_met:
-        return True
-    if "aura" in features:
-        minutes = attack.aura_minutes
-        return minutes is None or AURA_MIN_MINUTES <= minutes <= AURA_MAX_MINUTES
-    return False
+    D (nausea and/or vomiting, or photophobia and phonophobia), or an aura of 5-60 minutes or
+    of unrecorded length; element-wise over FEATURE_BITS masks (aura_minutes NaN: unrecorded)."""
+    features, aura_minutes = np.asarray(features), np.asarray(aura_minutes, dtype=float)
+    moderate_severe = np.asarray(peak) >= scales.MODERATE_SEVERE_MIN
+    c_count = np.bitwise_count(features & _CRITERION_C_FEATURES) + moderate_severe
+    both = _PHOTOPHOBIA_AND_PHONOPHOBIA
+    d_met = ((features & _NAUSEA_OR_VOMITING) != 0) | ((features & both) == both)
+    aura_met = _has(features, "aura") & (np.isnan(aura_minutes) | _aura_in_range(aura_minutes))
+    return ((c_count >= 2) & d_met) | aura_met
+
+
+def aura_qualifies(features, aura_minutes) -> np.ndarray:
+    """An aura of 5-60 recorded minutes (a migraine day by itself), element-wise."""
+    return _has(np.asarray(features), "aura") & _aura_in_range(np.asarray(aura_minutes))
+
+
+def _has(features: np.ndarray, code: str) -> np.ndarray:
+    return (features & FEATURE_BITS[code]) != 0
+
+
+def _aura_in_range(aura_minutes: np.ndarray) -> np.ndarray:
+    return (aura_minutes >= AURA_MIN_MINUTES) & (aura_minutes <= AURA_MAX_MINUTES)
+
+
+def attack_meets_migraine_criteria(attack: AttackSpan) -> bool:
+    """``migraine_criteria_met`` for one attack (ICHD-3 C and D, or an aura of 5-60 minutes)."""
+    aura_minutes = np.nan if attack.aura_minutes is None else attack.aura_minutes
+    return bool(migraine_criteria_met(feature_mask(attack.features), attack.peak, aura_minutes))
 
 
 def diary_window(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -111,23 +244,260 @@ def diary_window(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return start, datetime.combine(day + timedelta(days=1), rollover, tzinfo=zone)
 
 
-def _minutes_on(attack: AttackSpan, day: date, zone: ZoneInfo, now: datetime) -> int:
-    start, end = diary_window(day, zone)
-    attack_end = attack.ended_at or now
-    overlap = min(end, attack_end) - max(start, attack.started_at)
-    return max(int(overlap.total_seconds() // 60), 0)
+def window_starts(days, zone: ZoneInfo) -> np.ndarray:
+    """When each diary day (date ordinals) begins, in microseconds since the epoch.
+
+    The instants of ``diary_window(day, zone)[0]``: the UTC offset of 04:00 local is looked up
+    for each day (fold 0, as for an aware datetime), so clock changes fall where they should.
+    """
+    days = np.asarray(days, dtype=np.int64)
+    rollovers = map(datetime.__add__, map(datetime.fromordinal, days.tolist()), repeat(_ROLLOVER))
+    offsets = list(map(zone.utcoffset, rollovers))
+    in_microseconds = {offset: offset // _MICROSECOND for offset in set(offsets)}  # a zone has few
+    local = (days - _EPOCH_ORDINAL) * _DAY_US + _ROLLOVER // _MICROSECOND
+    return local - np.fromiter(map(in_microseconds.__getitem__, offsets), np.int64, len(days))
 
 
 def onset_dates(attacks: list[AttackSpan]) -> set[date]:
     """Diary days on which a new attack starts (relapses within one day are not onsets)."""
-    onsets: set[date] = set()
-    previous_end: date | None = None
-    for attack in sorted(attacks, key=lambda a: a.started_at):
-        if previous_end is None or attack.start_date > previous_end + timedelta(days=1):
-            onsets.add(attack.start_date)
-        end = attack.end_date or attack.start_date
-        previous_end = end if previous_end is None else max(previous_end, end)
-    return onsets
+    columns = AttackColumns.from_spans(attacks)
+    first_day = _ordinals(columns.start_date)
+    end_day = _end_days(columns.end_date)
+    onset = _onset_flags(_microseconds(columns.started_at), first_day, end_day)
+    return {date.fromordinal(day) for day in first_day[onset].tolist()}
+
+
+def _onset_flags(started: np.ndarray, first_day: np.ndarray, end_day: np.ndarray) -> np.ndarray:
+    """Per attack: it starts more than one day after every earlier attack has ended.
+
+    Days are ordinals; an open attack (end_day -1) counts as ending on the day it starts.
+    """
+    order = np.argsort(started, kind="stable")
+    end_day = np.where(end_day < 0, first_day, end_day)
+    ended_by = np.maximum.accumulate(end_day[order])
+    onset_in_order = np.ones(len(order), dtype=bool)
+    onset_in_order[1:] = first_day[order][1:] > ended_by[:-1] + 1
+    onset = np.empty(len(order), dtype=bool)
+    onset[order] = onset_in_order
+    return onset
+
+
+def derive_arrays(
+    *,
+    start: date,
+    end: date,
+    zone: ZoneInfo,
+    attacks: AttackColumns,
+    doses: DoseColumns,
+    headache_answers: Iterable[date] = (),
+    now: datetime | None = None,
+    history_attacks: AttackColumns | None = None,
+) -> DerivedDays:
+    """The day rules for every day from ``start`` to ``end``, as numpy columns.
+
+    The work is per attack, per day an attack covers, per dose and per answer, never per day of
+    the range: the days without data only cost their share of a few numpy fills.
+    ``headache_answers`` are the days the patient answered "headache: yes"; ``history_attacks``
+    (default: ``attacks``) may include earlier attacks so an onset on ``start`` is judged
+    correctly. An open attack runs until ``now`` (default: the current time).
+    """
+    now = now or datetime.now(tz=zone)
+    today = now.astimezone(zone).date()
+    days = _Days(first=start.toordinal(), count=max((end - start).days + 1, 0))
+    acute = _AcuteDoses.of(doses, days)
+    spans = _AttackArrays.of(attacks, acute, now, today)
+    covered = _AttackDays.of(spans, acute, days, zone)
+    history = (
+        spans if history_attacks is None else _AttackArrays.of(history_attacks, acute, now, today)
+    )
+    headache_day = days.flags(_ordinals(headache_answers))
+    headache_day[covered.day[covered.headache]] = True
+    migraine_day = np.zeros(days.count, dtype=bool)
+    migraine_day[covered.day[covered.migraine]] = True
+    peak, minutes, features = _counted_attack_totals(covered, days.count)
+    return DerivedDays(
+        start=start,
+        headache_day=headache_day,
+        migraine_day=migraine_day,
+        moderate_severe_day=peak >= scales.MODERATE_SEVERE_MIN,
+        onset=days.flags(history.onset_days()),
+        peak=peak,
+        headache_minutes=minutes,
+        features=features,
+        medication=acute.medication,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Days:
+    """The range's days: index i is the day with ordinal ``first`` + i."""
+
+    first: int
+    count: int
+
+    def index(self, ordinals: np.ndarray) -> np.ndarray:
+        """The indexes of the given days (date ordinals) that fall in the range."""
+        index = ordinals - self.first
+        return index[(index >= 0) & (index < self.count)]
+
+    def flags(self, ordinals: np.ndarray) -> np.ndarray:
+        """A bool per day, set on the given days (date ordinals) that fall in the range."""
+        flags = np.zeros(self.count, dtype=bool)
+        flags[self.index(ordinals)] = True
+        return flags
+
+
+@dataclass(frozen=True, slots=True)
+class _AcuteDoses:
+    """The acute doses (the only ones the rules count): per day, and per attack they treated."""
+
+    medication: np.ndarray  # bool (days, MEDICATION_CLASS_CODES)
+    taken: np.ndarray  # bool per day: any acute dose
+    specific_taken: np.ndarray  # bool per day: a migraine-specific acute dose
+    treated_attacks: frozenset  # ids of the attacks with a linked acute dose (whatever its day)
+    specific_attacks: frozenset  # ids of those with a linked migraine-specific one
+
+    @classmethod
+    def of(cls, doses: DoseColumns, days: _Days) -> _AcuteDoses:
+        acute = list(doses.acute)
+        med_class = list(compress(doses.med_class, acute))
+        attack_id = list(compress(doses.attack_id, acute))
+        is_specific = list(map(scales.MIGRAINE_SPECIFIC_CLASSES.__contains__, med_class))
+        day = np.fromiter(map(date.toordinal, compress(doses.date, acute)), np.int64) - days.first
+        class_index = np.fromiter(map(_CLASS_INDEX.__getitem__, med_class), np.int64)
+        inside = (day >= 0) & (day < days.count)
+        day, class_index = day[inside], class_index[inside]
+        medication = np.zeros((days.count, len(scales.MEDICATION_CLASS_CODES)), dtype=bool)
+        medication[day, class_index] = True
+        taken, specific_taken = np.zeros(days.count, bool), np.zeros(days.count, bool)
+        taken[day] = True
+        specific_taken[day[_SPECIFIC_CLASS[class_index]]] = True
+        return cls(
+            medication=medication,
+            taken=taken,
+            specific_taken=specific_taken,
+            treated_attacks=frozenset(attack_id) - {None},
+            specific_attacks=frozenset(compress(attack_id, is_specific)) - {None},
+        )
+
+    def treated(self, attack_ids: Sequence) -> tuple[np.ndarray, np.ndarray]:
+        """Per attack: treated with a linked acute dose, and with a migraine-specific one."""
+        treated = map(self.treated_attacks.__contains__, attack_ids)
+        specific = map(self.specific_attacks.__contains__, attack_ids)
+        return np.fromiter(treated, bool, len(attack_ids)), np.fromiter(specific, bool)
+
+
+@dataclass(frozen=True, slots=True)
+class _AttackArrays:
+    """Attacks as numpy columns, with the rules that depend on the attack alone."""
+
+    started: np.ndarray  # microseconds since the epoch
+    ended: np.ndarray  # microseconds since the epoch; an open attack ends ``now``
+    first_day: np.ndarray  # ordinal of the diary day it starts
+    end_day: np.ndarray  # ordinal of the diary day it ends, -1 while still open
+    last_day: np.ndarray  # last diary day it covers (open: today, or its start if later)
+    peak: np.ndarray
+    features: np.ndarray  # FEATURE_BITS masks
+    migraine: np.ndarray  # bool: meets the migraine criteria
+    aura: np.ndarray  # bool: an aura of 5-60 minutes
+    treated: np.ndarray  # bool: an acute dose was linked to it
+    treated_specific: np.ndarray  # bool: a migraine-specific acute dose was linked to it
+
+    @classmethod
+    def of(cls, attacks: AttackColumns, acute: _AcuteDoses, now: datetime, today: date):
+        count = len(attacks.ids)
+        first_day = _ordinals(attacks.start_date)
+        end_day = _end_days(attacks.end_date)
+        still_open = end_day < 0
+        ended_at = [now if moment is None else moment for moment in attacks.ended_at]
+        moments = _microseconds(chain(attacks.started_at, ended_at))
+        aura_minutes = np.array(attacks.aura_minutes, dtype=float)  # None becomes NaN
+        peak = np.array(attacks.peak, dtype=np.int64)
+        features = np.asarray(attacks.features, dtype=np.int64)
+        treated, treated_specific = acute.treated(attacks.ids)
+        return cls(
+            started=moments[:count],
+            ended=moments[count:],
+            first_day=first_day,
+            end_day=end_day,
+            last_day=np.where(still_open, np.maximum(first_day, today.toordinal()), end_day),
+            peak=peak,
+            features=features,
+            migraine=migraine_criteria_met(features, peak, aura_minutes),
+            aura=aura_qualifies(features, aura_minutes),
+            treated=treated,
+            treated_specific=treated_specific,
+        )
+
+    def onset_days(self) -> np.ndarray:
+        return self.first_day[_onset_flags(self.started, self.first_day, self.end_day)]
+
+
+@dataclass(frozen=True, slots=True)
+class _AttackDays:
+    """Each day of the range an attack covers (as a day index), and whether it counts."""
+
+    day: np.ndarray  # index into the range's days
+    minutes: np.ndarray  # the attack's minutes within the day's window
+    peak: np.ndarray  # the attack's
+    features: np.ndarray  # the attack's FEATURE_BITS mask
+    headache: np.ndarray  # bool: makes a headache day
+    migraine: np.ndarray  # bool: makes a migraine day
+
+    @classmethod
+    def of(cls, spans: _AttackArrays, acute: _AcuteDoses, days: _Days, zone: ZoneInfo):
+        first, last = spans.first_day - days.first, spans.last_day - days.first
+        attack, day = _covered_days(first, last, days.count)
+        minutes = _minutes_on_days(spans.started[attack], spans.ended[attack], day, days, zone)
+        long_enough = minutes >= MIN_HEADACHE_MINUTES
+        treated = spans.treated[attack] | acute.taken[day]
+        headache = long_enough | treated
+        specific = (spans.treated_specific[attack] | acute.specific_taken[day]) & treated
+        migraine_like = spans.migraine[attack] & long_enough
+        migraine = headache & (migraine_like | specific | spans.aura[attack])
+        return cls(
+            day=day,
+            minutes=minutes,
+            peak=spans.peak[attack],
+            features=spans.features[attack],
+            headache=headache,
+            migraine=migraine,
+        )
+
+
+def _covered_days(
+    first_day: np.ndarray, last_day: np.ndarray, count: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(attack index, day index) for every day from first_day to last_day within 0..count-1."""
+    low = np.maximum(first_day, 0)
+    days_each = np.maximum(np.minimum(last_day, count - 1) - low + 1, 0)
+    attack = np.arange(len(days_each)).repeat(days_each)
+    first_pair = (days_each.cumsum() - days_each).repeat(days_each)
+    return attack, low[attack] + np.arange(len(attack)) - first_pair
+
+
+def _minutes_on_days(
+    started: np.ndarray, ended: np.ndarray, day: np.ndarray, days: _Days, zone: ZoneInfo
+) -> np.ndarray:
+    """Whole minutes of each attack (started to ended) within its diary day's window."""
+    needed = np.zeros(days.count + 1, dtype=bool)  # the days whose window start is needed
+    needed[day] = needed[day + 1] = True
+    boundary = needed.nonzero()[0]
+    window_start = np.zeros(days.count + 1, dtype=np.int64)
+    window_start[boundary] = window_starts(boundary + days.first, zone)
+    overlap = np.minimum(window_start[day + 1], ended) - np.maximum(window_start[day], started)
+    return np.maximum(overlap // _MINUTE_US, 0)
+
+
+def _counted_attack_totals(covered: _AttackDays, count: int):
+    """Per day, over the attacks it counts: worst peak (-1 if none), minutes, features."""
+    day = covered.day[covered.headache]
+    peak = np.full(count, -1, dtype=np.int64)
+    np.maximum.at(peak, day, np.maximum(covered.peak[covered.headache], 0))
+    minutes = np.bincount(day, weights=covered.minutes[covered.headache], minlength=count)
+    features = np.zeros(count, dtype=np.int64)
+    np.bitwise_or.at(features, day, covered.features[covered.headache])
+    return peak, np.minimum(minutes, DAY_MINUTES).astype(np.int64), features
 
 
 def derive_days(
@@ -145,32 +515,36 @@ def derive_days(
 
     ``days`` are Day rows (or objects with the same attributes); ``history_attacks`` (default:
     ``attacks``) may include earlier attacks so an onset on ``start`` is judged correctly.
+    The rules come from ``derive_arrays``; this adds the check-ins and medication names.
     """
-    now = now or datetime.now(tz=zone)
-    today = now.astimezone(zone).date()
-    facts = {
-        start + timedelta(days=i): DayFacts(date=start + timedelta(days=i))
-        for i in range((end - start).days + 1)
-    }
-    _apply_day_rows(facts, days)
-    attacks = list(attacks)
-    _apply_doses(facts, doses)
-    treated = _treated_attacks(doses)
-    for attack in attacks:
-        _apply_attack(facts, attack, zone, now, today, treated.get(attack.id, frozenset()))
-    for onset in onset_dates(list(history_attacks) if history_attacks is not None else attacks):
-        if onset in facts:
-            facts[onset].onset = True
-    for fact in facts.values():
-        _finish_day(fact)
-    return list(facts.values())
+    doses = list(doses)
+    facts = [DayFacts(date=start + timedelta(days=i)) for i in range((end - start).days + 1)]
+    answers = _apply_day_rows(facts, start, days)
+    derived = derive_arrays(
+        start=start,
+        end=end,
+        zone=zone,
+        attacks=AttackColumns.from_spans(attacks),
+        doses=DoseColumns.from_entries(doses),
+        headache_answers=answers,
+        now=now,
+        history_attacks=None
+        if history_attacks is None
+        else AttackColumns.from_spans(history_attacks),
+    )
+    _apply_derived(facts, derived)
+    _apply_medication_names(facts, start, doses)
+    return facts
 
 
-def _apply_day_rows(facts: dict[date, DayFacts], days: Iterable) -> None:
+def _apply_day_rows(facts: list[DayFacts], start: date, days: Iterable) -> list[date]:
+    """Copy the check-ins into their days; return the days answered "headache: yes"."""
+    answers = []
     for row in days:
-        fact = facts.get(row.date)
-        if fact is None:
+        index = (row.date - start).days
+        if not 0 <= index < len(facts):
             continue
+        fact = facts[index]
         fact.recorded = True
         fact.stress = row.stress
         fact.sleep_quality = row.sleep_quality
@@ -178,61 +552,61 @@ def _apply_day_rows(facts: dict[date, DayFacts], days: Iterable) -> None:
         fact.sleep_efficiency = row.sleep_efficiency
         fact.pain = row.pain_map
         if row.headache:
-            fact.headache_day = True
+            answers.append(row.date)
+    return answers
 
 
-def _apply_doses(facts: dict[date, DayFacts], doses: Iterable[DoseEntry]) -> None:
+def _apply_derived(facts: list[DayFacts], derived: DerivedDays) -> None:
+    """Copy the derived columns into the DayFacts of the days that have any."""
+    index = derived.days_with_data()
+    columns = zip(
+        index.tolist(),
+        derived.headache_day[index].tolist(),
+        derived.migraine_day[index].tolist(),
+        derived.moderate_severe_day[index].tolist(),
+        derived.onset[index].tolist(),
+        derived.peak[index].tolist(),
+        derived.headache_minutes[index].tolist(),
+        derived.features[index].tolist(),
+        (derived.medication[index] @ _CLASS_BITS).tolist(),
+        strict=True,
+    )
+    for i, headache, migraine, severe, onset, peak, minutes, features, classes in columns:
+        fact = facts[i]
+        fact.headache_day = headache
+        fact.migraine_day = migraine
+        fact.moderate_severe_day = severe
+        fact.onset = onset
+        fact.peak_intensity = None if peak < 0 else peak
+        fact.headache_minutes = minutes
+        fact.features = _FEATURE_SETS[features]
+        fact.acute_medication_day = classes != 0
+        fact.medication_classes = _CLASS_SETS[classes]
+
+
+def _apply_medication_names(facts: list[DayFacts], start: date, doses: list[DoseEntry]) -> None:
+    """Names of each day's acute medications, in the order the doses come (each name once)."""
     for dose in doses:
-        fact = facts.get(dose.date)
-        if fact is None or not dose.acute:
+        index = (dose.date - start).days
+        if not (dose.acute and dose.name and 0 <= index < len(facts)):
             continue
-        fact.acute_medication_day = True
-        fact.medication_classes = fact.medication_classes | {dose.med_class}
-        if dose.name and dose.name not in fact.medication_names:
+        fact = facts[index]
+        if dose.name not in fact.medication_names:
             fact.medication_names = (*fact.medication_names, dose.name)
 
 
-def _treated_attacks(doses: Iterable[DoseEntry]) -> dict[object, frozenset[str]]:
-    treated: dict[object, frozenset[str]] = {}
-    for dose in doses:
-        if dose.attack_id is not None and dose.acute:
-            treated[dose.attack_id] = treated.get(dose.attack_id, frozenset()) | {dose.med_class}
-    return treated
+def _ordinals(days: Iterable[date]) -> np.ndarray:
+    return np.fromiter(map(date.toordinal, days), np.int64)
 
 
-def _apply_attack(facts, attack: AttackSpan, zone, now, today, treated_classes) -> None:
-    last = attack.end_date or max(today, attack.start_date)
-    is_migraine = attack_meets_migraine_criteria(attack)
-    day = attack.start_date
-    while day <= last:
-        fact = facts.get(day)
-        if fact is not None:
-            minutes = _minutes_on(attack, day, zone, now)
-            day_classes = fact.medication_classes | treated_classes
-            treated = bool(treated_classes) or fact.acute_medication_day
-            long_enough = minutes >= MIN_HEADACHE_MINUTES
-            if long_enough or treated:
-                fact.headache_day = True
-                fact.headache_minutes = min(fact.headache_minutes + minutes, 24 * 60)
-                fact.peak_intensity = max(fact.peak_intensity or 0, attack.peak)
-                fact.features = fact.features | attack.features
-                specific = bool(day_classes & scales.MIGRAINE_SPECIFIC_CLASSES) and treated
-                if (is_migraine and long_enough) or specific or _aura_qualifies(attack):
-                    fact.migraine_day = True
-        day += timedelta(days=1)
+def _end_days(end_dates: Iterable[date | None]) -> np.ndarray:
+    """Ordinals of the days attacks end; -1 for an attack still open."""
+    return np.array([-1 if day is None else day.toordinal() for day in end_dates], np.int64)
 
 
-def _aura_qualifies(attack: AttackSpan) -> bool:
-    return (
-        "aura" in attack.features
-        and attack.aura_minutes is not None
-        and AURA_MIN_MINUTES <= attack.aura_minutes <= AURA_MAX_MINUTES
-    )
-
-
-def _finish_day(fact: DayFacts) -> None:
-    if fact.peak_intensity is not None and fact.peak_intensity >= scales.MODERATE_SEVERE_MIN:
-        fact.moderate_severe_day = True
+def _microseconds(moments: Iterable[datetime]) -> np.ndarray:
+    """Aware datetimes as exact integer microseconds since the epoch (real elapsed time)."""
+    return np.array([(moment - _EPOCH) // _MICROSECOND for moment in moments], dtype=np.int64)
 
 
 def wpi_like(pain_maps: Iterable[dict[str, int]]) -> int:

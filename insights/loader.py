@@ -2,21 +2,25 @@
 
 Stress, sleep and the body-pain map go straight from ``values_list`` rows into numpy arrays
 (no model instances). Headache, migraine and onset days, and acute-medication days, come from
-``diary.derive.derive_days``: the single home of the clinical day definitions, shared with the
-calendar and the clinician report. The patient should be fetched with
-``select_related("patient_profile")`` so the time zone costs no extra query.
+``diary.derive.derive_arrays``: the single home of the clinical day definitions (the calendar and
+the clinician report get them through ``derive_days``, which is built on it). The rows go to it
+as columns, so no object is built per row, and its work is per attack and dose, not per day.
+The patient should be fetched with ``select_related("patient_profile")`` so the time zone costs
+no extra query.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import compress
+from operator import itemgetter
 
 import numpy as np
 
 from accounts.models import User
 from diary import scales
-from diary.derive import AttackSpan, DoseEntry, derive_days
+from diary.derive import FEATURE_BITS, AttackColumns, DoseColumns, derive_arrays
 from diary.models import Day, Dose, HeadacheAttack, Medication
 from diary.selectors import live
 from diary.services import patient_today, patient_zone
@@ -35,7 +39,10 @@ ATTACK_COLUMNS = (
     *scales.MIGRAINE_FEATURE_CODES,
 )
 DOSE_COLUMNS = ("date", "medication__med_class", "medication__kind", "attack_id")
-_CLASS_INDEX = {code: i for i, code in enumerate(scales.MEDICATION_CLASS_CODES)}
+_DAY_DATE, _DAY_HEADACHE = itemgetter(0), itemgetter(1)
+_DOSE_DATE = itemgetter(0)
+_ACUTE = Medication.Kind.ACUTE.value
+_FEATURE_WEIGHTS = np.array([FEATURE_BITS[code] for code in scales.MIGRAINE_FEATURE_CODES])
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,19 +52,6 @@ class DiaryRows:
     days: list[tuple]
     attacks: list[tuple]
     doses: list[tuple]
-
-
-@dataclass(frozen=True, slots=True)
-class _AnsweredHeadache:
-    """A check-in that answered "headache: yes" (derive's day-row interface, nothing else)."""
-
-    date: date
-    headache: bool = True
-    stress: int | None = None
-    sleep_quality: int | None = None
-    total_sleep_min: int | None = None
-    sleep_efficiency: float | None = None
-    pain_map: dict = field(default_factory=dict)
 
 
 def load_rows(*, patient: User, until: date) -> DiaryRows:
@@ -80,9 +74,9 @@ def load_diary(*, patient: User, today: date | None = None, now: datetime | None
 
 
 def diary_from_rows(rows: DiaryRows, *, today: date, zone, now=None) -> DiaryArrays:
-    """Build the arrays from raw rows; pure apart from ``derive_days``' clock for open attacks."""
+    """Build the arrays from raw rows; pure apart from the clock for open attacks (``now``)."""
     firsts = [r[0] for r in rows.days[:1]] + [r[3] for r in rows.attacks[:1]]
-    firsts += [min(r[0] for r in rows.doses)] if rows.doses else []
+    firsts += [min(map(_DOSE_DATE, rows.doses))] if rows.doses else []
     if not firsts:
         return empty_diary(start=today, days=0)
     start = min(firsts)
@@ -93,65 +87,103 @@ def diary_from_rows(rows: DiaryRows, *, today: date, zone, now=None) -> DiaryArr
 
 
 def _fill_day_columns(diary: DiaryArrays, day_rows: list[tuple], start: date) -> None:
-    """One pass over the block (NULL becomes NaN); unmarked pain areas become 0."""
+    """One pass per column (NULL becomes NaN); unmarked pain areas become 0."""
     if not day_rows:
         return
-    index = np.fromiter((row[0].toordinal() for row in day_rows), int, len(day_rows))
-    index -= start.toordinal()
-    width = len(DAY_COLUMNS) - 2
-    values = np.fromiter(
-        (np.nan if value is None else value for row in day_rows for value in row[2:]),
-        float,
-        len(day_rows) * width,
-    ).reshape(len(day_rows), width)
+    count = len(day_rows)
+    dates, _headache, stress, sleep_minutes, sleep_quality, *pain = zip(*day_rows, strict=True)
+    index = np.fromiter(map(date.toordinal, dates), np.int64, count) - start.toordinal()
     diary.recorded[index] = True
-    diary.stress[index] = values[:, 0]
-    diary.sleep_minutes[index] = values[:, 1]
-    diary.sleep_quality[index] = values[:, 2]
-    diary.pain[index] = np.nan_to_num(values[:, 3:], nan=0.0)
+    # numpy's float conversion stores None as NaN, in C: no Python code per value
+    diary.stress[index] = np.fromiter(stress, float, count)
+    diary.sleep_minutes[index] = np.fromiter(sleep_minutes, float, count)
+    diary.sleep_quality[index] = np.fromiter(sleep_quality, float, count)
+    diary.pain[index] = _pain_block(pain, count)
+
+
+def _pain_block(pain_columns: list[tuple], count: int) -> np.ndarray:
+    """The pain areas of the logged days (0 where unmarked); areas never marked cost nothing."""
+    areas = np.zeros((count, len(pain_columns)))
+    never_marked = (None,) * count
+    for area, column in enumerate(pain_columns):
+        if column != never_marked:  # tuples compare items by identity first: a quick test
+            areas[:, area] = np.fromiter(column, float, count)
+    areas[np.isnan(areas)] = 0.0
+    return areas
 
 
 def _fill_derived(diary, rows: DiaryRows, start, today, zone, now) -> None:
-    """Headache/migraine/onset/medication days through ``diary.derive`` (one definition)."""
-    attacks = [_attack_span(row) for row in rows.attacks]
-    # derive only counts acute doses; ids as ints keep its dict lookups cheap (UUID eq is slow)
-    doses = [
-        DoseEntry(date=row[0], med_class=row[1], acute=True, attack_id=_key(row[3]))
-        for row in rows.doses
-        if row[2] == Medication.Kind.ACUTE
-    ]
-    answered = [_AnsweredHeadache(date=row[0]) for row in rows.days if row[1]]
-    if not (attacks or doses or answered):
+    """Headache/migraine/onset/medication days from ``diary.derive`` (one definition)."""
+    answered = list(compress(map(_DAY_DATE, rows.days), map(_DAY_HEADACHE, rows.days)))
+    if not (rows.attacks or rows.doses or answered):
         return
-    facts = derive_days(
-        start=start, end=today, zone=zone, days=answered, attacks=attacks, doses=doses, now=now
+    derived = derive_arrays(
+        start=start,
+        end=today,
+        zone=zone,
+        attacks=_attack_columns(rows.attacks),
+        doses=_dose_columns(rows.doses),
+        headache_answers=answered,
+        now=now,
     )
-    for i, fact in enumerate(facts):
-        if fact.headache_day:
-            diary.headache_day[i] = True
-            diary.migraine_day[i] = fact.migraine_day
-            diary.peak[i] = fact.peak_intensity or 0
-        if fact.onset:
-            diary.onset[i] = True
-        for code in fact.medication_classes:
-            diary.medication[i, _CLASS_INDEX[code]] = True
+    diary.headache_day[:] = derived.headache_day
+    diary.migraine_day[:] = derived.migraine_day
+    diary.peak[:] = np.maximum(derived.peak, 0)  # -1 (no attack counted that day) becomes 0
+    diary.onset[:] = derived.onset
+    diary.medication[:] = derived.medication
 
 
-def _attack_span(row: tuple) -> AttackSpan:
-    features = frozenset(
-        code for code, flag in zip(scales.MIGRAINE_FEATURE_CODES, row[7:], strict=True) if flag
+def _attack_columns(attack_rows: list[tuple]) -> AttackColumns:
+    """The attack rows (ATTACK_COLUMNS) as derive's columns; the feature flags become masks.
+
+    Ids become ints (``UUID.int``) for both attacks and doses: derive matches doses to attacks
+    by id, and UUID hashing and equality are slow Python code.
+    """
+    if not attack_rows:
+        return AttackColumns([], [], [], [], [], [], [], np.zeros(0, dtype=np.int64))
+    ids, started, ended, start_date, end_date, peak, aura, *flags = zip(*attack_rows, strict=True)
+    flag_bytes = np.frombuffer(b"".join(map(bytes, flags)), np.uint8)  # a byte per True/False
+    return AttackColumns(
+        ids=[attack_id.int for attack_id in ids],
+        started_at=started,
+        ended_at=ended,
+        start_date=start_date,
+        end_date=end_date,
+        peak=peak,
+        aura_minutes=aura,
+        features=_FEATURE_WEIGHTS @ flag_bytes.reshape(len(flags), len(attack_rows)),
     )
-    return AttackSpan(
-        id=_key(row[0]),
-        started_at=row[1],
-        ended_at=row[2],
-        start_date=row[3],
-        end_date=row[4],
-        peak=row[5],
-        features=features,
-        aura_minutes=row[6],
+
+
+def _dose_columns(dose_rows: list[tuple]) -> DoseColumns:
+    """The dose rows (DOSE_COLUMNS) as derive's columns."""
+    if not dose_rows:
+        return DoseColumns([], [], [], [])
+    day, med_class, kind, attack_id = zip(*dose_rows, strict=True)
+    return DoseColumns(
+        date=day,
+        med_class=med_class,
+        acute=[value == _ACUTE for value in kind],
+        attack_id=[None if value is None else value.int for value in attack_id],
     )
 
 
-def _key(attack_id) -> int | None:
-    return None if attack_id is None else attack_id.int
+def load_rows_many(patients: list[User], *, todays: dict[int, date]) -> dict[int, DiaryRows]:
+    """``load_rows`` for many patients in the same three queries: each patient's rows up to
+    their own ``todays[patient.pk]``, in the same order and shape as ``load_rows`` gives."""
+    ids = [patient.pk for patient in patients]
+    until = max(todays.values())
+    days = live(Day.objects.filter(patient_id__in=ids, date__lte=until))
+    attacks = live(HeadacheAttack.objects.filter(patient_id__in=ids, start_date__lte=until))
+    doses = live(Dose.objects.filter(patient_id__in=ids, date__lte=until))
+    grouped = {patient_id: DiaryRows(days=[], attacks=[], doses=[]) for patient_id in ids}
+    queries = (
+        (days.order_by("patient_id", "date"), DAY_COLUMNS, 0, "days"),
+        (attacks.order_by("patient_id", "started_at"), ATTACK_COLUMNS, 3, "attacks"),
+        (doses, DOSE_COLUMNS, 0, "doses"),
+    )
+    for queryset, columns, date_at, name in queries:
+        for patient_id, *row in queryset.values_list("patient_id", *columns):
+            if row[date_at] <= todays[patient_id]:
+                getattr(grouped[patient_id], name).append(tuple(row))
+    return grouped

@@ -1,16 +1,29 @@
 """The clinical day definitions (diary.derive), on hand-built attacks and doses."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+import numpy as np
+import pytest
+
+from diary import scales
 from diary.derive import (
+    AttackColumns,
     AttackSpan,
+    DoseColumns,
     DoseEntry,
     attack_meets_migraine_criteria,
+    derive_arrays,
     derive_days,
+    diary_window,
+    feature_mask,
+    feature_names,
     generalized_pain,
+    migraine_criteria_met,
     onset_dates,
+    window_starts,
     wpi_like,
 )
 
@@ -42,6 +55,7 @@ def facts(attacks=(), doses=(), days=(), start=D, end=D):
 
 
 MIGRAINE = ("unilateral", "pulsating", "nausea")
+CLASS_CODES = scales.MEDICATION_CLASS_CODES
 
 
 def test_ichd3_c_and_d_make_a_migraine_attack():
@@ -142,3 +156,230 @@ def test_wpi_like_counts_areas_marked_on_any_day():
 def test_generalized_pain_needs_four_of_five_regions_without_jaw_chest_abdomen():
     assert generalized_pain(["shoulder_left", "shoulder_right", "hip_left", "neck"])
     assert not generalized_pain(["jaw_left", "shoulder_right", "hip_left", "chest", "abdomen"])
+
+
+# --- the array path (derive_arrays) and clock changes ----------------------------------------
+
+NEW_YORK = ZoneInfo("America/New_York")
+SPRING_FORWARD = date(2026, 3, 29)  # London: 01:00 GMT becomes 02:00 BST
+FALL_BACK_NEW_YORK = date(2026, 11, 1)  # New York: 02:00 EDT becomes 01:00 EST
+
+
+def span(started, ended, *, zone=ZONE, peak=6, features=(), aura=None, id="a"):
+    """An attack with its diary days derived as diary.services does (04:00 rollover)."""
+
+    def diary_date(moment):
+        local = moment.astimezone(zone)
+        return local.date() - timedelta(days=1) if local.hour < 4 else local.date()
+
+    start_day = diary_date(started)
+    end_day = None if ended is None else max(diary_date(ended - timedelta(seconds=1)), start_day)
+    return AttackSpan(
+        id=id,
+        started_at=started,
+        ended_at=ended,
+        start_date=start_day,
+        end_date=end_day,
+        peak=peak,
+        features=frozenset(features),
+        aura_minutes=aura,
+    )
+
+
+def utc(day, hour, minute=0):
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
+
+
+def arrays(attacks=(), doses=(), answers=(), start=D, end=D, zone=ZONE, now=NOW):
+    return derive_arrays(
+        start=start,
+        end=end,
+        zone=zone,
+        attacks=AttackColumns.from_spans(attacks),
+        doses=DoseColumns.from_entries(doses),
+        headache_answers=answers,
+        now=now,
+    )
+
+
+class Case(NamedTuple):
+    attacks: tuple = ()
+    doses: tuple = ()
+    answers: tuple = ()  # days answered "headache: yes"
+    start: date = D
+    end: date = D + timedelta(days=1)
+    zone: ZoneInfo = ZONE
+
+
+LATE = D + timedelta(days=1)
+HAND_MADE = {
+    "open attack": Case([attack(hours=None, features=MIGRAINE)], end=D + timedelta(days=3)),
+    "over midnight and 04:00": Case([attack(start_hour=22, hours=7, end_day=LATE)]),
+    "London clock change": Case(
+        [
+            span(utc(SPRING_FORWARD, 0, 50), utc(SPRING_FORWARD, 1, 10)),
+            span(utc(SPRING_FORWARD, 2, 40), utc(SPRING_FORWARD, 3, 20), id="b"),
+            span(utc(SPRING_FORWARD, 5), utc(SPRING_FORWARD + timedelta(days=2), 5), id="c"),
+        ],
+        start=SPRING_FORWARD - timedelta(days=2),
+        end=SPRING_FORWARD + timedelta(days=3),
+    ),
+    "New York clock changes": Case(
+        [
+            span(utc(FALL_BACK_NEW_YORK, 5, 10), utc(FALL_BACK_NEW_YORK, 6, 30), zone=NEW_YORK),
+            span(utc(date(2026, 3, 8), 7, 40), utc(date(2026, 3, 8), 8, 20), zone=NEW_YORK),
+        ],
+        start=date(2026, 3, 6),
+        end=date(2026, 11, 2),
+        zone=NEW_YORK,
+    ),
+    "doses without an attack": Case(
+        doses=[
+            DoseEntry(date=D, med_class="triptan", acute=True, name="Sumatriptan"),
+            DoseEntry(date=LATE, med_class="other", acute=False, name="Propranolol"),
+        ]
+    ),
+    "treated short attacks": Case(
+        [attack(hours=0.25, id="short"), attack(start_hour=15, hours=0.2, id="other")],
+        [
+            DoseEntry(date=D, med_class="nsaid", acute=True, attack_id="short"),
+            DoseEntry(date=LATE, med_class="triptan", acute=True, attack_id="other"),
+        ],
+    ),
+    "aura only": Case(
+        [
+            attack(hours=0.3, peak=1, features=("aura",), aura=20),
+            attack(day=LATE, hours=2, peak=1, features=("aura",), aura=90, id="b"),
+            attack(day=LATE + timedelta(days=2), peak=1, features=("aura",), id="c"),
+        ],
+        end=LATE + timedelta(days=2),
+    ),
+    "headache answers": Case(answers=[D, LATE + timedelta(days=9)]),
+    "empty diary": Case(),
+}
+
+
+def answered(day):
+    """A check-in that only says "headache: yes"."""
+    return SimpleNamespace(
+        date=day,
+        headache=True,
+        stress=None,
+        sleep_quality=None,
+        total_sleep_min=None,
+        sleep_efficiency=None,
+        pain_map={},
+    )
+
+
+@pytest.mark.parametrize("case", HAND_MADE.values(), ids=HAND_MADE.keys())
+def test_the_array_path_gives_the_day_facts_derive_days_gives(case):
+    facts = derive_days(
+        start=case.start,
+        end=case.end,
+        zone=case.zone,
+        days=[answered(day) for day in case.answers],
+        attacks=case.attacks,
+        doses=case.doses,
+        now=NOW,
+    )
+    derived = arrays(*case)
+    assert derived.headache_day.tolist() == [fact.headache_day for fact in facts]
+    assert derived.migraine_day.tolist() == [fact.migraine_day for fact in facts]
+    assert derived.moderate_severe_day.tolist() == [fact.moderate_severe_day for fact in facts]
+    assert derived.onset.tolist() == [fact.onset for fact in facts]
+    peaks = [None if peak < 0 else peak for peak in derived.peak.tolist()]
+    assert peaks == [fact.peak_intensity for fact in facts]
+    assert derived.headache_minutes.tolist() == [fact.headache_minutes for fact in facts]
+    features = [feature_names(mask) for mask in derived.features.tolist()]
+    assert features == [fact.features for fact in facts]
+    taken = derived.medication.any(axis=1).tolist()
+    assert taken == [fact.acute_medication_day for fact in facts]
+
+
+def test_window_starts_are_the_instants_diary_window_gives_across_clock_changes():
+    for zone, around in ((ZONE, SPRING_FORWARD), (NEW_YORK, FALL_BACK_NEW_YORK)):
+        days = [around + timedelta(days=offset) for offset in range(-2, 3)]
+        starts = window_starts([day.toordinal() for day in days], zone)
+        epoch = datetime(1970, 1, 1, tzinfo=UTC)
+        expected = [diary_window(day, zone)[0] - epoch for day in days]
+        assert starts.tolist() == [delta // timedelta(microseconds=1) for delta in expected]
+
+
+def test_a_diary_day_across_the_spring_clock_change_lasts_23_hours():
+    day = SPRING_FORWARD - timedelta(days=1)  # 04:00 GMT on the 28th to 04:00 BST on the 29th
+    whole = span(utc(day, 1), utc(SPRING_FORWARD, 12))
+    derived = arrays([whole], start=day, end=day)
+    assert derived.headache_minutes.tolist() == [23 * 60]
+
+
+def test_a_headache_over_the_clock_change_counts_its_real_minutes_whatever_the_time_zone_given():
+    started = datetime(2026, 3, 29, 0, 50, tzinfo=ZONE)  # 00:50 GMT
+    ended = datetime(2026, 3, 29, 2, 10, tzinfo=ZONE)  # 02:10 BST: 20 minutes later
+    day = SPRING_FORWARD - timedelta(days=1)
+    treated = DoseEntry(date=day, med_class="nsaid", acute=True, attack_id="a")
+    for start_at, end_at in ((started, ended), (started.astimezone(UTC), ended.astimezone(UTC))):
+        headache = span(start_at, end_at)
+        assert not arrays([headache], start=day, end=day).headache_day.any()  # under 30 minutes
+        assert arrays([headache], [treated], start=day, end=day).headache_minutes.tolist() == [20]
+
+
+def test_an_attack_over_04_00_splits_its_minutes_between_the_two_diary_days():
+    night = span(datetime(2026, 3, 3, 2, tzinfo=ZONE), datetime(2026, 3, 3, 5, tzinfo=ZONE))
+    derived = arrays([night], start=D, end=D + timedelta(days=1))
+    assert derived.headache_minutes.tolist() == [120, 60]  # 02:00-04:00 belongs to the 2nd
+
+
+def test_an_open_attack_counts_until_now_and_covers_every_day_until_today():
+    started = datetime(2026, 3, 18, 20, tzinfo=ZONE)
+    derived = arrays([span(started, None)], start=D, end=NOW.date() + timedelta(days=1))
+    covered = np.flatnonzero(derived.headache_day)
+    assert (D + timedelta(days=int(covered[0]))) == date(2026, 3, 18)
+    assert (D + timedelta(days=int(covered[-1]))) == NOW.date()
+    assert derived.headache_minutes[covered[-1]] == 8 * 60  # 04:00 to 12:00 (now)
+
+
+def test_a_dose_linked_to_an_attack_treats_it_on_every_day_it_covers():
+    two_days = span(datetime(2026, 3, 2, 23, tzinfo=ZONE), datetime(2026, 3, 3, 4, 20, tzinfo=ZONE))
+    dose = DoseEntry(date=D, med_class="triptan", acute=True, attack_id="a")
+    derived = arrays([two_days], [dose], start=D, end=D + timedelta(days=1))
+    assert derived.migraine_day.tolist() == [True, True]  # 20 minutes on the 3rd, but treated
+    assert derived.medication.any(axis=1).tolist() == [True, False]
+
+
+def test_only_acute_doses_make_medication_days():
+    doses = [
+        DoseEntry(date=D, med_class="other", acute=False),
+        DoseEntry(date=D, med_class="nsaid", acute=True),
+    ]
+    derived = arrays(doses=doses)
+    assert derived.medication[0].tolist() == [code == "nsaid" for code in CLASS_CODES]
+
+
+def test_history_attacks_make_a_relapse_on_the_first_day_not_an_onset():
+    before = attack(day=D - timedelta(days=1), id="before")
+    today = attack(id="today")
+    derived = derive_arrays(
+        start=D,
+        end=D,
+        zone=ZONE,
+        attacks=AttackColumns.from_spans([today]),
+        doses=DoseColumns.from_entries([]),
+        now=NOW,
+        history_attacks=AttackColumns.from_spans([before, today]),
+    )
+    assert derived.headache_day.tolist() == [True] and derived.onset.tolist() == [False]
+
+
+def test_a_range_ending_before_it_starts_has_no_days():
+    assert derive_days(start=D, end=D - timedelta(days=1), zone=ZONE, now=NOW) == []
+
+
+def test_migraine_criteria_are_checked_element_wise_on_feature_masks():
+    masks = [feature_mask(MIGRAINE), feature_mask(("unilateral",)), feature_mask(("aura",))]
+    met = migraine_criteria_met(np.array(masks), np.array([3, 9, 1]), np.array([np.nan] * 3))
+    assert met.tolist() == [True, False, True]  # an aura of unrecorded length meets them
+
+
+def test_feature_names_undo_feature_mask():
+    assert feature_names(feature_mask(MIGRAINE)) == frozenset(MIGRAINE)

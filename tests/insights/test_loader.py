@@ -133,3 +133,54 @@ def test_zero_stress_stays_zero_and_missing_items_are_nan(alice):
     diary = _load(alice)
     assert diary.stress[0] == 0 and diary.sleep_minutes[0] == 0
     assert np.isnan(diary.sleep_quality[0])
+
+
+def test_a_pain_area_never_marked_is_zero_on_logged_days_and_nan_on_others(alice):
+    services.day_upsert(patient=alice, date=date(2025, 3, 1), body_pain={"neck": 4})
+    services.day_upsert(patient=alice, date=date(2025, 3, 3), stress=2)
+    diary = _load(alice)
+    hip = scales.PAIN_AREA_CODES.index("hip_left")
+    assert diary.pain[[0, 2], hip].tolist() == [0.0, 0.0]
+    assert np.isnan(diary.pain[1]).all()
+
+
+def test_a_20_minute_headache_over_the_clock_change_is_not_a_headache_day(alice):
+    services.attack_upsert(
+        patient=alice,
+        started_at=datetime(2025, 3, 30, 0, 50, tzinfo=LONDON),  # 00:50 GMT
+        ended_at=datetime(2025, 3, 30, 2, 10, tzinfo=LONDON),  # 02:10 BST, 20 minutes later
+        peak_intensity=6,
+    )
+    services.attack_upsert(
+        patient=alice,
+        started_at=datetime(2025, 3, 30, 9, tzinfo=LONDON),
+        ended_at=datetime(2025, 3, 30, 9, 40, tzinfo=LONDON),
+        peak_intensity=3,
+    )
+    diary = _load(alice)
+    assert diary.start == date(2025, 3, 29)
+    assert diary.headache_day[:2].tolist() == [False, True]
+
+
+def test_an_attack_still_open_covers_every_day_until_today(alice):
+    services.attack_upsert(
+        patient=alice, started_at=_at(date(2025, 3, 29), 20), peak_intensity=5, ended_at=None
+    )
+    diary = _load(alice)
+    assert diary.headache_day.tolist() == [True, True, True]
+    assert diary.onset.tolist() == [True, False, False]
+
+
+def test_an_acute_dose_without_an_attack_marks_only_its_medication_day(alice):
+    nsaid, _ = services.medication_upsert(
+        patient=alice, name="Ibuprofen", med_class="nsaid", kind="acute"
+    )
+    services.day_upsert(patient=alice, date=date(2025, 3, 1), stress=1)
+    services.dose_upsert(patient=alice, medication=nsaid, taken_at=_at(date(2025, 3, 2), 10))
+    diary = _load(alice)
+    assert diary.medication[:, scales.MEDICATION_CLASS_CODES.index("nsaid")][:3].tolist() == [
+        False,
+        True,
+        False,
+    ]
+    assert not diary.headache_day.any()
