@@ -6,11 +6,13 @@ context it also prints the "ORM floor": the same rows loaded as model instances.
 Recompute: ``insights.services.recompute_patient`` (load, derive the clinical day flags, run
 the seven analyses, store the rows in one transaction).
 
-1. one patient with a 3-year diary: median of repeated runs, first computation (every row
-   new) and steady state (nothing changed);
-2. 1,000 patients x 1 year, one after another in this process;
-3. the same 1,000 recomputes through a real Celery worker on Redis (``-c 2``), wall time from
-   the first enqueue to the last stored result.
+1. one patient with a 3-year diary (``recompute_patient``, as after a diary write): median of
+   repeated runs, first computation (every row new) and steady state (nothing changed);
+2. 1,000 patients x 1 year in batches of 50 (``recompute_patients``, as the catch-up and
+   nightly runs do), against the floor of loading the same batches; then, for context, one
+   patient at a time against the single-patient floor;
+3. the same 1,000 recomputes as ``recompute_batch`` tasks through a real Celery worker on Redis
+   (``-c 2``), wall time from the first enqueue to the last stored result.
 
 Targets: recompute / floor <= 1.5; 1,000 patients x 1 year through the worker < 60 s (2 cores).
 Diaries come from ``diary.demo`` (the seed_demo simulator: realistic attacks, doses, sleep and
@@ -248,25 +250,52 @@ def bench_long(patient_id: int, repeats: int) -> dict:
     }
 
 
+BATCH = 50  # patients per batch, as insights.tasks.RECOMPUTE_BATCH
+
+
+def floor_batch(patient_ids: list[int]) -> None:
+    """Merely load a batch's rows: the patients (with profiles) and the batch loader's three
+    queries, exactly as ``recompute_patients`` loads them."""
+    from accounts.models import User
+    from diary.services import patient_today
+    from insights.loader import load_rows_many
+
+    patients = list(User.objects.select_related("patient_profile").filter(pk__in=patient_ids))
+    load_rows_many(patients, todays={patient.pk: patient_today(patient) for patient in patients})
+
+
+def recompute_batch(patient_ids: list[int]) -> None:
+    from insights import services
+
+    services.recompute_patients(patient_ids)
+
+
 def bench_cohort(patient_ids: list[int]) -> dict:
-    def run(function):
+    batches = [patient_ids[i : i + BATCH] for i in range(0, len(patient_ids), BATCH)]
+
+    def run(function, units):
         started = time.perf_counter()
-        for patient_id in patient_ids:
-            function(patient_id)
+        for unit in units:
+            function(unit)
         return time.perf_counter() - started
 
-    floor_before = run(floor_once)
+    floor_before = run(floor_batch, batches)
     forget_insights(patient_ids)
-    first = run(recompute_once)
-    steady = run(recompute_once)
-    floor_after = run(floor_once)
-    orm_floor = run(orm_floor_once)
+    first = run(recompute_batch, batches)
+    steady = run(recompute_batch, batches)
+    floor_after = run(floor_batch, batches)
+    single_floor = run(floor_once, patient_ids)
+    forget_insights(patient_ids)
+    single_first = run(recompute_once, patient_ids)
+    orm_floor = run(orm_floor_once, patient_ids)
     return {
         "floor": (floor_before + floor_after) / 2,
         "floor_spread": abs(floor_before - floor_after),
-        "orm_floor": orm_floor,
         "first": first,
         "steady": steady,
+        "single_floor": single_floor,
+        "single_first": single_first,
+        "orm_floor": orm_floor,
     }
 
 
@@ -275,6 +304,7 @@ def bench_worker(patient_ids: list[int], database_url: str, warm_id: int) -> dic
     from django.utils import timezone
 
     from insights.models import AnalysisState
+    from insights.tasks import recompute_batch as recompute_batch_task
     from insights.tasks import recompute_patient
 
     redis_url = os.environ["REDIS_URL"]
@@ -308,8 +338,9 @@ def bench_worker(patient_ids: list[int], database_url: str, warm_id: int) -> dic
         _wait(lambda: _done([warm_id], warm_started) == 1, timeout=120)
         started_at, started = timezone.now(), time.perf_counter()
         with recompute_patient.app.producer_or_acquire() as producer:  # one connection
-            for patient_id in patient_ids:
-                recompute_patient.apply_async(args=(patient_id,), queue=QUEUE, producer=producer)
+            for start in range(0, len(patient_ids), BATCH):
+                batch = patient_ids[start : start + BATCH]
+                recompute_batch_task.apply_async(args=(batch,), queue=QUEUE, producer=producer)
         enqueued = time.perf_counter() - started
         _wait(lambda: _done(patient_ids, started_at) == len(patient_ids), timeout=900)
         elapsed = time.perf_counter() - started
@@ -405,24 +436,31 @@ def main() -> int:
     cohort_result = bench_cohort(cohort)
     cohort_ratio = cohort_result["first"] / cohort_result["floor"]
     n = len(cohort)
-    print(f"\n{n} patients x 1 year, one after another in this process:")
+    print(f"\n{n} patients x 1 year in batches of {BATCH} (recompute_patients), in this process:")
     print(
         f"  floor (load rows)       {cohort_result['floor']:8.2f} s "
         f"(before/after differ by {cohort_result['floor_spread']:.2f} s)"
-    )
-    print(
-        f"  ORM floor (instances)   {cohort_result['orm_floor']:8.2f} s   "
-        f"recompute / ORM floor {cohort_result['first'] / cohort_result['orm_floor']:.2f}"
     )
     print(f"  recompute, first        {cohort_result['first']:8.2f} s   ratio {cohort_ratio:.2f}")
     print(
         f"  recompute, unchanged    {cohort_result['steady']:8.2f} s   ratio "
         f"{cohort_result['steady'] / cohort_result['floor']:.2f}"
     )
+    single_ratio = cohort_result["single_first"] / cohort_result["single_floor"]
+    print(f"the same {n} patients one at a time (recompute_patient, as after a diary write):")
+    print(f"  floor (load rows)       {cohort_result['single_floor']:8.2f} s")
+    print(
+        f"  recompute, first        {cohort_result['single_first']:8.2f} s   "
+        f"ratio {single_ratio:.2f}"
+    )
+    print(
+        f"  ORM floor (instances)   {cohort_result['orm_floor']:8.2f} s   "
+        f"recompute / ORM floor {cohort_result['single_first'] / cohort_result['orm_floor']:.2f}"
+    )
 
     worker = bench_worker(cohort, database_url, long_id)
     if worker:
-        print(f"\n{n} patients x 1 year through a Celery worker (-c 2, Redis):")
+        print(f"\n{n} patients x 1 year through a Celery worker (-c 2, Redis, batches):")
         print(
             f"  wall time {worker['elapsed']:.1f} s (enqueue {worker['enqueue']:.1f} s), "
             f"{n / worker['elapsed']:.0f} patients/s, {worker['done']} recomputed"
