@@ -62,7 +62,8 @@ def _sql() -> dict[str, str]:
             f"UPDATE {insight} SET {_column(Insight, 'is_current')} = false "
             f"WHERE {_column(Insight, 'id')} = ANY(%s)"
         ),
-        "insert": f"INSERT INTO {insight} ({columns}) VALUES ({placeholders})",
+        "insert": f"INSERT INTO {insight} ({columns}) VALUES ",
+        "row": f"({placeholders})",
     }
 
 
@@ -118,8 +119,11 @@ def write_changes(
             cursor.execute(sql["touch"], (computed_at, unchanged))
         if archived:
             cursor.execute(sql["archive"], (archived,))
-        if new_rows:
-            cursor.executemany(sql["insert"], [_insert_values(row) for row in new_rows])
+        if new_rows:  # one multi-row INSERT: one statement to parse, plan and execute
+            values = ", ".join([sql["row"]] * len(new_rows))
+            cursor.execute(
+                sql["insert"] + values, [v for row in new_rows for v in _insert_values(row)]
+            )
 
 
 def _insert_values(row: Insight) -> tuple:
