@@ -81,17 +81,19 @@ def enqueue_recompute(patient_id: int) -> bool:
     return True
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(services.TransientAnalysisError,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=5,
-    soft_time_limit=120,
-    time_limit=180,
-)
+# Late-acked (a killed worker's task runs again) and retried with backoff on transient errors.
+RECOMPUTE_TASK_OPTIONS = {
+    "bind": True,
+    "acks_late": True,
+    "autoretry_for": (services.TransientAnalysisError,),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(**RECOMPUTE_TASK_OPTIONS, soft_time_limit=120, time_limit=180)
 def recompute_patient(self, patient_id: int) -> str:
     """Recompute all insights of one patient; a no-op if the patient is gone."""
     try:
@@ -101,17 +103,7 @@ def recompute_patient(self, patient_id: int) -> str:
     return services.recompute_patient(patient_id)
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(services.TransientAnalysisError,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=5,
-    soft_time_limit=300,
-    time_limit=360,
-)
+@shared_task(**RECOMPUTE_TASK_OPTIONS, soft_time_limit=300, time_limit=360)
 def recompute_batch(self, patient_ids: list[int]) -> int:
     """Recompute a batch of patients in one go (diaries in three queries, one transaction)."""
     return services.recompute_patients(patient_ids)
