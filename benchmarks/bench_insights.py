@@ -1,6 +1,6 @@
 """Insights recompute against a floor measured in the same run, and through a real worker.
 
-Floor: merely loading the rows one recompute needs (the patient with their profile, then the
+Floor: merely loading the rows a recompute needs (the patients with their profiles, then the
 live days, attacks and doses as ``values_list`` tuples: the same queries the loader runs). For
 context it also prints the "ORM floor": the same rows loaded as model instances.
 Recompute: ``insights.services.recompute_patient`` (load, derive the clinical day flags, run
@@ -180,13 +180,8 @@ def _instantiate(user, template: dict, rows: dict) -> None:
 
 
 def floor_once(patient_id: int) -> None:
-    """Merely load the rows: the patient (with profile) and the loader's three queries."""
-    from accounts.models import User
-    from diary.services import patient_today
-    from insights.loader import load_rows
-
-    patient = User.objects.select_related("patient_profile").get(pk=patient_id)
-    load_rows(patient=patient, until=patient_today(patient))
+    """Merely load one patient's rows, as ``recompute_patient`` does (a batch of one)."""
+    floor_batch([patient_id])
 
 
 def orm_floor_once(patient_id: int) -> None:

@@ -43,30 +43,15 @@ class TransientAnalysisError(Exception):
 
 
 def recompute_patient(patient_id: int) -> str:
-    """Recompute and store the patient's insights. Returns a short status for logs."""
-    from insights.loader import load_diary  # late: diary.services imports insights.tasks
-
-    patient = (
-        User.objects.select_related("patient_profile")
-        .filter(pk=patient_id, role=User.Role.PATIENT)
-        .first()
-    )
-    if patient is None:
-        return "gone"
-    started = timezone.now()
-    try:
-        results = analyze_diary(load_diary(patient=patient))
-        with transaction.atomic():
-            store_results(patient=patient, results=results, computed_at=started)
-    except DatabaseError as exc:  # lock timeouts, serialization failures, dropped connections
-        raise TransientAnalysisError(str(exc)) from exc
-    return "ok"
+    """Recompute and store one patient's insights (after a diary write). Returns a short
+    status for logs: "ok", or "gone" for an unknown or non-patient id."""
+    return "ok" if recompute_patients([patient_id]) else "gone"
 
 
 def recompute_patients(patient_ids: list[int]) -> int:
-    """Recompute many patients at once (the catch-up and nightly runs): their diaries in the
+    """Recompute patients at once (the catch-up and nightly runs send 50): their diaries in the
     same three queries and their insights stored in one transaction. Returns how many."""
-    from diary.services import patient_today, patient_zone  # late, as in recompute_patient
+    from diary.services import patient_today, patient_zone  # late: diary.services imports tasks
     from insights.loader import diary_from_rows, load_rows_many
 
     patients = list(
@@ -90,14 +75,9 @@ def recompute_patients(patient_ids: list[int]) -> int:
         }
         with transaction.atomic():
             store_many(results, computed_at=started)
-    except DatabaseError as exc:
+    except DatabaseError as exc:  # lock timeouts, serialization failures, dropped connections
         raise TransientAnalysisError(str(exc)) from exc
     return len(patients)
-
-
-def store_results(*, patient: User, results: list[InsightResult], computed_at: datetime) -> None:
-    """``store_many`` for one patient."""
-    store_many({patient: results}, computed_at=computed_at)
 
 
 def store_many(results_by_patient: dict[User, list[InsightResult]], *, computed_at) -> None:
@@ -124,7 +104,7 @@ def store_many(results_by_patient: dict[User, list[InsightResult]], *, computed_
             compared=_COMPARED,
         )
     else:
-        marked = {pk for pk, patient in patients.items() if _mark_state(patient, computed_at)}
+        marked = _mark_states(list(patients), computed_at)
         current = Insight.objects.filter(patient_id__in=patients, is_current=True).values_list(
             "pk", "patient_id", "kind", *_COMPARED
         )
@@ -173,19 +153,18 @@ def _write_changes(computed_at, unchanged: list[int], archived: list[int], inser
         Insight.objects.bulk_create(inserted)
 
 
-def _mark_state(patient: User, computed_at: datetime) -> bool:
-    """Record this run on the state row; the UPDATE takes the row lock (False: no row yet)."""
-    return bool(
-        AnalysisState.objects.filter(patient=patient).update(
-            computed_at=computed_at, algorithm_version=ALGORITHM_VERSION, runs=F("runs") + 1
-        )
-    )
+def _mark_states(patient_ids: list[int], computed_at: datetime) -> set[int]:
+    """Record this run on the patients' state rows (the UPDATE takes the row locks); returns
+    the patients that have one."""
+    states = AnalysisState.objects.filter(patient_id__in=patient_ids)
+    states.update(computed_at=computed_at, algorithm_version=ALGORITHM_VERSION, runs=F("runs") + 1)
+    return set(states.values_list("patient_id", flat=True))
 
 
 def _create_state(patient: User, computed_at: datetime) -> None:
     """A patient analysed for the first time since their state row went missing."""
     AnalysisState.objects.select_for_update().get_or_create(patient=patient)
-    _mark_state(patient, computed_at)
+    _mark_states([patient.pk], computed_at)
 
 
 def _row(patient: User, result: InsightResult, computed_at: datetime) -> Insight:

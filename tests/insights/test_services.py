@@ -76,10 +76,10 @@ def test_an_older_algorithm_version_makes_a_patient_stale(alice):
 
 
 def test_database_errors_are_transient_so_the_task_retries(alice, monkeypatch):
-    def broken(**kwargs):
+    def broken(*args, **kwargs):
         raise OperationalError("could not serialize access")
 
-    monkeypatch.setattr(services, "store_results", broken)
+    monkeypatch.setattr(services, "store_many", broken)
     with pytest.raises(services.TransientAnalysisError):
         services.recompute_patient(alice.pk)
 
