@@ -112,6 +112,8 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "config.postgresql"  # Django's, with C timestamp parsing
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A short busy timeout stops "database is locked" when the dev server and a task overlap.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

@@ -45,7 +45,7 @@ def test_database_and_redis_urls_switch_to_postgres_and_a_real_broker():
         REDIS_URL="redis://cache.example:6379/0",
     )
     values = json.loads(result.stdout)
-    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["engine"] == "config.postgresql"
     assert values["name"] == "flare"
     assert values["eager"] is False
     assert values["broker"] == "redis://cache.example:6379/0"
