@@ -9,8 +9,8 @@ values to that SQL. A shape that does not pass the check (SQLite turns dates int
 lookup rewrites its value, a column needs a converter) is remembered and served by the ORM
 as usual, so the result never depends on the shortcut.
 
-It offers what ``CursorPagination`` uses of a queryset: ``model``, ``order_by``, ``filter``,
-slicing and iteration.
+It offers what ``CursorPagination`` and the write path's row lock use of a queryset: ``model``,
+``order_by``, ``filter``, ``select_for_update``, slicing and iteration.
 """
 
 from __future__ import annotations
@@ -51,23 +51,38 @@ class CompiledShape:
 class PreparedRows:
     """``model`` rows matching ``conditions`` (a Q with plain lookups), ordered and sliced."""
 
-    def __init__(self, model: type[Model], conditions: Q, ordering=(), window=(None, None)):
+    def __init__(
+        self, model: type[Model], conditions: Q, ordering=(), window=(None, None), lock=False
+    ):
         self.model = model
         self._conditions = conditions
         self._ordering = tuple(ordering)
         self._window = window
+        self._lock = lock
+
+    def _clone(self, **changes) -> PreparedRows:
+        parts = {
+            "conditions": self._conditions,
+            "ordering": self._ordering,
+            "window": self._window,
+            "lock": self._lock,
+        }
+        return PreparedRows(self.model, **(parts | changes))
 
     def order_by(self, *ordering) -> PreparedRows:
-        return PreparedRows(self.model, self._conditions, ordering, self._window)
+        return self._clone(ordering=tuple(ordering))
 
     def filter(self, **lookups) -> PreparedRows:
         more = Q(**{name: self._python_value(name, value) for name, value in lookups.items()})
-        return PreparedRows(self.model, self._conditions & more, self._ordering, self._window)
+        return self._clone(conditions=self._conditions & more)
+
+    def select_for_update(self) -> PreparedRows:
+        return self._clone(lock=True)
 
     def __getitem__(self, item):
         if not isinstance(item, slice) or item.step is not None or self._window != (None, None):
             return self.queryset()[item]
-        return PreparedRows(self.model, self._conditions, self._ordering, (item.start, item.stop))
+        return self._clone(window=(item.start, item.stop))
 
     def __iter__(self):
         return iter(self._fetch())
@@ -75,6 +90,8 @@ class PreparedRows:
     def queryset(self) -> QuerySet:
         """The same rows as a plain queryset (what a shape without compiled SQL runs)."""
         rows = self.model.objects.filter(self._conditions).order_by(*self._ordering)
+        if self._lock:
+            rows = rows.select_for_update()
         start, stop = self._window
         return rows[start:stop] if (start, stop) != (None, None) else rows
 
@@ -83,7 +100,7 @@ class PreparedRows:
         alias = router.db_for_read(self.model)
         try:
             shape = _shape(self._conditions, values)
-            compiled = _compile(self.model, alias, shape, self._ordering, self._window)
+            compiled = _compile(self.model, alias, shape, self._ordering, self._window, self._lock)
         except Unpreparable:
             compiled = None
         if compiled is None:
@@ -144,11 +161,11 @@ def _rebuild(shape: tuple, placeholders: list) -> Q:
 
 
 @lru_cache(maxsize=512)
-def _compile(model, alias, shape, ordering, window) -> CompiledShape | None:
+def _compile(model, alias, shape, ordering, window, lock) -> CompiledShape | None:
     """The SQL of one shape, or None when binding values to it would not match the ORM."""
     placeholders: list = []
     conditions = _rebuild(shape, placeholders)
-    rows = PreparedRows(model, conditions, ordering, window).queryset()
+    rows = PreparedRows(model, conditions, ordering, window, lock).queryset()
     compiler = rows.query.get_compiler(using=alias)
     sql, params = compiler.as_sql()
     slots = [_slot(param, placeholders) for param in params]

@@ -83,8 +83,10 @@ class Resource:
     def lock(self, patient: User, key):
         """The stored object, locked; another patient's id is 404 before anything else runs."""
         if self.key_field == "date":
-            return services.one_or_none(self.owned(patient).select_for_update().filter(date=key))
-        obj = services.one_or_none(self.model.objects.select_for_update().filter(pk=key))
+            rows = PreparedRows(self.model, Q(patient_id=patient.pk, date=key))
+            return services.one_or_none(rows.select_for_update())
+        rows = PreparedRows(self.model, Q(pk=key))
+        obj = services.one_or_none(rows.select_for_update())
         if obj is not None and obj.patient_id != patient.pk:
             raise Http404("Not found.")
         return obj

@@ -4,7 +4,7 @@ import datetime as dt
 import itertools
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
@@ -84,7 +84,7 @@ def test_on_postgresql_the_sql_is_the_orms_own_and_compiled_once(diary):
         rows = DAYS.changes(diary, start=start, end=end).order_by("date")[0:101]
         values: list = []
         shape = prepared._shape(rows._conditions, values)
-        compiled = prepared._compile(Day, "default", shape, ("date",), (0, 101))
+        compiled = prepared._compile(Day, "default", shape, ("date",), (0, 101), False)
         assert compiled is not None
         orm_sql, orm_params = rows.queryset().query.get_compiler("default").as_sql()
         assert (compiled.sql, compiled.parameters(values)) == (orm_sql, list(orm_params))
@@ -100,7 +100,7 @@ def test_on_sqlite_a_shape_falls_back_to_the_orm(diary):
     rows = DAYS.changes(diary, start=START).order_by("date")[0:101]
     values: list = []
     shape = prepared._shape(rows._conditions, values)
-    assert prepared._compile(Day, "default", shape, ("date",), (0, 101)) is None
+    assert prepared._compile(Day, "default", shape, ("date",), (0, 101), False) is None
     assert len(_same(rows)) == 12  # the 3rd to the 15th, without the deleted 5th
 
 
@@ -129,3 +129,12 @@ def test_indexing_and_stepped_slices_behave_like_a_queryset(diary):
     days = DAYS.changes(diary).order_by("date")
     assert days[0] == Day.objects.filter(patient=diary, deleted_at__isnull=True).order_by("date")[0]
     assert [day.pk for day in days[0:10:3]] == [day.pk for day in days.queryset()[0:10:3]]
+
+
+def test_a_locking_read_is_the_orms_select_for_update(diary):
+    rows = PreparedRows(Day, Q(patient_id=diary.pk, date=START)).select_for_update()
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        (day,) = _same(rows.order_by()[:1])
+    assert day.date == START
+    if connection.vendor == "postgresql":
+        assert queries[0]["sql"].endswith("FOR UPDATE")
