@@ -24,8 +24,9 @@ INSIGHT_STATUSES = (
 class Insight(models.Model):
     """One computed insight with its evidence. Only rows with ``is_current`` are shown."""
 
+    # No index of its own: (patient, is_current) leads with it, and each index costs the insert.
     patient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="insights"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="insights", db_index=False
     )
     kind = models.CharField(max_length=32, choices=INSIGHT_KINDS)
     status = models.CharField(max_length=20, choices=INSIGHT_STATUSES)
