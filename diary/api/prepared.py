@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from django.db import connections, router
@@ -48,59 +48,48 @@ class CompiledShape:
         ]
 
 
+@dataclass(frozen=True)
 class PreparedRows:
     """``model`` rows matching ``conditions`` (a Q with plain lookups), ordered and sliced."""
 
-    def __init__(
-        self, model: type[Model], conditions: Q, ordering=(), window=(None, None), lock=False
-    ):
-        self.model = model
-        self._conditions = conditions
-        self._ordering = tuple(ordering)
-        self._window = window
-        self._lock = lock
-
-    def _clone(self, **changes) -> PreparedRows:
-        parts = {
-            "conditions": self._conditions,
-            "ordering": self._ordering,
-            "window": self._window,
-            "lock": self._lock,
-        }
-        return PreparedRows(self.model, **(parts | changes))
+    model: type[Model]
+    conditions: Q
+    ordering: tuple[str, ...] = ()
+    window: tuple[int | None, int | None] = (None, None)
+    lock: bool = False
 
     def order_by(self, *ordering) -> PreparedRows:
-        return self._clone(ordering=tuple(ordering))
+        return replace(self, ordering=ordering)
 
     def filter(self, **lookups) -> PreparedRows:
         more = Q(**{name: self._python_value(name, value) for name, value in lookups.items()})
-        return self._clone(conditions=self._conditions & more)
+        return replace(self, conditions=self.conditions & more)
 
     def select_for_update(self) -> PreparedRows:
-        return self._clone(lock=True)
+        return replace(self, lock=True)
 
     def __getitem__(self, item):
-        if not isinstance(item, slice) or item.step is not None or self._window != (None, None):
+        if not isinstance(item, slice) or item.step is not None or self.window != (None, None):
             return self.queryset()[item]
-        return self._clone(window=(item.start, item.stop))
+        return replace(self, window=(item.start, item.stop))
 
     def __iter__(self):
         return iter(self._fetch())
 
     def queryset(self) -> QuerySet:
         """The same rows as a plain queryset (what a shape without compiled SQL runs)."""
-        rows = self.model.objects.filter(self._conditions).order_by(*self._ordering)
-        if self._lock:
+        rows = self.model.objects.filter(self.conditions).order_by(*self.ordering)
+        if self.lock:
             rows = rows.select_for_update()
-        start, stop = self._window
+        start, stop = self.window
         return rows[start:stop] if (start, stop) != (None, None) else rows
 
     def _fetch(self) -> list:
         values: list = []
         alias = router.db_for_read(self.model)
         try:
-            shape = _shape(self._conditions, values)
-            compiled = _compile(self.model, alias, shape, self._ordering, self._window, self._lock)
+            shape = _shape(self.conditions, values)
+            compiled = _compile(self.model, alias, shape, self.ordering, self.window, self.lock)
         except Unpreparable:
             compiled = None
         if compiled is None:
@@ -114,9 +103,7 @@ class PreparedRows:
         """A cursor position arrives as text; compare it as the field's own type."""
         if not isinstance(value, str):
             return value
-        field = self.model._meta.get_field(lookup.split("__")[0])
-        text_field = field.get_internal_type() in ("CharField", "TextField")
-        return value if text_field else field.to_python(value)
+        return self.model._meta.get_field(lookup.split("__")[0]).to_python(value)
 
 
 class Unpreparable(Exception):

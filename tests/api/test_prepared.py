@@ -83,7 +83,7 @@ def test_on_postgresql_the_sql_is_the_orms_own_and_compiled_once(diary):
     for start, end in itertools.product((START, dt.date(2026, 3, 1)), (END, None)):
         rows = DAYS.changes(diary, start=start, end=end).order_by("date")[0:101]
         values: list = []
-        shape = prepared._shape(rows._conditions, values)
+        shape = prepared._shape(rows.conditions, values)
         compiled = prepared._compile(Day, "default", shape, ("date",), (0, 101), False)
         assert compiled is not None
         orm_sql, orm_params = rows.queryset().query.get_compiler("default").as_sql()
@@ -99,7 +99,7 @@ def test_on_sqlite_a_shape_falls_back_to_the_orm(diary):
         pytest.skip("PostgreSQL binds the values as they are")
     rows = DAYS.changes(diary, start=START).order_by("date")[0:101]
     values: list = []
-    shape = prepared._shape(rows._conditions, values)
+    shape = prepared._shape(rows.conditions, values)
     assert prepared._compile(Day, "default", shape, ("date",), (0, 101), False) is None
     assert len(_same(rows)) == 12  # the 3rd to the 15th, without the deleted 5th
 
@@ -121,7 +121,7 @@ def test_values_that_are_not_bound_as_they_are_run_through_the_orm(diary, condit
 def test_a_model_instance_as_a_value_runs_through_the_orm(diary):
     rows = PreparedRows(HeadacheAttack, Q(patient=diary)).order_by("started_at")
     with pytest.raises(prepared.Unpreparable):
-        prepared._shape(rows._conditions, [])
+        prepared._shape(rows.conditions, [])
     assert len(_same(rows[0:10])) == 3
 
 
