@@ -1,21 +1,29 @@
-"""A recompute's writes on PostgreSQL in two round trips (psycopg pipeline mode).
+"""A recompute's writes on PostgreSQL in one round trip (psycopg pipeline mode).
 
-The ORM sends each statement and waits for its answer, and with Django's client-side binding
-it quotes every value of a bulk insert in Python; for a 1-year diary that made storing seven
-small rows cost more than loading the whole diary. Here the same statements go out together
-through psycopg's pipeline with server-side parameters, inside the caller's transaction:
+The ORM sends each statement and waits for its answer, quotes every value of a bulk insert in
+Python and, for a multi-row INSERT, has psycopg re-parse a statement with thousands of
+placeholders on every call. Here the freshly computed rows travel as one JSON document
+(``jsonb_to_recordset``), so every statement has a handful of parameters and its parsed form is
+cached; the comparison with the current rows happens in the database. Inside the caller's
+transaction, in one pipeline:
 
-1. ``SET LOCAL synchronous_commit TO OFF``, the ``AnalysisState`` rows locked (in patient
-   order) and marked with this run, and the read of the current insight rows;
-2. after comparing in Python (``insights.services.plan_store``): touch the unchanged rows,
-   archive the changed ones and insert the new ones.
+1. ``SET LOCAL synchronous_commit TO OFF``;
+2. create the ``AnalysisState`` rows that are missing, lock them all (in patient order, so two
+   overlapping batches cannot deadlock) and mark them with this run;
+3. settle the current insight rows: a row whose content equals the fresh one for its kind stays
+   current (only ``computed_at`` moves); every other current row is archived
+   (``is_current = false``: history);
+4. insert the fresh rows of the kinds left without a current row.
 
-The SQL is built from the models' metadata, so it follows the schema; SQLite (the embedded
-default) keeps the ORM path in ``insights.services``. Both paths are tested.
+Statement 4 sees what statement 3 did (a later command of the same transaction), so the
+one-current-row-per-kind constraint holds at every step. The rules are those of
+``insights.services.plan_store``, which the SQLite path (the embedded default) uses; both
+paths are tested to store the same rows.
 """
 
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
@@ -26,123 +34,116 @@ from django.db import connection
 from insights.models import AnalysisState, Insight
 
 RELAX_DURABILITY = "SET LOCAL synchronous_commit TO OFF"
-_INSERTED = [field for field in Insight._meta.concrete_fields if not field.primary_key]
+FRESH_FIELDS = (
+    "patient",
+    "kind",
+    "status",
+    "effect",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "n_days",
+    "n_events",
+    "effect_label",
+    "summary",
+    "details",
+)
+"""The columns a recompute computes; ``computed_at``, ``algorithm_version`` and ``is_current``
+are the same for every row of a run."""
+_CONTENT = tuple(name for name in FRESH_FIELDS if name not in ("patient", "kind"))
 
 
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
 
 
 def _column(model, name: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(name).column)
+    return _q(model._meta.get_field(name).column)
 
 
 @cache
 def _sql() -> dict[str, str]:
-    insight, state = _table(Insight), _table(AnalysisState)
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in _INSERTED)
-    placeholders = ", ".join(["%s"] * len(_INSERTED))
+    insight, state = _q(Insight._meta.db_table), _q(AnalysisState._meta.db_table)
+    patient, state_patient = _column(Insight, "patient"), _column(AnalysisState, "patient")
+    fields = [Insight._meta.get_field(name) for name in FRESH_FIELDS]
+    record = ", ".join(f"{_q(field.column)} {field.db_type(connection)}" for field in fields)
+    fresh = f"jsonb_to_recordset(%(fresh)s::jsonb) AS fresh({record})"
+    columns = ", ".join(_q(field.column) for field in fields)
+    fresh_columns = ", ".join(f"fresh.{_q(field.column)}" for field in fields)
+    old = ", ".join(f"old.{_column(Insight, name)}" for name in _CONTENT)
+    new = ", ".join(f"fresh.{_column(Insight, name)}" for name in _CONTENT)
+    kind, is_current = _column(Insight, "kind"), _column(Insight, "is_current")
+    computed_at = _column(Insight, "computed_at")
     return {
+        "create_states": (
+            f"INSERT INTO {state} ({state_patient}, {_column(AnalysisState, 'data_changed_at')}, "
+            f"{_column(AnalysisState, 'algorithm_version')}, {_column(AnalysisState, 'runs')}) "
+            f"SELECT wanted.id, %(at)s, 0, 0 FROM unnest(%(patients)s::bigint[]) AS wanted(id) "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {state} AS have "
+            f"WHERE have.{state_patient} = wanted.id) "
+            f"ON CONFLICT ({state_patient}) DO NOTHING"
+        ),
         "lock": (
-            f"SELECT {_column(AnalysisState, 'patient')} FROM {state} "
-            f"WHERE {_column(AnalysisState, 'patient')} = ANY(%s) "
-            f"ORDER BY {_column(AnalysisState, 'patient')} FOR UPDATE"
+            f"SELECT {state_patient} FROM {state} WHERE {state_patient} = ANY(%(patients)s) "
+            f"ORDER BY {state_patient} FOR UPDATE"
         ),
         "mark": (
-            f"UPDATE {state} SET {_column(AnalysisState, 'computed_at')} = %s, "
-            f"{_column(AnalysisState, 'algorithm_version')} = %s, "
+            f"UPDATE {state} SET {_column(AnalysisState, 'computed_at')} = %(at)s, "
+            f"{_column(AnalysisState, 'algorithm_version')} = %(version)s, "
             f"{_column(AnalysisState, 'runs')} = {_column(AnalysisState, 'runs')} + 1 "
-            f"WHERE {_column(AnalysisState, 'patient')} = ANY(%s)"
+            f"WHERE {state_patient} = ANY(%(patients)s)"
         ),
-        "touch": (
-            f"UPDATE {insight} SET {_column(Insight, 'computed_at')} = %s "
-            f"WHERE {_column(Insight, 'id')} = ANY(%s)"
+        "settle": (
+            f"WITH kept AS (SELECT old.id FROM {insight} AS old JOIN {fresh} "
+            f"ON fresh.{patient} = old.{patient} AND fresh.{kind} = old.{kind} "
+            f"WHERE old.{is_current} AND old.{patient} = ANY(%(patients)s) "
+            f"AND old.{_column(Insight, 'algorithm_version')} = %(version)s "
+            f"AND ({old}) IS NOT DISTINCT FROM ({new})) "
+            f"UPDATE {insight} AS stored SET "
+            f"{computed_at} = CASE WHEN stored.id IN (SELECT kept.id FROM kept) "
+            f"THEN %(at)s ELSE stored.{computed_at} END, "
+            f"{is_current} = stored.id IN (SELECT kept.id FROM kept) "
+            f"WHERE stored.{patient} = ANY(%(patients)s) AND stored.{is_current}"
         ),
-        "archive": (
-            f"UPDATE {insight} SET {_column(Insight, 'is_current')} = false "
-            f"WHERE {_column(Insight, 'id')} = ANY(%s)"
+        "insert": (
+            f"INSERT INTO {insight} ({columns}, {computed_at}, "
+            f"{_column(Insight, 'algorithm_version')}, {is_current}) "
+            f"SELECT {fresh_columns}, %(at)s, %(version)s, true FROM {fresh} "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {insight} AS old WHERE old.{patient} = "
+            f"fresh.{patient} AND old.{kind} = fresh.{kind} AND old.{is_current})"
         ),
-        "insert": f"INSERT INTO {insight} ({columns}) VALUES ",
-        "row": f"({placeholders})",
     }
 
 
-@cache
-def current_sql(compared: tuple[str, ...]) -> str:
-    insight = _table(Insight)
-    columns = ", ".join(_column(Insight, name) for name in ("id", "patient", "kind", *compared))
-    return (
-        f"SELECT {columns} FROM {insight} "
-        f"WHERE {_column(Insight, 'patient')} = ANY(%s) AND {_column(Insight, 'is_current')}"
-    )
-
-
-def mark_and_read_current(
-    *,
-    patient_ids: list[int],
-    computed_at: datetime,
-    algorithm_version: int,
-    compared: tuple[str, ...],
-) -> tuple[set[int], list[tuple]]:
-    """Round trip 1: relax durability, lock and mark the patients' state rows (in id order, so
-    two overlapping batches cannot deadlock), read their current rows.
-
-    Returns (patients whose state row exists, current rows as ``(id, patient_id, kind,
-    *compared)`` with Python values).
-    """
+def store(
+    *, patient_ids: list[int], fresh: list[dict], computed_at: datetime, algorithm_version: int
+) -> None:
+    """Store one run's rows (``fresh``: a dict of FRESH_FIELDS values per row, ``patient`` as
+    the id) for ``patient_ids``, in one round trip inside the caller's transaction."""
     sql = _sql()
+    params = {
+        "patients": sorted(patient_ids),
+        "at": computed_at,
+        "version": algorithm_version,
+        "fresh": fresh_document(fresh),
+    }
     with connection.wrap_database_errors, _pipeline() as raw:
         psycopg.Cursor(raw).execute(RELAX_DURABILITY)
-        locked = psycopg.Cursor(raw)
-        locked.execute(sql["lock"], (patient_ids,))
-        psycopg.Cursor(raw).execute(sql["mark"], (computed_at, algorithm_version, patient_ids))
-        current = psycopg.Cursor(raw)
-        current.execute(current_sql(compared), (patient_ids,))
-    with connection.wrap_database_errors:
-        marked = {patient_id for (patient_id,) in locked.fetchall()}
-        rows = current.fetchall()
-    converters = [_from_db(name) for name in compared]
-    return marked, [
-        (pk, patient_id, kind, *(convert(v) for convert, v in zip(converters, values, strict=True)))
-        for pk, patient_id, kind, *values in rows
-    ]
+        for name in ("create_states", "lock", "mark", "settle", "insert"):
+            psycopg.Cursor(raw).execute(sql[name], params, prepare=True)
 
 
-def write_changes(
-    *, computed_at: datetime, unchanged: list[int], archived: list[int], new_rows: list[Insight]
-) -> None:
-    """Round trip 2: touch unchanged rows, archive replaced ones, insert the new ones."""
-    sql = _sql()
-    with connection.wrap_database_errors, _pipeline() as raw:
-        cursor = psycopg.Cursor(raw)
-        if unchanged:
-            cursor.execute(sql["touch"], (computed_at, unchanged))
-        if archived:
-            cursor.execute(sql["archive"], (archived,))
-        if new_rows:  # one multi-row INSERT: one statement to parse, plan and execute
-            values = ", ".join([sql["row"]] * len(new_rows))
-            cursor.execute(
-                sql["insert"] + values, [v for row in new_rows for v in _insert_values(row)]
-            )
+def fresh_document(rows: list[dict]) -> str:
+    """The rows as one JSON array. Values must be JSON-ready (see ``services.jsonable``);
+    numpy scalars that slip through are converted, and NaN or infinities refused (PostgreSQL's
+    jsonb has no such numbers)."""
+    return json.dumps(rows, allow_nan=False, separators=(",", ":"), default=_numpy_scalar)
 
 
-def _insert_values(row: Insight) -> tuple:
-    """Column values of a row built by ``insights.services._row``: plain Python values that
-    psycopg adapts itself, except JSON, which goes through the field (Django's Jsonb)."""
-    return tuple(
-        field.get_db_prep_save(getattr(row, field.attname), connection)
-        if field.get_internal_type() == "JSONField"
-        else getattr(row, field.attname)
-        for field in _INSERTED
-    )
-
-
-def _from_db(name: str):
-    """The model field's own conversion of a raw column value (e.g. jsonb text -> dict)."""
-    field = Insight._meta.get_field(name)
-    if hasattr(field, "from_db_value"):
-        return lambda value: field.from_db_value(value, None, connection)
-    return lambda value: value
+def _numpy_scalar(value):
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 @contextmanager

@@ -91,35 +91,41 @@ def store_many(results_by_patient: dict[User, list[InsightResult]], *, computed_
     look stale again (``data_changed_at > computed_at``) and the catch-up task recomputes them.
     Diary writes keep full durability.
     """
-    patients = {patient.pk: patient for patient in results_by_patient}
-    new_rows = {
-        patient.pk: [_row(patient, result, computed_at) for result in results]
-        for patient, results in results_by_patient.items()
-    }
     if connection.vendor == "postgresql":
-        marked, current = pg_store.mark_and_read_current(
-            patient_ids=sorted(patients),
+        pg_store.store(
+            patient_ids=[patient.pk for patient in results_by_patient],
+            fresh=[
+                _fresh(patient.pk, result)
+                for patient, results in results_by_patient.items()
+                for result in results
+            ],
             computed_at=computed_at,
             algorithm_version=ALGORITHM_VERSION,
-            compared=_COMPARED,
         )
-    else:
-        marked = _mark_states(list(patients), computed_at)
-        current = Insight.objects.filter(patient_id__in=patients, is_current=True).values_list(
-            "pk", "patient_id", "kind", *_COMPARED
-        )
+        return
+    patients = {patient.pk: patient for patient in results_by_patient}
+    marked = _mark_states(list(patients), computed_at)
     for patient_id in patients.keys() - marked:
         _create_state(patients[patient_id], computed_at)
+    current = Insight.objects.filter(patient_id__in=patients, is_current=True).values_list(
+        "pk", "patient_id", "kind", *_COMPARED
+    )
     current_by_patient = {patient_id: {} for patient_id in patients}
     for pk, patient_id, kind, *values in current:
         current_by_patient[patient_id][kind] = (pk, *values)
     unchanged, archived, inserted = [], [], []
-    for patient_id, rows in new_rows.items():
-        plan = plan_store(current_by_patient[patient_id], rows)
+    for patient, results in results_by_patient.items():
+        rows = [_row(patient, result, computed_at) for result in results]
+        plan = plan_store(current_by_patient[patient.pk], rows)
         unchanged += plan[0]
         archived += plan[1]
         inserted += plan[2]
-    _write_changes(computed_at, unchanged, archived, inserted)
+    if unchanged:
+        Insight.objects.filter(pk__in=unchanged).update(computed_at=computed_at)
+    if archived:
+        Insight.objects.filter(pk__in=archived).update(is_current=False)
+    if inserted:
+        Insight.objects.bulk_create(inserted)
 
 
 def plan_store(current: dict[str, tuple], new_rows: list[Insight]):
@@ -137,20 +143,6 @@ def plan_store(current: dict[str, tuple], new_rows: list[Insight]):
     produced = {row.kind for row in new_rows}
     archived += [old[0] for kind, old in current.items() if kind not in produced]
     return unchanged, archived, inserted
-
-
-def _write_changes(computed_at, unchanged: list[int], archived: list[int], inserted) -> None:
-    if connection.vendor == "postgresql":
-        pg_store.write_changes(
-            computed_at=computed_at, unchanged=unchanged, archived=archived, new_rows=inserted
-        )
-        return
-    if unchanged:
-        Insight.objects.filter(pk__in=unchanged).update(computed_at=computed_at)
-    if archived:
-        Insight.objects.filter(pk__in=archived).update(is_current=False)
-    if inserted:
-        Insight.objects.bulk_create(inserted)
 
 
 def _mark_states(patient_ids: list[int], computed_at: datetime) -> set[int]:
@@ -185,6 +177,25 @@ def _row(patient: User, result: InsightResult, computed_at: datetime) -> Insight
         algorithm_version=ALGORITHM_VERSION,
         is_current=True,
     )
+
+
+def _fresh(patient_id: int, result: InsightResult) -> dict:
+    """One result as the PostgreSQL store's JSON row (``pg_store.FRESH_FIELDS``): the values
+    ``_row`` gives the model, without building a model instance."""
+    return {
+        "patient_id": patient_id,
+        "kind": result.kind,
+        "status": result.status,
+        "effect": _finite(result.effect),
+        "ci_low": _finite(result.ci_low),
+        "ci_high": _finite(result.ci_high),
+        "p_value": _finite(result.p_value),
+        "n_days": result.n_days,
+        "n_events": result.n_events,
+        "effect_label": result.effect_label,
+        "summary": result.summary,
+        "details": jsonable(result.details),
+    }
 
 
 def _same(old_values: tuple, new: Insight) -> bool:

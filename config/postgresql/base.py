@@ -6,8 +6,15 @@ Python (~4 µs each; a 30-day API list loads 60 of them). Django also keeps ever
 UTC when ``USE_TZ`` is on, and psycopg's C loader then returns the very same aware UTC
 datetimes, so in that case this backend hands the parsing to it. Any other time zone setup
 keeps Django's loader.
+
+It also lets a query ask to be a prepared statement (psycopg's ``execute(..., prepare=True)``,
+used by the insights store, whose statements are planned once per connection instead of once
+per recompute). Django turns prepared statements off altogether (``prepare_threshold`` None)
+because a connection pooler in transaction mode loses them; here nothing is prepared unless it
+asks, and setting ``OPTIONS["prepare_threshold"]`` (None included) still decides.
 """
 
+import sys
 from datetime import UTC
 from functools import cache
 
@@ -17,6 +24,7 @@ from psycopg.pq import Format
 
 TIMESTAMPTZ_OID = adapters.types["timestamptz"].oid
 PSYCOPG_LOADER = adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)  # the C one when compiled
+PREPARE_ON_REQUEST = sys.maxsize  # a psycopg threshold no query reaches by being repeated
 
 
 class UtcTimestamptzLoader(adapt.Loader):
@@ -45,4 +53,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
         params = super().get_connection_params()
         if self.timezone is UTC and self.timezone_name == "UTC" and "context" in params:
             params["context"] = _adapters(params["context"])
+        if "prepare_threshold" not in self.settings_dict["OPTIONS"]:
+            params["prepare_threshold"] = PREPARE_ON_REQUEST
         return params

@@ -54,3 +54,33 @@ def test_model_datetimes_round_trip(django_user_model):
     stored = datetime(2026, 7, 1, 8, 15, 30, 123456, tzinfo=UTC)
     django_user_model.objects.filter(pk=user.pk).update(last_login=stored)
     assert django_user_model.objects.get(pk=user.pk).last_login == stored
+
+
+def test_only_queries_that_ask_become_prepared_statements():
+    """Django's ORM cursors never prepare; a psycopg cursor does only with prepare=True."""
+    import psycopg
+
+    _needs_postgres()
+    connection.ensure_connection()
+    raw = connection.connection
+    for _ in range(10):  # repeated: psycopg's default threshold (5) would prepare it
+        psycopg.Cursor(raw).execute("SELECT %s::int + 1", (1,))
+    psycopg.Cursor(raw).execute("SELECT %s::int + 2", (1,), prepare=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert any("+ 2" in statement for statement in prepared)
+    assert not any("+ 1" in statement for statement in prepared)
+
+
+def test_an_explicit_prepare_threshold_still_decides():
+    from config.postgresql.base import PREPARE_ON_REQUEST
+
+    _needs_postgres()
+    assert connection.get_connection_params()["prepare_threshold"] == PREPARE_ON_REQUEST
+    options = connection.settings_dict["OPTIONS"]
+    options["prepare_threshold"] = None  # e.g. behind a transaction-mode pooler
+    try:
+        assert connection.get_connection_params()["prepare_threshold"] is None
+    finally:
+        del options["prepare_threshold"]

@@ -1,0 +1,150 @@
+"""insights.pg_store: the one-round-trip store keeps plan_store's rules, in the database."""
+
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from insights import pg_store, services
+from insights.analysis import InsightResult
+from insights.models import AnalysisState, Insight
+
+
+def _needs_postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("the pipelined store is PostgreSQL's")
+
+
+def _result(kind: str, **changes) -> InsightResult:
+    values = {
+        "status": "not_found",
+        "summary": f"{kind} summary",
+        "effect": 1.25,
+        "ci_low": 0.5,
+        "ci_high": None,
+        "p_value": 0.2,
+        "n_days": 90,
+        "n_events": 12,
+        "effect_label": "odds ratio",
+        "details": {"days": [1, 2.5, None], "label": "x", "flag": True},
+    }
+    return InsightResult(kind=kind, **(values | changes))
+
+
+def _store(results_by_patient, at):
+    with transaction.atomic():
+        services.store_many(results_by_patient, computed_at=at)
+
+
+def _current(patient):
+    return {row.kind: row for row in Insight.objects.filter(patient=patient, is_current=True)}
+
+
+def test_unchanged_rows_stay_changed_and_vanished_kinds_become_history(alice):
+    _needs_postgres()
+    first, second = timezone.now() - timedelta(hours=1), timezone.now()
+    _store(
+        {alice: [_result("stress_headache"), _result("sleep_pain"), _result("pain_spread")]}, first
+    )
+    before = _current(alice)
+    _store({alice: [_result("stress_headache"), _result("sleep_pain", effect=2.0)]}, second)
+    after = _current(alice)
+    assert set(after) == {"stress_headache", "sleep_pain"}
+    assert after["stress_headache"].pk == before["stress_headache"].pk  # kept, touched
+    assert after["stress_headache"].computed_at == second
+    assert after["sleep_pain"].pk != before["sleep_pain"].pk  # a new current row
+    assert after["sleep_pain"].effect == 2.0
+    history = Insight.objects.filter(patient=alice, is_current=False)
+    assert {row.kind: row.computed_at for row in history} == {
+        "sleep_pain": first,  # history keeps when it was computed
+        "pain_spread": first,
+    }
+
+
+def test_every_compared_column_counts_as_a_change(alice):
+    _needs_postgres()
+    changes = {
+        "status": "found",
+        "effect": None,
+        "ci_low": 0.25,
+        "ci_high": 3.0,
+        "p_value": 0.01,
+        "n_days": 91,
+        "n_events": None,
+        "effect_label": "difference",
+        "summary": "other words",
+        "details": {"days": [1, 2.5, None], "label": "y", "flag": True},
+    }
+    _store({alice: [_result("stress_headache")]}, timezone.now())
+    for name, value in changes.items():
+        old = _current(alice)["stress_headache"].pk
+        _store({alice: [_result("stress_headache", **{name: value})]}, timezone.now())
+        assert _current(alice)["stress_headache"].pk != old, name
+        _store({alice: [_result("stress_headache", **{name: value})]}, timezone.now())
+        old = _current(alice)["stress_headache"].pk
+        _store({alice: [_result("stress_headache")]}, timezone.now())
+        assert _current(alice)["stress_headache"].pk != old, name
+
+
+def test_an_older_algorithm_version_is_replaced_even_with_the_same_content(alice):
+    _needs_postgres()
+    _store({alice: [_result("stress_headache")]}, timezone.now())
+    Insight.objects.filter(patient=alice).update(algorithm_version=services.ALGORITHM_VERSION - 1)
+    old = _current(alice)["stress_headache"]
+    _store({alice: [_result("stress_headache")]}, timezone.now())
+    new = _current(alice)["stress_headache"]
+    assert new.pk != old.pk
+    assert new.algorithm_version == services.ALGORITHM_VERSION
+
+
+def test_missing_states_are_created_and_every_state_is_marked(alice, bob):
+    _needs_postgres()
+    AnalysisState.objects.filter(patient=bob).delete()
+    runs_before = AnalysisState.objects.get_or_create(patient=alice)[0].runs
+    at = timezone.now()
+    _store({alice: [_result("stress_headache")], bob: [_result("stress_headache")]}, at)
+    alice_state = AnalysisState.objects.get(patient=alice)
+    bob_state = AnalysisState.objects.get(patient=bob)
+    assert alice_state.runs == runs_before + 1 and bob_state.runs == 1
+    assert alice_state.computed_at == bob_state.computed_at == at
+    assert bob_state.algorithm_version == services.ALGORITHM_VERSION
+
+
+def test_the_stored_row_reads_back_as_computed(alice):
+    _needs_postgres()
+    at = timezone.now()
+    _store({alice: [_result("stress_headache")]}, at)
+    row = _current(alice)["stress_headache"]
+    assert (row.status, row.effect, row.ci_low, row.ci_high, row.p_value) == (
+        "not_found",
+        1.25,
+        0.5,
+        None,
+        0.2,
+    )
+    assert (row.n_days, row.n_events, row.effect_label) == (90, 12, "odds ratio")
+    assert row.details == {"days": [1, 2.5, None], "label": "x", "flag": True}
+    assert (row.computed_at, row.algorithm_version) == (at, services.ALGORITHM_VERSION)
+
+
+def test_the_document_converts_numpy_scalars_and_refuses_nan():
+    document = pg_store.fresh_document([{"n": np.int64(3), "x": np.float64(0.1), "b": np.bool_(1)}])
+    assert document == '[{"n":3,"x":0.1,"b":true}]'
+    with pytest.raises(ValueError):
+        pg_store.fresh_document([{"x": float("nan")}])
+    with pytest.raises(TypeError):
+        pg_store.fresh_document([{"x": object()}])
+
+
+def test_the_store_statements_are_prepared_once_per_connection(alice):
+    """From the second run on, no parsing or planning: the statements are prepared."""
+    _needs_postgres()
+    _store({alice: [_result("stress_headache")]}, timezone.now())
+    _store({alice: [_result("stress_headache")]}, timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = " ".join(statement for (statement,) in cursor.fetchall())
+    for name in ("create_states", "lock", "mark", "settle", "insert"):
+        assert pg_store._sql()[name].split("%")[0] in prepared, name
