@@ -116,16 +116,16 @@ def _sql() -> dict[str, str]:
 
 
 def store(
-    *, patient_ids: list[int], fresh: list[dict], computed_at: datetime, algorithm_version: int
+    *, patient_ids: list[int], document: str, computed_at: datetime, algorithm_version: int
 ) -> None:
-    """Store one run's rows (``fresh``: a dict of FRESH_FIELDS values per row, ``patient`` as
-    the id) for ``patient_ids``, in one round trip inside the caller's transaction."""
+    """Store one run's rows for ``patient_ids`` in one round trip, inside the caller's
+    transaction. ``document``: the rows from ``fresh_document``."""
     sql = _sql()
     params = {
         "patients": sorted(patient_ids),
         "at": computed_at,
         "version": algorithm_version,
-        "fresh": fresh_document(fresh),
+        "fresh": document,
     }
     with connection.wrap_database_errors, _pipeline() as raw:
         psycopg.Cursor(raw).execute(RELAX_DURABILITY)
@@ -134,9 +134,9 @@ def store(
 
 
 def fresh_document(rows: list[dict]) -> str:
-    """The rows as one JSON array. Values must be JSON-ready (see ``services.jsonable``);
-    numpy scalars that slip through are converted, and NaN or infinities refused (PostgreSQL's
-    jsonb has no such numbers)."""
+    """The rows (a dict of FRESH_FIELDS values each, keyed by column, ``patient_id`` for the
+    patient) as one JSON array. numpy scalars are converted; NaN and infinities are refused
+    with ValueError (jsonb has no such numbers), other objects with TypeError."""
     return json.dumps(rows, allow_nan=False, separators=(",", ":"), default=_numpy_scalar)
 
 

@@ -92,13 +92,14 @@ def store_many(results_by_patient: dict[User, list[InsightResult]], *, computed_
     Diary writes keep full durability.
     """
     if connection.vendor == "postgresql":
+        fresh = [
+            _fresh(patient.pk, result)
+            for patient, results in results_by_patient.items()
+            for result in results
+        ]
         pg_store.store(
             patient_ids=[patient.pk for patient in results_by_patient],
-            fresh=[
-                _fresh(patient.pk, result)
-                for patient, results in results_by_patient.items()
-                for result in results
-            ],
+            document=_document(fresh),
             computed_at=computed_at,
             algorithm_version=ALGORITHM_VERSION,
         )
@@ -180,8 +181,9 @@ def _row(patient: User, result: InsightResult, computed_at: datetime) -> Insight
 
 
 def _fresh(patient_id: int, result: InsightResult) -> dict:
-    """One result as the PostgreSQL store's JSON row (``pg_store.FRESH_FIELDS``): the values
-    ``_row`` gives the model, without building a model instance."""
+    """One result as a row of the PostgreSQL store (``pg_store.FRESH_FIELDS``): the values
+    ``_row`` gives the model, without building a model instance (details made JSON-ready by
+    ``_document``)."""
     return {
         "patient_id": patient_id,
         "kind": result.kind,
@@ -194,8 +196,20 @@ def _fresh(patient_id: int, result: InsightResult) -> dict:
         "n_events": result.n_events,
         "effect_label": result.effect_label,
         "summary": result.summary,
-        "details": jsonable(result.details),
+        "details": result.details,
     }
+
+
+def _document(fresh: list[dict]) -> str:
+    """The rows as the store's JSON document. Details are mostly plain values and numpy
+    scalars, which the JSON encoder converts by itself (in C); only details holding NaN,
+    infinities or other objects go through ``jsonable`` first."""
+    try:
+        return pg_store.fresh_document(fresh)
+    except (ValueError, TypeError):
+        return pg_store.fresh_document(
+            [row | {"details": jsonable(row["details"])} for row in fresh]
+        )
 
 
 def _same(old_values: tuple, new: Insight) -> bool:

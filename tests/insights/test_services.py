@@ -167,3 +167,16 @@ def _results_for(patient):
 
     _log_days(patient, 3)
     return analyze_diary(load_diary(patient=patient))
+
+
+def test_the_store_document_keeps_nan_and_infinities_out_of_json():
+    rows = [services._fresh(1, _plain_result(details={"ratio": float("nan"), "n": 2}))]
+    assert '"details":{"ratio":null,"n":2}' in services._document(rows)
+    rows = [services._fresh(1, _plain_result(details={"when": object()}))]
+    assert '"details":{"when":"<object object' in services._document(rows)
+
+
+def _plain_result(**changes):
+    from insights.analysis import InsightResult
+
+    return InsightResult(kind="stress_headache", status="not_found", **changes)
