@@ -180,3 +180,16 @@ def _plain_result(**changes):
     from insights.analysis import InsightResult
 
     return InsightResult(kind="stress_headache", status="not_found", **changes)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_store_settings_last_only_for_its_transaction(alice, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("plan_cache_mode is a PostgreSQL setting")
+    _log_days(alice, 1)
+    services.recompute_patient(alice.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("auto",)
