@@ -211,10 +211,16 @@ def timed(function, patient_id: int) -> float:
 
 
 def forget_insights(patient_ids) -> None:
-    """Delete stored insights so the next recompute writes every row (first computation)."""
+    """Archive the patients' current insights so the next recompute writes every row, as in a
+    first computation.
+
+    The rows stay as history, as a recompute that changes an insight leaves them. Deleting
+    them instead would empty the table the bench measures on (these patients are all its
+    rows) and its statistics with it, a state no production table is in.
+    """
     from insights.models import AnalysisState, Insight
 
-    Insight.objects.filter(patient_id__in=patient_ids).delete()
+    Insight.objects.filter(patient_id__in=patient_ids, is_current=True).update(is_current=False)
     AnalysisState.objects.filter(patient_id__in=patient_ids).update(computed_at=None)
 
 
