@@ -148,3 +148,54 @@ def test_the_store_statements_are_prepared_once_per_connection(alice):
         prepared = " ".join(statement for (statement,) in cursor.fetchall())
     for name in ("create_states", "lock", "mark", "settle", "insert"):
         assert pg_store._sql()[name].split("%")[0] in prepared, name
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_overlapping_recomputes_keep_one_current_row_per_kind(alice, bob):
+    """Two workers recomputing overlapping batches at once take turns on the patients' state
+    rows (locked in patient order, so no deadlock) and store the same rows once."""
+    import threading
+
+    from django.db import connections
+
+    from diary import services as diary_services
+    from insights.analysis import KINDS
+
+    _needs_postgres()
+    today = timezone.localdate() - timedelta(days=1)
+    for patient in (alice, bob):
+        for offset in range(30):
+            diary_services.day_upsert(
+                patient=patient, date=today - timedelta(days=offset), stress=offset % 11
+            )
+    services.recompute_patients([alice.pk, bob.pk])  # the diary is settled: nothing changes now
+    runs = {state.patient_id: state.runs for state in AnalysisState.objects.all()}
+    stored = {
+        patient.pk: Insight.objects.filter(patient=patient).count() for patient in (alice, bob)
+    }
+    start, errors = threading.Barrier(2), []
+
+    def worker(order):
+        try:
+            start.wait()
+            for _ in range(5):
+                services.recompute_patients(order)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=worker, args=(order,))
+        for order in ([alice.pk, bob.pk], [bob.pk, alice.pk])
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    for patient in (alice, bob):
+        rows = Insight.objects.filter(patient=patient)
+        assert sorted(rows.filter(is_current=True).values_list("kind", flat=True)) == sorted(KINDS)
+        assert rows.count() == stored[patient.pk]  # the same content: no new rows
+        assert AnalysisState.objects.get(patient=patient).runs == runs.get(patient.pk, 0) + 10
