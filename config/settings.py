@@ -114,6 +114,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "config.postgresql"  # Django's, with C timestamp parsing
+    if not env_bool("DATABASE_PREPARED_STATEMENTS", True):  # e.g. a transaction-mode pooler
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A short busy timeout stops "database is locked" when the dev server and a task overlap.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

@@ -51,6 +51,17 @@ def test_database_and_redis_urls_switch_to_postgres_and_a_real_broker():
     assert values["broker"] == "redis://cache.example:6379/0"
 
 
+def test_prepared_statements_can_be_turned_off_for_a_transaction_mode_pooler():
+    probe = (
+        "import django; django.setup(); from django.db import connection; "
+        "print(connection.get_connection_params()['prepare_threshold'])"
+    )
+    url = "postgres://u:p@db.example:5432/flare"
+    assert _run(probe, DATABASE_URL=url).stdout.strip() == str(sys.maxsize)
+    off = _run(probe, DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="0")
+    assert off.stdout.strip() == "None"
+
+
 def test_production_settings_pass_check_deploy_without_warnings():
     result = _run(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
