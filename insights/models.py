@@ -14,6 +14,19 @@ INSIGHT_KINDS = (
     ("headache_frequency", "Headache frequency"),
     ("medication_overuse", "Acute medication use"),
 )
+CONTENT_FIELDS = (
+    "status",
+    "effect",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "n_days",
+    "n_events",
+    "effect_label",
+    "summary",
+    "details",
+)
+"""What a recompute computes for one patient and kind: a row whose content is unchanged is kept."""
 INSIGHT_STATUSES = (
     ("found", "Found"),
     ("not_found", "Not found"),

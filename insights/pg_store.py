@@ -33,27 +33,13 @@ from functools import cache
 import psycopg
 from django.db import connection
 
-from insights.models import AnalysisState, Insight
+from insights.models import CONTENT_FIELDS, AnalysisState, Insight
 
 RELAX_DURABILITY = "SET LOCAL synchronous_commit TO OFF"
 GENERIC_PLANS = "SET LOCAL plan_cache_mode TO force_generic_plan"
-FRESH_FIELDS = (
-    "patient",
-    "kind",
-    "status",
-    "effect",
-    "ci_low",
-    "ci_high",
-    "p_value",
-    "n_days",
-    "n_events",
-    "effect_label",
-    "summary",
-    "details",
-)
+FRESH_FIELDS = ("patient", "kind", *CONTENT_FIELDS)
 """The columns a recompute computes; ``computed_at``, ``algorithm_version`` and ``is_current``
 are the same for every row of a run."""
-_CONTENT = tuple(name for name in FRESH_FIELDS if name not in ("patient", "kind"))
 
 
 def _q(name: str) -> str:
@@ -73,8 +59,8 @@ def _sql() -> dict[str, str]:
     fresh = f"jsonb_to_recordset(%(fresh)s::jsonb) AS fresh({record})"
     columns = ", ".join(_q(field.column) for field in fields)
     fresh_columns = ", ".join(f"fresh.{_q(field.column)}" for field in fields)
-    old = ", ".join(f"old.{_column(Insight, name)}" for name in _CONTENT)
-    new = ", ".join(f"fresh.{_column(Insight, name)}" for name in _CONTENT)
+    old = ", ".join(f"old.{_column(Insight, name)}" for name in CONTENT_FIELDS)
+    new = ", ".join(f"fresh.{_column(Insight, name)}" for name in CONTENT_FIELDS)
     kind, is_current = _column(Insight, "kind"), _column(Insight, "is_current")
     computed_at = _column(Insight, "computed_at")
     return {

@@ -20,22 +20,10 @@ from django.utils import timezone
 from accounts.models import User
 from insights import pg_store
 from insights.analysis import InsightResult, analyze_diary
-from insights.models import AnalysisState, Insight
+from insights.models import CONTENT_FIELDS, AnalysisState, Insight
 
 ALGORITHM_VERSION = 2
-_COMPARED = (
-    "status",
-    "effect",
-    "ci_low",
-    "ci_high",
-    "p_value",
-    "n_days",
-    "n_events",
-    "effect_label",
-    "summary",
-    "details",
-    "algorithm_version",
-)
+_COMPARED = (*CONTENT_FIELDS, "algorithm_version")
 
 
 class TransientAnalysisError(Exception):
@@ -161,19 +149,11 @@ def _create_state(patient: User, computed_at: datetime) -> None:
 
 
 def _row(patient: User, result: InsightResult, computed_at: datetime) -> Insight:
+    values = _fresh(patient.pk, result) | {"details": jsonable(result.details)}
+    del values["patient_id"]
     return Insight(
         patient=patient,
-        kind=result.kind,
-        status=result.status,
-        effect=_finite(result.effect),
-        ci_low=_finite(result.ci_low),
-        ci_high=_finite(result.ci_high),
-        p_value=_finite(result.p_value),
-        n_days=result.n_days,
-        n_events=result.n_events,
-        effect_label=result.effect_label,
-        summary=result.summary,
-        details=jsonable(result.details),
+        **values,
         computed_at=computed_at,
         algorithm_version=ALGORITHM_VERSION,
         is_current=True,
@@ -181,9 +161,9 @@ def _row(patient: User, result: InsightResult, computed_at: datetime) -> Insight
 
 
 def _fresh(patient_id: int, result: InsightResult) -> dict:
-    """One result as a row of the PostgreSQL store (``pg_store.FRESH_FIELDS``): the values
-    ``_row`` gives the model, without building a model instance (details made JSON-ready by
-    ``_document``)."""
+    """One result's column values (``pg_store.FRESH_FIELDS``), without building a model
+    instance: a row of the PostgreSQL store (details made JSON-ready by ``_document``) and the
+    fields of ``_row``."""
     return {
         "patient_id": patient_id,
         "kind": result.kind,
