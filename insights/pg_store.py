@@ -4,14 +4,17 @@ The ORM sends each statement and waits for its answer, quotes every value of a b
 Python and, for a multi-row INSERT, has psycopg re-parse a statement with thousands of
 placeholders on every call. Here the freshly computed rows travel as one JSON document
 (``jsonb_to_recordset``), so every statement has a handful of parameters and its parsed form is
-cached; the comparison with the current rows happens in the database. Inside the caller's
-transaction, in one pipeline:
+cached; the comparison with the current rows happens in the database. In one pipeline, inside
+the caller's transaction or in one of its own (then BEGIN and COMMIT travel in the same round
+trip):
 
-1. ``SET LOCAL synchronous_commit TO OFF`` and ``plan_cache_mode TO force_generic_plan`` (the
-   statements are prepared once per connection; left to choose, PostgreSQL kept planning each
-   run for its values, and such a plan costs more than running these small statements);
-2. create the ``AnalysisState`` rows that are missing, lock them all (in patient order, so two
-   overlapping batches cannot deadlock) and mark them with this run;
+1. ``synchronous_commit`` off and ``plan_cache_mode`` to ``force_generic_plan`` for this
+   transaction (the statements are prepared once per connection; left to choose, PostgreSQL
+   kept planning each run for its values, and such a plan costs more than running these small
+   statements);
+2. mark the patients' ``AnalysisState`` rows with this run, creating those that are missing
+   (one upsert, which locks the rows in patient order, so two overlapping batches cannot
+   deadlock);
 3. settle the current insight rows: a row whose content equals the fresh one for its kind stays
    current (only ``computed_at`` moves); every other current row is archived
    (``is_current = false``: history);
@@ -35,8 +38,11 @@ from django.db import connection
 
 from insights.models import CONTENT_FIELDS, AnalysisState, Insight
 
-RELAX_DURABILITY = "SET LOCAL synchronous_commit TO OFF"
-GENERIC_PLANS = "SET LOCAL plan_cache_mode TO force_generic_plan"
+TRANSACTION_SETTINGS = (
+    "SELECT set_config('synchronous_commit', 'off', true), "
+    "set_config('plan_cache_mode', 'force_generic_plan', true)"
+)
+STATEMENTS = ("mark", "settle", "insert")
 FRESH_FIELDS = ("patient", "kind", *CONTENT_FIELDS)
 """The columns a recompute computes; ``computed_at``, ``algorithm_version`` and ``is_current``
 are the same for every row of a run."""
@@ -63,24 +69,21 @@ def _sql() -> dict[str, str]:
     new = ", ".join(f"fresh.{_column(Insight, name)}" for name in CONTENT_FIELDS)
     kind, is_current = _column(Insight, "kind"), _column(Insight, "is_current")
     computed_at = _column(Insight, "computed_at")
+    state_computed_at = _column(AnalysisState, "computed_at")
+    state_version, runs = (
+        _column(AnalysisState, "algorithm_version"),
+        _column(AnalysisState, "runs"),
+    )
     return {
-        "create_states": (
-            f"INSERT INTO {state} ({state_patient}, {_column(AnalysisState, 'data_changed_at')}, "
-            f"{_column(AnalysisState, 'algorithm_version')}, {_column(AnalysisState, 'runs')}) "
-            f"SELECT wanted.id, %(at)s, 0, 0 FROM unnest(%(patients)s::bigint[]) AS wanted(id) "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {state} AS have "
-            f"WHERE have.{state_patient} = wanted.id) "
-            f"ON CONFLICT ({state_patient}) DO NOTHING"
-        ),
-        "lock": (
-            f"SELECT {state_patient} FROM {state} WHERE {state_patient} = ANY(%(patients)s) "
-            f"ORDER BY {state_patient} FOR UPDATE"
-        ),
         "mark": (
-            f"UPDATE {state} SET {_column(AnalysisState, 'computed_at')} = %(at)s, "
-            f"{_column(AnalysisState, 'algorithm_version')} = %(version)s, "
-            f"{_column(AnalysisState, 'runs')} = {_column(AnalysisState, 'runs')} + 1 "
-            f"WHERE {state_patient} = ANY(%(patients)s)"
+            f"INSERT INTO {state} AS have ({state_patient}, "
+            f"{_column(AnalysisState, 'data_changed_at')}, {state_computed_at}, "
+            f"{state_version}, {runs}) "
+            f"SELECT wanted.id, %(at)s, %(at)s, %(version)s, 1 "
+            f"FROM unnest(%(patients)s::bigint[]) AS wanted(id) ORDER BY wanted.id "
+            f"ON CONFLICT ({state_patient}) DO UPDATE SET "
+            f"{state_computed_at} = excluded.{state_computed_at}, "
+            f"{state_version} = excluded.{state_version}, {runs} = have.{runs} + 1"
         ),
         "settle": (
             f"WITH kept AS (SELECT old.id FROM {insight} AS old JOIN {fresh} "
@@ -107,19 +110,19 @@ def _sql() -> dict[str, str]:
 def store(
     *, patient_ids: list[int], document: str, computed_at: datetime, algorithm_version: int
 ) -> None:
-    """Store one run's rows for ``patient_ids`` in one round trip, inside the caller's
-    transaction. ``document``: the rows from ``fresh_document``."""
+    """Store one run's rows for ``patient_ids`` in one round trip: inside the caller's
+    transaction if there is one, else in its own, whose BEGIN and COMMIT travel in the same
+    pipeline. ``document``: the rows from ``fresh_document``."""
     sql = _sql()
     params = {
-        "patients": sorted(patient_ids),
+        "patients": sorted(set(patient_ids)),
         "at": computed_at,
         "version": algorithm_version,
         "fresh": document,
     }
-    with connection.wrap_database_errors, _pipeline() as raw:
-        psycopg.Cursor(raw).execute(RELAX_DURABILITY)
-        psycopg.Cursor(raw).execute(GENERIC_PLANS)
-        for name in ("create_states", "lock", "mark", "settle", "insert"):
+    with connection.wrap_database_errors, _transaction() as raw:
+        psycopg.Cursor(raw).execute(TRANSACTION_SETTINGS)
+        for name in STATEMENTS:
             psycopg.Cursor(raw).execute(sql[name], params, prepare=True)
 
 
@@ -137,10 +140,27 @@ def _numpy_scalar(value):
 
 
 @contextmanager
-def _pipeline():
-    """psycopg's pipeline on Django's connection, inside the caller's ``atomic`` block."""
+def _transaction():
+    """psycopg's pipeline on Django's connection, in the caller's ``atomic`` block if there is
+    one; otherwise BEGIN goes first and COMMIT last in the pipeline (one round trip instead of
+    two, and none of ``atomic``'s bookkeeping), and a failure rolls back."""
     connection.ensure_connection()
-    if not connection.in_atomic_block:
-        raise RuntimeError("the pipelined store runs inside the caller's transaction")
-    with connection.connection.pipeline():
-        yield connection.connection
+    raw = connection.connection
+    if connection.in_atomic_block:
+        with raw.pipeline():
+            yield raw
+        return
+    if not connection.get_autocommit():
+        raise RuntimeError("the store needs autocommit or an atomic block")
+    try:
+        with raw.pipeline():
+            psycopg.Cursor(raw).execute("BEGIN")
+            yield raw
+            psycopg.Cursor(raw).execute("COMMIT")
+    except BaseException:
+        if raw.info.transaction_status in _IN_TRANSACTION:
+            raw.execute("ROLLBACK")
+        raise
+
+
+_IN_TRANSACTION = (psycopg.pq.TransactionStatus.INTRANS, psycopg.pq.TransactionStatus.INERROR)

@@ -61,8 +61,7 @@ def recompute_patients(patient_ids: list[int]) -> int:
             )
             for patient in patients
         }
-        with transaction.atomic():
-            store_many(results, computed_at=started)
+        store_many(results, computed_at=started)
     except DatabaseError as exc:  # lock timeouts, serialization failures, dropped connections
         raise TransientAnalysisError(str(exc)) from exc
     return len(patients)
@@ -72,12 +71,12 @@ def store_many(results_by_patient: dict[User, list[InsightResult]], *, computed_
     """Lock each patient's ``AnalysisState`` and record this run, then keep one current row per
     kind: unchanged rows stay (``computed_at`` moves), changed ones are archived as history.
 
-    Runs inside the caller's transaction. The commit need not wait for the WAL flush
-    (PostgreSQL ``synchronous_commit = off`` for this transaction only): insights are derived
-    data, and the rows and ``AnalysisState.computed_at`` commit together, so a server crash can
-    only lose the last fraction of a second of recomputes *as a whole*; those patients then
-    look stale again (``data_changed_at > computed_at``) and the catch-up task recomputes them.
-    Diary writes keep full durability.
+    One transaction: the caller's if there is one, else its own. The commit need not wait for
+    the WAL flush (PostgreSQL ``synchronous_commit = off`` for this transaction only): insights
+    are derived data, and the rows and ``AnalysisState.computed_at`` commit together, so a
+    server crash can only lose the last fraction of a second of recomputes *as a whole*; those
+    patients then look stale again (``data_changed_at > computed_at``) and the catch-up task
+    recomputes them. Diary writes keep full durability.
     """
     if connection.vendor == "postgresql":
         fresh = [
@@ -92,6 +91,12 @@ def store_many(results_by_patient: dict[User, list[InsightResult]], *, computed_
             algorithm_version=ALGORITHM_VERSION,
         )
         return
+    with transaction.atomic():
+        _store_with_orm(results_by_patient, computed_at)
+
+
+def _store_with_orm(results_by_patient: dict[User, list[InsightResult]], computed_at) -> None:
+    """``store_many`` through the ORM (SQLite, the embedded default), the rules of plan_store."""
     patients = {patient.pk: patient for patient in results_by_patient}
     marked = _mark_states(list(patients), computed_at)
     for patient_id in patients.keys() - marked:

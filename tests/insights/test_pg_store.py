@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from insights import pg_store, services
@@ -146,7 +146,7 @@ def test_the_store_statements_are_prepared_once_per_connection(alice):
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = " ".join(statement for (statement,) in cursor.fetchall())
-    for name in ("create_states", "lock", "mark", "settle", "insert"):
+    for name in pg_store.STATEMENTS:
         assert pg_store._sql()[name].split("%")[0] in prepared, name
 
 
@@ -199,3 +199,55 @@ def test_concurrent_overlapping_recomputes_keep_one_current_row_per_kind(alice, 
         assert sorted(rows.filter(is_current=True).values_list("kind", flat=True)) == sorted(KINDS)
         assert rows.count() == stored[patient.pk]  # the same content: no new rows
         assert AnalysisState.objects.get(patient=patient).runs == runs.get(patient.pk, 0) + 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_store_brings_its_own_begin_and_commit(alice, monkeypatch):
+    """In autocommit (a recompute), BEGIN and COMMIT travel in the store's one pipeline."""
+    _needs_postgres()
+    sent = []
+
+    class RecordingCursor(pg_store.psycopg.Cursor):
+        def execute(self, query, *args, **kwargs):
+            sent.append(query)
+            return super().execute(query, *args, **kwargs)
+
+    monkeypatch.setattr(pg_store.psycopg, "Cursor", RecordingCursor)
+    at = timezone.now()
+    services.store_many({alice: [_result("stress_headache")]}, computed_at=at)
+    sql = pg_store._sql()
+    assert sent == [
+        "BEGIN",
+        pg_store.TRANSACTION_SETTINGS,
+        *(sql[name] for name in pg_store.STATEMENTS),
+        "COMMIT",
+    ]
+    assert (
+        connection.connection.info.transaction_status == pg_store.psycopg.pq.TransactionStatus.IDLE
+    )
+    assert _current(alice)["stress_headache"].computed_at == at
+    assert AnalysisState.objects.get(patient=alice).computed_at == at
+    with connection.cursor() as cursor:  # the settings ended with the store's transaction
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_store_rolls_back_its_own_transaction_and_the_connection_stays_usable(alice):
+    _needs_postgres()
+    state = AnalysisState.objects.get_or_create(patient=alice)[0]
+    bad = [{"patient_id": alice.pk, "kind": None, "status": "found"}]  # kind is NOT NULL
+    with pytest.raises(IntegrityError):
+        pg_store.store(
+            patient_ids=[alice.pk],
+            document=pg_store.fresh_document(bad),
+            computed_at=timezone.now(),
+            algorithm_version=services.ALGORITHM_VERSION,
+        )
+    assert (
+        connection.connection.info.transaction_status == pg_store.psycopg.pq.TransactionStatus.IDLE
+    )
+    assert AnalysisState.objects.get(patient=alice).runs == state.runs  # the mark rolled back
+    assert not Insight.objects.filter(patient=alice).exists()
+    services.store_many({alice: [_result("stress_headache")]}, computed_at=timezone.now())
+    assert set(_current(alice)) == {"stress_headache"}

@@ -121,7 +121,7 @@ def test_on_postgresql_only_the_recompute_transaction_skips_the_flush_wait(alice
     _log_days(alice, 1)
     monkeypatch.setattr(pg_store.psycopg, "Cursor", RecordingCursor)
     services.recompute_patient(alice.pk)
-    assert sent.count(pg_store.RELAX_DURABILITY) == 1
+    assert sent.count(pg_store.TRANSACTION_SETTINGS) == 1
     with connection.cursor() as cursor:  # SET LOCAL ended with the recompute's transaction
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone() == ("on",)
