@@ -204,6 +204,13 @@ def recompute_once(patient_id: int) -> None:
     services.recompute_patient(patient_id)
 
 
+def _diary_days(patient_id: int) -> int:
+    from accounts.models import User
+    from insights.loader import load_diary
+
+    return load_diary(patient=User.objects.select_related("patient_profile").get(pk=patient_id)).n
+
+
 def timed(function, patient_id: int) -> float:
     started = time.perf_counter()
     function(patient_id)
@@ -225,10 +232,6 @@ def forget_insights(patient_ids) -> None:
 
 
 def bench_long(patient_id: int, repeats: int) -> dict:
-    from accounts.models import User
-    from insights.analysis import analyze_diary
-    from insights.loader import load_diary
-
     floors, orm_floors, first, steady = [], [], [], []
     for _ in range(repeats):
         floors.append(timed(floor_once, patient_id))
@@ -236,19 +239,71 @@ def bench_long(patient_id: int, repeats: int) -> dict:
         forget_insights([patient_id])
         first.append(timed(recompute_once, patient_id))
         steady.append(timed(recompute_once, patient_id))
-    patient = User.objects.select_related("patient_profile").get(pk=patient_id)
-    diary = load_diary(patient=patient)
-    load = statistics.median(timed(lambda _: load_diary(patient=patient), 0) for _ in range(5))
-    analyze = statistics.median(timed(lambda _: analyze_diary(diary), 0) for _ in range(5))
     return {
-        "days": diary.n,
         "floor": statistics.median(floors),
         "orm_floor": statistics.median(orm_floors),
         "first": statistics.median(first),
         "steady": statistics.median(steady),
-        "load_diary": load,
-        "analyze": analyze,
     }
+
+
+STAGES = ("patients", "load rows", "day flags", "analyses", "store")
+
+
+def stage_costs(groups: list[list[int]]) -> dict[str, float]:
+    """Median seconds per patient of each stage of ``recompute_patients``, timed one by one
+    over ``groups`` (a first computation each time): the same calls in the same order. The
+    first two stages are what the floor measures."""
+    from django.utils import timezone
+
+    from accounts.models import User
+    from diary.services import patient_today, patient_zone
+    from insights.analysis import analyze_diary
+    from insights.loader import diary_from_rows, load_rows_many
+    from insights.services import store_many
+
+    runs = []
+    for group in groups:
+        forget_insights(group)
+        clock = [time.perf_counter()]
+        patients = list(
+            User.objects.select_related("patient_profile").filter(pk__in=group).order_by("pk")
+        )
+        started = timezone.now()
+        todays = {patient.pk: patient_today(patient) for patient in patients}
+        clock.append(time.perf_counter())
+        rows = load_rows_many(patients, todays=todays)
+        clock.append(time.perf_counter())
+        diaries = {
+            patient: diary_from_rows(
+                rows[patient.pk], today=todays[patient.pk], zone=patient_zone(patient)
+            )
+            for patient in patients
+        }
+        clock.append(time.perf_counter())
+        results = {patient: analyze_diary(diary) for patient, diary in diaries.items()}
+        clock.append(time.perf_counter())
+        store_many(results, computed_at=started)
+        clock.append(time.perf_counter())
+        runs.append([(b - a) / len(group) for a, b in zip(clock, clock[1:], strict=False)])
+    return {name: statistics.median(run[i] for run in runs) for i, name in enumerate(STAGES)}
+
+
+def print_stages(label: str, stages: dict[str, float]) -> None:
+    """The stages in ms per patient, and the ratio a recompute would have if the analyses
+    cost nothing: what is left of the 1.5 budget once day flags and the store are paid."""
+    floor = stages["patients"] + stages["load rows"]
+    without_analyses = floor + stages["day flags"] + stages["store"]
+    budget = RATIO_TARGET * floor - without_analyses
+    print(
+        f"  stages, ms per patient ({label}): "
+        + ", ".join(f"{name} {1000 * stages[name]:.2f}" for name in STAGES)
+    )
+    print(
+        f"    with the analyses free the ratio would be {without_analyses / floor:.2f}; "
+        f"at {RATIO_TARGET} they may take {1000 * budget:.2f} ms, "
+        f"they take {1000 * stages['analyses']:.2f} ms"
+    )
 
 
 BATCH = 50  # patients per batch, as insights.tasks.RECOMPUTE_BATCH
@@ -421,7 +476,7 @@ def main() -> int:
 
     long = bench_long(long_id, args.repeats)
     long_ratio, long_steady = long["first"] / long["floor"], long["steady"] / long["floor"]
-    print(f"\n3-year diary ({long['days']} days), median of {args.repeats}:")
+    print(f"\n3-year diary ({_diary_days(long_id)} days), median of {args.repeats}:")
     print(f"  floor (load rows)       {1000 * long['floor']:8.2f} ms")
     print(
         f"  ORM floor (instances)   {1000 * long['orm_floor']:8.2f} ms   "
@@ -429,10 +484,7 @@ def main() -> int:
     )
     print(f"  recompute, first        {1000 * long['first']:8.2f} ms   ratio {long_ratio:.2f}")
     print(f"  recompute, unchanged    {1000 * long['steady']:8.2f} ms   ratio {long_steady:.2f}")
-    print(
-        f"  of which load_diary {1000 * long['load_diary']:.2f} ms, "
-        f"analyses {1000 * long['analyze']:.2f} ms"
-    )
+    print_stages(f"median of {args.repeats}", stage_costs([[long_id]] * args.repeats))
 
     cohort_result = bench_cohort(cohort)
     cohort_ratio = cohort_result["first"] / cohort_result["floor"]
@@ -447,6 +499,8 @@ def main() -> int:
         f"  recompute, unchanged    {cohort_result['steady']:8.2f} s   ratio "
         f"{cohort_result['steady'] / cohort_result['floor']:.2f}"
     )
+    batches = [cohort[i : i + BATCH] for i in range(0, len(cohort), BATCH)]
+    print_stages(f"{len(batches)} batches", stage_costs(batches))
     single_ratio = cohort_result["single_first"] / cohort_result["single_floor"]
     print(f"the same {n} patients one at a time (recompute_patient, as after a diary write):")
     print(f"  floor (load rows)       {cohort_result['single_floor']:8.2f} s")
@@ -458,6 +512,8 @@ def main() -> int:
         f"  ORM floor (instances)   {cohort_result['orm_floor']:8.2f} s   "
         f"recompute / ORM floor {cohort_result['single_first'] / cohort_result['orm_floor']:.2f}"
     )
+
+    print_stages(f"{min(n, 200)} patients", stage_costs([[pk] for pk in cohort[:200]]))
 
     worker = bench_worker(cohort, database_url, long_id)
     if worker:
