@@ -10,6 +10,10 @@ from diary import bodymap
 
 BACK_OFFSET = bodymap.WIDTH + 20  # the back view is drawn to the right of the front view
 VIEWBOX = f"0 0 {bodymap.WIDTH + BACK_OFFSET} {bodymap.HEIGHT + 24}"
+HEAT_FILLS = ("#ffffff", "#fde7c8", "#f9c27e", "#f08a3c", "#cf4a12", "#8f1d0b")
+"""Fill of each heat level as an SVG attribute, for renderers that take no CSS in SVG (the PDF's
+WeasyPrint); browsers use ``--heat-N`` of clinic.css, which holds the same colours (level 0 is
+transparent there, white on the PDF's white page)."""
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,10 @@ class Shape:
     level: int
     days: int
     percent: int
+
+    @property
+    def fill(self) -> str:
+        return HEAT_FILLS[self.level]
 
 
 def heat_shapes(heat) -> list[Shape]:

@@ -6,6 +6,7 @@ app_name = "clinic"
 urlpatterns = [
     path("patients/", views.dashboard, name="dashboard"),
     path("patients/<int:patient_id>/report/", views.report, name="report"),
+    path("patients/<int:patient_id>/report.pdf", views.report_pdf, name="report_pdf"),
     path("patients/<int:patient_id>/fhir/", views.fhir_export, name="fhir_export"),
     path("redeem/", views.redeem, name="redeem"),
     path("sharing/", views.shares, name="shares"),

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import access, services
 from accounts.forms import ShareCreateForm, ShareRedeemForm
-from clinic import bodymap, selectors
+from clinic import bodymap, pdf, selectors
 from clinic import report as report_module
 from clinic.fhir import patient_bundle
 from diary.services import patient_today, patient_zone
@@ -37,6 +37,7 @@ DASHBOARD_PAGE_SIZE = 100
 ACTION_LABELS = {
     "dashboard": "Saw your summary in their patient list",
     "report": "Opened your report",
+    "report_pdf": "Downloaded your report (PDF)",
     "fhir_export": "Downloaded your diary (FHIR)",
 }
 
@@ -318,28 +319,48 @@ def _current_insights(patient) -> list:
 @require_GET
 def report(request, patient_id):
     """The one-page report for a period (default: the patient's last 90 diary days)."""
+    context, status = _report_context(request, patient_id, action="report")
+    return render(request, "clinic/report.html", context, status=status)
+
+
+@login_required
+@require_GET
+def report_pdf(request, patient_id):
+    """The same report as a PDF download (one A4 page, as the page prints)."""
+    context, status = _report_context(request, patient_id, action="report_pdf")
+    if status != 200:  # an invalid period: the page with its errors, as for the HTML report
+        return render(request, "clinic/report.html", context, status=status)
+    data = context["report"]
+    filename = f"flaremap-report-{data.start:%Y-%m-%d}-to-{data.end:%Y-%m-%d}.pdf"
+    try:
+        return pdf.pdf_response(request, "clinic/report.html", context, filename=filename)
+    except pdf.PdfUnavailable:
+        text = "PDF downloads are not available on this server. Use Print on the report page."
+        return _forbidden(request, text, status=503)
+
+
+def _report_context(request, patient_id, *, action: str) -> tuple[dict, int]:
+    """The report page's context and status for the reader's grant (404 without one); a valid
+    period records an access event named ``action``."""
     grant = _grant(request, patient_id)
     patient = grant.patient
     form = ReportPeriodForm(request.GET or None, today=patient_today(patient))
+    profile = getattr(patient, "patient_profile", None)
     if request.GET and not form.is_valid():
-        return render(
-            request,
-            "clinic/report.html",
-            {
-                "form": form,
-                "patient": patient,
-                "profile": getattr(patient, "patient_profile", None),
-                "report": None,
-                "grant": grant,
-            },
-            status=400,
-        )
+        context = {
+            "form": form,
+            "patient": patient,
+            "profile": profile,
+            "report": None,
+            "grant": grant,
+        }
+        return context, 400
     if request.GET:
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     else:
         start, end = report_module.default_period(patient)
         form = ReportPeriodForm(initial={"start": start, "end": end}, today=end)
-    access.record_access(actor=request.user, patient=patient, action="report", request=request)
+    access.record_access(actor=request.user, patient=patient, action=action, request=request)
     data = report_module.build_report(
         patient=patient, start=start, end=end, include_notes=grant.allows("notes")
     )
@@ -356,12 +377,13 @@ def report(request, patient_id):
         "insights": insights,
         "insights_waiting": waiting,
         "insight_template": _insight_cards_template(),
-        "profile": getattr(patient, "patient_profile", None),
+        "profile": profile,
         "shapes": bodymap.heat_shapes(data.heat),
         "figure": bodymap.figure(),
+        "period_query": f"start={start:%Y-%m-%d}&end={end:%Y-%m-%d}",
         "nav": "dashboard" if not grant.is_self else "sharing",
     }
-    return render(request, "clinic/report.html", context)
+    return context, 200
 
 
 @login_required

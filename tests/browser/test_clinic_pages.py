@@ -4,12 +4,14 @@ report at phone and desktop size, printed to one A4 page, and accessibility (axe
 Screenshots and the printed PDF go to $CLINIC_SCREENSHOTS (default: pytest's tmp_path).
 """
 
+import io
 import os
 import re
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from accounts.models import AccessEvent, Share
 from tests.browser.conftest import DESKTOP, PHONE, no_horizontal_scroll
@@ -99,6 +101,19 @@ def test_report_prints_on_one_a4_page(page_as, patient, clinician, shots):
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages == 1
     assert page.locator(".report-period-form").is_hidden()
+
+
+def test_the_pdf_download_on_a_phone_is_the_one_page_report(page_as, patient, clinician, shots):
+    ShareFactory(patient=patient, clinician=clinician)
+    page = page_as(clinician, viewport=PHONE)
+    page.goto(report_path(patient) + REPORT_QUERY)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="PDF download").tap()
+    assert download.value.suggested_filename == "flaremap-report-2026-01-01-to-2026-02-28.pdf"
+    pdf = Path(download.value.path()).read_bytes()
+    (shots / "report-download.pdf").write_bytes(pdf)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    assert AccessEvent.objects.filter(actor=clinician, action="report_pdf").count() == 1
 
 
 def test_report_and_revoking_work_without_javascript(page_as, patient, clinician):

@@ -9,7 +9,7 @@ from accounts.models import AccessEvent
 
 pytestmark = pytest.mark.django_db
 
-PATIENT_DATA = ["clinic:report", "clinic:fhir_export"]
+PATIENT_DATA = ["clinic:report", "clinic:report_pdf", "clinic:fhir_export"]
 
 
 def url_for(name, alice):
