@@ -116,6 +116,31 @@ def test_the_pdf_download_on_a_phone_is_the_one_page_report(page_as, patient, cl
     assert AccessEvent.objects.filter(actor=clinician, action="report_pdf").count() == 1
 
 
+def test_a_full_demo_report_prints_and_downloads_on_one_page(page_as, clinician, shots):
+    """Six months of the demo diary, seven insights and notes: still one A4 page, printed by
+    Chromium and as the PDF download."""
+    from diary.demo import seed_patient_diary
+    from insights import services
+
+    patient = PatientFactory(email="demo@example.com")
+    seed_patient_diary(patient=patient, days=182, seed=1000, persona=0)
+    services.recompute_patient(patient.pk)
+    ShareFactory(patient=patient, clinician=clinician, scope_notes=True)
+    page = page_as(clinician, viewport=DESKTOP)
+    page.goto(report_path(patient))
+    assert page.locator(".insight-table tbody tr").count() == 7
+    page.emulate_media(media="print")
+    printed = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+    (shots / "demo-report-printed.pdf").write_bytes(printed)
+    assert len(PdfReader(io.BytesIO(printed)).pages) == 1
+    page.emulate_media(media="screen")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="PDF download").click()
+    downloaded = Path(download.value.path()).read_bytes()
+    (shots / "demo-report-download.pdf").write_bytes(downloaded)
+    assert len(PdfReader(io.BytesIO(downloaded)).pages) == 1
+
+
 def test_report_and_revoking_work_without_javascript(page_as, patient, clinician):
     share = ShareFactory(patient=patient, clinician=clinician)
     page = page_as(clinician, javascript=False)
