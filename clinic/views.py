@@ -7,7 +7,6 @@ Every page that shows a patient's data to a clinician records an access event.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
 
 from django import forms
 from django.contrib import messages
@@ -17,18 +16,16 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import access, services
 from accounts.forms import ShareCreateForm, ShareRedeemForm
-from clinic import bodymap, pdf, selectors
+from clinic import pdf, report_page, selectors
 from clinic import report as report_module
 from clinic.fhir import patient_bundle
+from clinic.report_page import ReportPeriodForm
 from diary.services import patient_today, patient_zone
-from insights.models import Insight
 
 REDEEM_FAILURE_LIMIT = 10  # failed codes per clinician per hour before redeeming is paused
 REDEEM_FAILURE_WINDOW = 3600
@@ -39,6 +36,7 @@ ACTION_LABELS = {
     "report": "Opened your report",
     "report_pdf": "Downloaded your report (PDF)",
     "fhir_export": "Downloaded your diary (FHIR)",
+    "api.export.pdf": "Downloaded your report (PDF) through the API",
 }
 
 
@@ -266,53 +264,12 @@ def _sort_links(current: str) -> list[dict]:
 # --- report and export -----------------------------------------------------------------------
 
 
-class ReportPeriodForm(forms.Form):
-    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, today: date, **kwargs):
-        self.today = today
-        super().__init__(*args, **kwargs)
-
-    def clean(self):
-        cleaned = super().clean()
-        end = cleaned.get("end") or self.today
-        start = cleaned.get("start") or end - timedelta(days=report_module.DEFAULT_DAYS - 1)
-        if "end" in self.errors or "start" in self.errors:
-            return cleaned
-        if end > self.today:
-            self.add_error("end", f"The period cannot end after today ({self.today:%d %b %Y}).")
-        elif start > end:
-            self.add_error("start", "The start must be on or before the end.")
-        elif (end - start).days + 1 > report_module.MAX_DAYS:
-            self.add_error("start", f"Choose a period of at most {report_module.MAX_DAYS} days.")
-        cleaned["start"], cleaned["end"] = start, end
-        return cleaned
-
-
 def _grant(request, patient_id) -> access.Grant:
     """The reader's grant for this patient with the diary scope, or 404 (ids never leak)."""
     grant = access.grant_for(request.user, patient_id)
     if not grant.allows("diary"):
         raise Http404("No such patient.")
     return grant
-
-
-def _insight_cards_template() -> str:
-    try:
-        get_template("insights/_cards.html")
-    except TemplateDoesNotExist:
-        return "clinic/_insights_fallback.html"
-    return "insights/_cards.html"
-
-
-def _current_insights(patient) -> list:
-    try:
-        from insights.selectors import current_insights
-    except ImportError:  # pragma: no cover - the insights app always ships it now
-        rows = Insight.objects.filter(patient=patient, is_current=True)
-        return list(rows.order_by("kind"))
-    return current_insights(patient=patient)
 
 
 @login_required
@@ -331,7 +288,7 @@ def report_pdf(request, patient_id):
     if status != 200:  # an invalid period: the page with its errors, as for the HTML report
         return render(request, "clinic/report.html", context, status=status)
     data = context["report"]
-    filename = f"flaremap-report-{data.start:%Y-%m-%d}-to-{data.end:%Y-%m-%d}.pdf"
+    filename = report_page.pdf_filename(data.start, data.end)
     try:
         return pdf.pdf_response(request, "clinic/report.html", context, filename=filename)
     except pdf.PdfUnavailable:
@@ -345,12 +302,11 @@ def _report_context(request, patient_id, *, action: str) -> tuple[dict, int]:
     grant = _grant(request, patient_id)
     patient = grant.patient
     form = ReportPeriodForm(request.GET or None, today=patient_today(patient))
-    profile = getattr(patient, "patient_profile", None)
     if request.GET and not form.is_valid():
         context = {
             "form": form,
             "patient": patient,
-            "profile": profile,
+            "profile": getattr(patient, "patient_profile", None),
             "report": None,
             "grant": grant,
         }
@@ -361,28 +317,8 @@ def _report_context(request, patient_id, *, action: str) -> tuple[dict, int]:
         start, end = report_module.default_period(patient)
         form = ReportPeriodForm(initial={"start": start, "end": end}, today=end)
     access.record_access(actor=request.user, patient=patient, action=action, request=request)
-    data = report_module.build_report(
-        patient=patient, start=start, end=end, include_notes=grant.allows("notes")
-    )
-    insights = waiting = None
-    if grant.allows("insights"):
-        current = _current_insights(patient)
-        insights = [i for i in current if i.status != "insufficient_data"]
-        waiting = [i for i in current if i.status == "insufficient_data"]
-    context = {
-        "form": form,
-        "patient": patient,
-        "report": data,
-        "grant": grant,
-        "insights": insights,
-        "insights_waiting": waiting,
-        "insight_template": _insight_cards_template(),
-        "profile": profile,
-        "shapes": bodymap.heat_shapes(data.heat),
-        "figure": bodymap.figure(),
-        "period_query": f"start={start:%Y-%m-%d}&end={end:%Y-%m-%d}",
-        "nav": "dashboard" if not grant.is_self else "sharing",
-    }
+    context = report_page.page_context(grant=grant, start=start, end=end)
+    context |= {"form": form, "nav": "dashboard" if not grant.is_self else "sharing"}
     return context, 200
 
 

@@ -1,8 +1,9 @@
-"""``GET /api/v1/export/csv/`` and ``/export/fhir/``: everything in a patient's diary, for the
-patient (data rights) or a clinician they share with (logged; notes only with that scope).
+"""``GET /api/v1/export/csv/``, ``/export/fhir/`` and ``/export/report-pdf/``: a patient's
+diary, and its one-page report, for the patient (data rights) or a clinician they share with
+(logged; notes only with that scope).
 
-The formats belong to ``diary.csv_io`` and ``clinic.fhir``; these views only resolve who may
-read and hand the file over.
+The formats belong to ``diary.csv_io``, ``clinic.fhir`` and ``clinic.report_page`` /
+``clinic.pdf``; these views only resolve who may read and hand the file over.
 """
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import timedelta
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from diary.api.common import PATIENT_PARAM, READ_ERRORS, read_grant
@@ -35,6 +39,15 @@ class CSVRenderer(BaseRenderer):
 class FHIRJSONRenderer(JSONRenderer):
     media_type = "application/fhir+json"
     format = "fhir"
+
+
+class PDFRenderer(BaseRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else json.dumps(data).encode()
 
 
 class ExportView(APIView):
@@ -122,3 +135,67 @@ class FHIRExportView(ExportView):
         )
         response["Content-Disposition"] = 'attachment; filename="flaremap-fhir.json"'
         return response
+
+
+class ReportPeriodSerializer(DateRangeSerializer):
+    """``from`` / ``to`` of a report: at most 366 days, ending today at the latest; by default
+    the patient's last 90 diary days."""
+
+    def period(self, patient):
+        from clinic import report as report_module
+        from diary.services import patient_today
+
+        today = patient_today(patient)
+        end = self.validated_data.get("to") or today
+        start = self.validated_data.get("from") or end - timedelta(
+            days=report_module.DEFAULT_DAYS - 1
+        )
+        if end > today:
+            raise ValidationError({"to": [f"The report cannot end after today ({today})."]})
+        if start > end:
+            raise ValidationError({"from": ["`from` must not be after `to`."]})
+        if (end - start).days + 1 > report_module.MAX_DAYS:
+            raise ValidationError(
+                {"from": [f"Choose a period of at most {report_module.MAX_DAYS} days."]}
+            )
+        return start, end
+
+
+class ReportPDFView(ExportView):
+    """The one-page clinical report as a PDF (the file the report page downloads): monthly
+    headache and medication days, body map, WPI/SSS, sleep, stress, insights and, with the
+    notes scope, notes."""
+
+    renderer_classes = [PDFRenderer, JSONRenderer]
+
+    @extend_schema(
+        parameters=[PATIENT_PARAM, ReportPeriodSerializer],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="One A4 page (more for very long notes)."
+            ),
+            **READ_ERRORS,
+            503: OpenApiResponse(description="PDF rendering is not installed on this server."),
+        },
+        tags=["export"],
+    )
+    def get(self, request):
+        from clinic import pdf, report_page
+
+        params = ReportPeriodSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        grant = read_grant(request, action="api.export.pdf")
+        start, end = params.period(grant.patient)
+        context = report_page.page_context(grant=grant, start=start, end=end)
+        filename = report_page.pdf_filename(start, end)
+        try:
+            response = pdf.pdf_response(
+                request._request, "clinic/report.html", context, filename=filename
+            )
+        except pdf.PdfUnavailable:
+            return Response({"detail": "PDF export is not available on this server."}, 503)
+        return HttpResponse(
+            response.render().content,
+            content_type="application/pdf",
+            headers={"Content-Disposition": response["Content-Disposition"]},
+        )

@@ -129,6 +129,7 @@ def other_cases():
         ("access-log", "GET", "/api/v1/access-log/", None, expect(401, 200, 200, 403, 403, 403)),
         ("export-csv", "GET", "/api/v1/export/csv/?patient={alice}", None, READ),
         ("export-fhir", "GET", "/api/v1/export/fhir/?patient={alice}", None, READ),
+        ("export-report-pdf", "GET", "/api/v1/export/report-pdf/?patient={alice}", None, READ),
         ("sync-batch", "POST", "/api/v1/sync/batch/", batch, expect(401, 200, 200, 403, 403, 403)),
         ("tokens", "GET", "/api/v1/auth/tokens/", None, expect(401, 200, 200, 200, 200, 200)),
         ("ping", "GET", "/api/v1/ping/", None, expect(401, 200, 200, 200, 200, 200)),

@@ -1,9 +1,12 @@
 """Exports for data rights and clinicians: the CSV of diary-csv.md and a FHIR R4 Bundle, both
 through the same access rules (and audit) as every other read."""
 
+import io
+
 import pytest
 
 from accounts.models import AccessEvent, Share
+from diary.services import patient_today
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +70,64 @@ def test_export_errors_are_json_even_when_csv_is_accepted(api_as, dave, alice):
     response = api_as(dave).get(f"/api/v1/export/csv/?patient={alice.pk}", HTTP_ACCEPT="text/csv")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
+
+
+def _pdf_pages_and_text(response):
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(response.content))
+    return len(reader.pages), " ".join(page.extract_text() for page in reader.pages)
+
+
+def test_a_patient_downloads_their_one_page_report_as_pdf(api_as, alice, alice_diary):
+    response = api_as(alice).get("/api/v1/export/report-pdf/", {"from": "2026-02-01"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    to = patient_today(alice)
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="flaremap-report-2026-02-01-to-{to:%Y-%m-%d}.pdf"'
+    )
+    pages, text = _pdf_pages_and_text(response)
+    assert pages == 1
+    assert f"Diary summary · {alice.email}" in text
+    assert "private day note" in text  # the patient's own notes
+
+
+def test_a_clinician_report_pdf_is_logged_and_has_no_notes_without_the_scope(
+    api_as, alice, carol, alice_diary
+):
+    from clinic.views import action_label
+
+    response = api_as(carol).get(f"/api/v1/export/report-pdf/?patient={alice.pk}")
+    assert response.status_code == 200
+    assert "private day note" not in _pdf_pages_and_text(response)[1]
+    event = AccessEvent.objects.get(actor=carol, action="api.export.pdf")
+    assert action_label(event.action) == "Downloaded your report (PDF) through the API"
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"to": "soon"}, "to"),
+        ({"from": "2026-03-05", "to": "2026-03-01"}, "to"),
+        ({"to": "2999-01-01"}, "to"),
+        ({"from": "2024-01-01", "to": "2026-01-01"}, "from"),
+    ],
+)
+def test_a_report_pdf_period_is_checked_with_field_errors(api_as, alice, params, field):
+    response = api_as(alice).get("/api/v1/export/report-pdf/", params)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert field in response.json()
+
+
+def test_without_pdf_rendering_the_api_answers_503_in_json(api_as, alice, monkeypatch):
+    from clinic import pdf
+
+    def missing():
+        raise pdf.PdfUnavailable("no pango")
+
+    monkeypatch.setattr(pdf, "_response_class", missing)
+    response = api_as(alice).get("/api/v1/export/report-pdf/")
+    assert response.status_code == 503
+    assert response.json() == {"detail": "PDF export is not available on this server."}
