@@ -131,3 +131,13 @@ def test_without_pdf_rendering_the_api_answers_503_in_json(api_as, alice, monkey
     response = api_as(alice).get("/api/v1/export/report-pdf/")
     assert response.status_code == 503
     assert response.json() == {"detail": "PDF export is not available on this server."}
+
+
+def test_the_report_pdf_costs_the_same_queries_for_a_week_or_a_year(
+    api_as, alice, alice_diary, django_assert_max_num_queries
+):
+    client = api_as(alice)
+    with django_assert_max_num_queries(16):  # as the report page
+        assert client.get("/api/v1/export/report-pdf/", {"from": "2026-11-26"}).status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get("/api/v1/export/report-pdf/", {"from": "2025-12-03"}).status_code == 200
