@@ -292,8 +292,11 @@ def report_pdf(request, patient_id):
     try:
         return pdf.pdf_response(request, "clinic/report.html", context, filename=filename)
     except pdf.PdfUnavailable:
-        text = "PDF downloads are not available on this server. Use Print on the report page."
-        return _forbidden(request, text, status=503)
+        context = {
+            "title": "PDF download unavailable",
+            "text": "PDF downloads are not available on this server. Use Print on the report page.",
+        }
+        return render(request, "clinic/message.html", context, status=503)
 
 
 def _report_context(request, patient_id, *, action: str) -> tuple[dict, int]:

@@ -119,6 +119,7 @@ def test_without_weasyprint_the_download_says_so_and_the_page_still_works(
     client.force_login(carol)
     response = client.get(pdf_url(diary_alice))
     assert response.status_code == 503
+    assert "PDF download unavailable" in response.content.decode()
     assert "Use Print on the report page" in response.content.decode()
     report = reverse("clinic:report", kwargs={"patient_id": diary_alice.pk})
     assert client.get(report + f"?{PERIOD_QUERY}").status_code == 200
