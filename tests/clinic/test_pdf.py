@@ -131,3 +131,10 @@ def test_the_pdf_runs_the_report_pages_queries(
     client.force_login(carol)
     with django_assert_max_num_queries(16):  # as the report page (test_views_report)
         assert client.get(pdf_url(diary_alice)).status_code == 200
+
+
+def test_the_sharing_page_offers_the_patient_their_report_as_a_pdf(client, alice):
+    client.force_login(alice)
+    page = client.get(reverse("clinic:shares")).content.decode()
+    assert f'href="{reverse("clinic:report_pdf", kwargs={"patient_id": alice.pk})}"' in page
+    assert "Download my report (PDF" in page
