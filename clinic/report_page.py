@@ -28,18 +28,28 @@ class ReportPeriodForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        end = cleaned.get("end") or self.today
-        start = cleaned.get("start") or end - timedelta(days=report_module.DEFAULT_DAYS - 1)
         if "end" in self.errors or "start" in self.errors:
             return cleaned
-        if end > self.today:
-            self.add_error("end", f"The period cannot end after today ({self.today:%d %b %Y}).")
-        elif start > end:
-            self.add_error("start", "The start must be on or before the end.")
-        elif (end - start).days + 1 > report_module.MAX_DAYS:
-            self.add_error("start", f"Choose a period of at most {report_module.MAX_DAYS} days.")
+        start, end, errors = check_period(cleaned.get("start"), cleaned.get("end"), self.today)
+        for name, message in errors.items():
+            self.add_error(name, message)
         cleaned["start"], cleaned["end"] = start, end
         return cleaned
+
+
+def check_period(start: date | None, end: date | None, today: date):
+    """``(start, end, errors)``: a report period from its optional ends (default: the 90 days
+    up to today) and what is wrong with it, by field (``start`` / ``end``). The page's form and
+    the API's PDF export both check periods here."""
+    end = end or today
+    start = start or end - timedelta(days=report_module.DEFAULT_DAYS - 1)
+    if end > today:
+        return start, end, {"end": f"The period cannot end after today ({today:%d %b %Y})."}
+    if start > end:
+        return start, end, {"start": "The start must be on or before the end."}
+    if (end - start).days + 1 > report_module.MAX_DAYS:
+        return start, end, {"start": f"Choose a period of at most {report_module.MAX_DAYS} days."}
+    return start, end, {}
 
 
 def page_context(*, grant: Grant, start: date, end: date) -> dict:

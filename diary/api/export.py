@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import timedelta
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -142,23 +141,17 @@ class ReportPeriodSerializer(DateRangeSerializer):
     the patient's last 90 diary days."""
 
     def period(self, patient):
-        from clinic import report as report_module
+        from clinic.report_page import check_period
         from diary.services import patient_today
 
-        today = patient_today(patient)
-        end = self.validated_data.get("to") or today
-        start = self.validated_data.get("from") or end - timedelta(
-            days=report_module.DEFAULT_DAYS - 1
-        )
-        if end > today:
-            raise ValidationError({"to": [f"The report cannot end after today ({today})."]})
-        if start > end:
-            raise ValidationError({"from": ["`from` must not be after `to`."]})
-        if (end - start).days + 1 > report_module.MAX_DAYS:
-            raise ValidationError(
-                {"from": [f"Choose a period of at most {report_module.MAX_DAYS} days."]}
-            )
+        data = self.validated_data
+        start, end, errors = check_period(data.get("from"), data.get("to"), patient_today(patient))
+        if errors:
+            raise ValidationError({_API_FIELD[name]: [text] for name, text in errors.items()})
         return start, end
+
+
+_API_FIELD = {"start": "from", "end": "to"}
 
 
 class ReportPDFView(ExportView):
@@ -189,13 +182,8 @@ class ReportPDFView(ExportView):
         context = report_page.page_context(grant=grant, start=start, end=end)
         filename = report_page.pdf_filename(start, end)
         try:
-            response = pdf.pdf_response(
+            return pdf.pdf_response(
                 request._request, "clinic/report.html", context, filename=filename
             )
         except pdf.PdfUnavailable:
             return Response({"detail": "PDF export is not available on this server."}, 503)
-        return HttpResponse(
-            response.render().content,
-            content_type="application/pdf",
-            headers={"Content-Disposition": response["Content-Disposition"]},
-        )
