@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from accounts.models import PatientProfile, User
 from diary import scales, selectors, services
@@ -190,6 +191,14 @@ def _has_sleep(day_row: Day | None) -> bool:
 
 def _clock(moment: datetime | None, zone: ZoneInfo) -> str | None:
     return moment.astimezone(zone).strftime("%H:%M") if moment else None
+
+
+def draft_key(context: CheckinContext, attack_choice: str | None) -> str:
+    """Where the page keeps an unsaved entry on the patient's device (``static/js/draft.js``):
+    an opaque id of the account (never its email or primary key, and different for each
+    account sharing a browser), the day, and which headache of the day is being edited."""
+    owner = salted_hmac("flaremap.checkin-draft", str(context.patient.pk)).hexdigest()[:20]
+    return f"{owner}:{context.day.isoformat()}:{attack_choice or ''}"
 
 
 def initial_values(context: CheckinContext) -> dict:

@@ -161,6 +161,7 @@ def _checkin_page(context, form: CheckinForm, attack_choice) -> dict:
         ],
         carry_json=json.dumps(checkin.carry_payload(context)),
         attack_choice=attack_choice or "",
+        draft_key=checkin.draft_key(context, attack_choice),
         sleep_summary=_sleep_summary(context.day_row),
         quick_start=json.dumps(_quick_times(context, start=True)),
         quick_end=json.dumps(_quick_times(context, start=False)),
