@@ -123,6 +123,7 @@
 
   var shown = JSON.stringify(fields());
   var draft = read(key);
+  var parts = form.dataset.draft.split(":");  // owner, day, headache
   var savedNow = document.querySelector(".message-success");
   if (form.querySelector(".form-errors")) {
     shown = null;  // the server sent the form back with what was posted: it is not saved
@@ -141,6 +142,28 @@
         status.hidden = true;
       }]
     ]);
+  }
+  if (status && status.hidden) offerOtherDays();
+
+  // An entry left unsaved on another day (the diary day rolled over at 04:00, or a past day was
+  // being edited) is pointed to from here, so it is not forgotten.
+  function offerOtherDays() {
+    var others = draftKeys().map(function (k) { return k.slice(PREFIX.length).split(":"); })
+      .filter(function (p) { return p[0] === parts[0] && (p[1] !== parts[1] || p[2] !== parts[2]); })
+      .sort();
+    if (!others.length) return;
+    var other = others[others.length - 1];
+    var ymd = other[1].split("-").map(Number);
+    var label = new Date(ymd[0], ymd[1] - 1, ymd[2]).toLocaleDateString([], {
+      weekday: "long", day: "numeric", month: "long"
+    });
+    say("An entry for " + label + " was not saved yet. It is kept on this device.");
+    var link = document.createElement("a");
+    link.className = "button button-secondary";
+    link.href = form.getAttribute("action").replace(parts[1], other[1]) +
+      (other[2] ? "?attack=" + encodeURIComponent(other[2]) : "");
+    link.textContent = "Open " + label;
+    status.appendChild(link);
   }
 
   // Every edit the patient makes (typing, sliders, chips, body-map taps, "Clear", "Now") is

@@ -1,6 +1,8 @@
 """An unsaved check-in is kept on the phone (``static/js/draft.js``): offline saves wait for the
 connection, a closed tab offers its entry back, and a day changed elsewhere is not overwritten."""
 
+from datetime import timedelta
+
 import pytest
 
 from diary import services
@@ -152,3 +154,18 @@ def test_deleting_the_account_removes_its_drafts(page_as, patient):
         page.get_by_role("button", name="Delete my account permanently").click()
     assert not type(patient).objects.filter(pk=patient.pk).exists()
     assert page.evaluate(DRAFTS) == 0
+
+
+def test_an_unsaved_entry_of_another_day_is_pointed_to(page_as, patient):
+    yesterday = services.patient_today(patient) - timedelta(days=1)
+    page = page_as(patient)
+    page.goto(f"/diary/day/{yesterday:%Y-%m-%d}/")
+    page.locator(NECK).tap()
+    page.wait_for_timeout(50)
+    page.goto("/diary/today/")
+    banner = page.locator("[data-draft-status]")
+    banner.get_by_text(f"An entry for {yesterday:%A %-d %B} was not saved yet").wait_for()
+    banner.get_by_role("link", name=f"Open {yesterday:%A %-d %B}").tap()
+    page.wait_for_url(f"**/diary/day/{yesterday:%Y-%m-%d}/")
+    banner.get_by_role("button", name="Restore it").tap()
+    assert page.locator(NECK).get_attribute("data-level") == "3"
