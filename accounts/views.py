@@ -97,6 +97,9 @@ def delete_account(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.account_delete(user=request.user)
-        messages.success(request, "Your account and diary have been deleted.")
+        # the tag makes static/js/draft.js remove unsaved check-ins kept in this browser
+        messages.success(
+            request, "Your account and diary have been deleted.", extra_tags="forget-drafts"
+        )
         return redirect(reverse("home"))
     return render(request, "accounts/delete.html", {"form": form})

@@ -4,7 +4,8 @@
 // - a save tapped while offline waits and is sent by itself when the connection is back,
 // - a page opened with an unsaved entry offers to restore it (with the version it was based on,
 //   so a day changed elsewhere meanwhile is reported as a conflict, never overwritten),
-// - logging out or deleting the account (forms marked data-clear-drafts) removes every draft.
+// - logging out (forms marked data-clear-drafts) or a deleted account (the page after it has
+//   data-forget-drafts) removes every draft.
 // Drafts are keyed by an opaque per-account id and the day, and expire after a week.
 (function () {
   "use strict";
@@ -35,8 +36,10 @@
     var draft = read(key);
     if (!draft || !(Date.now() - draft.saved < MAX_AGE_MS)) store.removeItem(key);
   });
+  function forgetAll() { draftKeys().forEach(function (k) { store.removeItem(k); }); }
+  if (document.querySelector("[data-forget-drafts]")) forgetAll();  // the account was deleted
   Array.prototype.forEach.call(document.querySelectorAll("form[data-clear-drafts]"), function (f) {
-    f.addEventListener("submit", function () { draftKeys().forEach(function (k) { store.removeItem(k); }); });
+    f.addEventListener("submit", forgetAll);  // logging out
   });
 
   var form = document.querySelector("form[data-draft]");

@@ -143,16 +143,22 @@ def test_drafts_belong_to_one_account_and_go_with_logging_out(page_as, patient, 
     assert page.evaluate(DRAFTS) == 0
 
 
-def test_deleting_the_account_removes_its_drafts(page_as, patient):
+def test_deleting_the_account_removes_its_drafts_and_a_wrong_password_keeps_them(page_as, patient):
     page = page_as(patient)
     fill_an_entry(page)
     page.wait_for_timeout(50)
     assert page.evaluate(DRAFTS) == 1
     page.goto("/accounts/delete/")
+    page.get_by_label("Password").fill("not the password")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Delete my account permanently").click()
+    page.get_by_text("That password is not correct.").wait_for()
+    assert page.evaluate(DRAFTS) == 1  # nothing deleted, nothing forgotten
     page.get_by_label("Password").fill(PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Delete my account permanently").click()
     assert not type(patient).objects.filter(pk=patient.pk).exists()
+    page.get_by_text("Your account and diary have been deleted.").wait_for()
     assert page.evaluate(DRAFTS) == 0
 
 
