@@ -102,7 +102,9 @@ def _sql() -> dict[str, str]:
             f"{_column(Insight, 'algorithm_version')}, {is_current}) "
             f"SELECT {fresh_columns}, %(at)s, %(version)s, true FROM {fresh} "
             f"WHERE NOT EXISTS (SELECT 1 FROM {insight} AS old WHERE old.{patient} = "
-            f"fresh.{patient} AND old.{kind} = fresh.{kind} AND old.{is_current})"
+            f"fresh.{patient} AND old.{kind} = fresh.{kind} AND old.{is_current} "
+            # the batch's own rows only, whatever the planner thinks of the table's size
+            f"AND old.{patient} = ANY(%(patients)s))"
         ),
     }
 
