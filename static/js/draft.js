@@ -102,7 +102,7 @@
     var byName = {};
     draft.values.forEach(function (pair) { (byName[pair[0]] = byName[pair[0]] || []).push(pair[1]); });
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || SKIPPED[el.name] || el.type === "submit" || el.type === "button") return;
+      if (!el.name || SKIPPED[el.name] || el.disabled || el.type === "submit" || el.type === "button") return;
       var values = byName[el.name] || [];
       if (el.type === "radio" || el.type === "checkbox") {
         el.checked = values.indexOf(el.value) !== -1;
