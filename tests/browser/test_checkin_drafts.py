@@ -4,6 +4,7 @@ connection, a closed tab offers its entry back, and a day changed elsewhere is n
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 
 from diary import services
 from diary.models import Day
@@ -175,3 +176,22 @@ def test_an_unsaved_entry_of_another_day_is_pointed_to(page_as, patient):
     page.wait_for_url(f"**/diary/day/{yesterday:%Y-%m-%d}/")
     banner.get_by_role("button", name="Restore it").tap()
     assert page.locator(NECK).get_attribute("data-level") == "3"
+
+
+def test_an_entry_saved_after_the_session_expired_comes_back_after_logging_in(page_as, patient):
+    page = page_as(patient)
+    fill_an_entry(page)
+    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)  # the session expired meanwhile
+    page.get_by_role("button", name="Save today").tap()
+    page.wait_for_url("**/accounts/login/**")
+    page.get_by_label("Email").fill(patient.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name="Log in").tap()
+    assert "/diary/day/" in page.url  # back to the day the entry was for
+    assert not Day.objects.filter(patient=patient).exists()
+    page.locator("[data-draft-status]").get_by_role("button", name="Restore it").tap()
+    page.get_by_role("button", name="Save today").tap()
+    page.get_by_text("Saved for").wait_for()
+    assert Day.objects.get(patient=patient).pain_map == {"neck": 3}
+    assert page.evaluate(DRAFTS) == 0
