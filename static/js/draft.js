@@ -180,6 +180,14 @@
   window.addEventListener("pageshow", function (event) {
     if (event.persisted) leaving = false;  // back from a failed post: editing goes on
   });
+  // Losing the connection while filling in says, once, that nothing typed is lost.
+  var OFFLINE_NOTE = "You are offline. What you enter is kept on this device; tap Save as usual.";
+  window.addEventListener("offline", function () {
+    if (status && status.hidden) say(OFFLINE_NOTE);
+  });
+  window.addEventListener("online", function () {
+    if (status && !waiting && status.textContent === OFFLINE_NOTE) status.hidden = true;
+  });
   form.addEventListener("submit", function (event) {
     var submitter = event.submitter;
     if (submitter && submitter.name === "action") return;  // "Same as yesterday" without JS

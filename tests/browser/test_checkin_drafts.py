@@ -47,6 +47,20 @@ def test_a_save_tapped_offline_waits_and_is_sent_when_back_online(page_as, patie
     assert not page.js_errors
 
 
+def test_losing_the_connection_while_filling_in_says_nothing_is_lost(page_as, patient):
+    page = page_as(patient)
+    page.goto("/diary/today/")
+    banner = page.locator("[data-draft-status]")
+    page.context.set_offline(True)
+    banner.get_by_text("You are offline. What you enter is kept on this device").wait_for()
+    page.locator(NECK).tap()
+    page.context.set_offline(False)
+    banner.wait_for(state="hidden")
+    page.get_by_role("button", name="Save today").tap()
+    page.get_by_text("Saved for").wait_for()
+    assert Day.objects.get(patient=patient).pain_map == {"neck": 3}
+
+
 def test_a_closed_tab_offers_its_entry_back(page_as, patient):
     page = page_as(patient)
     fill_an_entry(page)
