@@ -51,10 +51,15 @@
   var versionField = form.elements.version;
   var pageVersion = versionField ? versionField.value : "";
 
+  // The fields a draft keeps and restores: what the patient can edit, not the token or buttons.
+  function editable(el) {
+    return el.name && !SKIPPED[el.name] && !el.disabled && el.type !== "submit" && el.type !== "button";
+  }
+
   function fields() {
     var values = [];
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || SKIPPED[el.name] || el.disabled || el.type === "submit" || el.type === "button") return;
+      if (!editable(el)) return;
       if (el.type === "radio" || el.type === "checkbox") {
         if (el.checked) values.push([el.name, el.value]);
       } else {
@@ -102,7 +107,7 @@
     var byName = {};
     draft.values.forEach(function (pair) { (byName[pair[0]] = byName[pair[0]] || []).push(pair[1]); });
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || SKIPPED[el.name] || el.disabled || el.type === "submit" || el.type === "button") return;
+      if (!editable(el)) return;
       var values = byName[el.name] || [];
       if (el.type === "radio" || el.type === "checkbox") {
         el.checked = values.indexOf(el.value) !== -1;

@@ -10,6 +10,7 @@ from django.utils import timezone
 from insights import pg_store, services
 from insights.analysis import InsightResult
 from insights.models import AnalysisState, Insight
+from tests.factories import PatientFactory
 
 
 def _needs_postgres():
@@ -269,8 +270,6 @@ def test_plans_made_while_the_table_was_empty_still_read_only_the_batchs_rows(al
     empty table) must not scan the whole table once it has grown: in the benchmark, with
     autovacuum off, such plans cost 30 ms per store on 87,000 rows instead of 1 ms."""
     _needs_postgres()
-    from tests.factories import PatientFactory
-
     table = Insight._meta.db_table
     sql = pg_store._sql()
     at = timezone.now()
