@@ -299,10 +299,17 @@ def print_stages(label: str, stages: dict[str, float]) -> None:
         f"  stages, ms per patient ({label}): "
         + ", ".join(f"{name} {1000 * stages[name]:.2f}" for name in STAGES)
     )
+    computed = stages["day flags"] + stages["analyses"]
     print(
         f"    with the analyses free the ratio would be {without_analyses / floor:.2f}; "
         f"at {RATIO_TARGET} they may take {1000 * budget:.2f} ms, "
         f"they take {1000 * stages['analyses']:.2f} ms"
+    )
+    print(
+        f"    with day flags and analyses both free it would be "
+        f"{(floor + stages['store']) / floor:.2f}; at {RATIO_TARGET} the two may take "
+        f"{1000 * (budget + stages['day flags']):.2f} ms together, they take "
+        f"{1000 * computed:.2f} ms ({computed / (budget + stages['day flags']):.1f}x)"
     )
 
 
