@@ -61,11 +61,12 @@ def make_long_patient() -> None:
     """One patient with a 3-year diary, written through the demo's validated bulk writer."""
     from django.utils import timezone
 
-    from diary import demo, services
+    from diary import demo
+    from diary.days import patient_today
 
     patient = _patients([LONG_EMAIL])[0]
     patient.refresh_from_db()
-    end = services.patient_today(patient) - timedelta(days=1)
+    end = patient_today(patient) - timedelta(days=1)
     plan = demo.build_plan(
         days=3 * 365, seed=3, persona=0, end=end, zone=ZoneInfo(ZONE), now=timezone.now()
     )
@@ -187,8 +188,8 @@ def floor_once(patient_id: int) -> None:
 def orm_floor_once(patient_id: int) -> None:
     """The same rows as model instances, the ORM's ordinary way (for context only)."""
     from accounts.models import User
+    from diary.days import patient_today
     from diary.models import Day, Dose, HeadacheAttack
-    from diary.services import patient_today
 
     patient = User.objects.select_related("patient_profile").get(pk=patient_id)
     until = patient_today(patient)
@@ -257,7 +258,7 @@ def stage_costs(groups: list[list[int]]) -> dict[str, float]:
     from django.utils import timezone
 
     from accounts.models import User
-    from diary.services import patient_today, patient_zone
+    from diary.days import patient_today, patient_zone
     from insights.analysis import analyze_diary
     from insights.loader import diary_from_rows, load_rows_many
     from insights.services import store_many
@@ -320,7 +321,7 @@ def floor_batch(patient_ids: list[int]) -> None:
     """Merely load a batch's rows: the patients (with profiles) and the batch loader's three
     queries, exactly as ``recompute_patients`` loads them."""
     from accounts.models import User
-    from diary.services import patient_today
+    from diary.days import patient_today
     from insights.loader import load_rows_many
 
     patients = list(User.objects.select_related("patient_profile").filter(pk__in=patient_ids))

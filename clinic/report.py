@@ -17,6 +17,7 @@ from accounts.models import PatientProfile, User
 from clinic import criteria
 from clinic.selectors import latest_by_instrument
 from diary import scales
+from diary.days import patient_today
 from diary.derive import DayFacts
 from diary.selectors import (
     attacks_touching,
@@ -25,7 +26,6 @@ from diary.selectors import (
     pain_area_counts,
     questionnaires_between,
 )
-from diary.services import patient_today
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 366

@@ -21,10 +21,10 @@ from accounts import access
 from accounts.models import AccessEvent, Share, User
 from clinic import criteria
 from diary import scales
+from diary.days import diary_date_for, patient_zone
 from diary.derive import AttackSpan, DayFacts, DoseEntry, derive_days
 from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
 from diary.selectors import ATTACK_LOOKBACK_DAYS
-from diary.services import diary_date_for, patient_zone
 from insights.models import Insight
 
 logger = logging.getLogger(__name__)

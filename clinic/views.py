@@ -25,7 +25,7 @@ from clinic import pdf, report_page, selectors
 from clinic import report as report_module
 from clinic.fhir import patient_bundle
 from clinic.report_page import ReportPeriodForm
-from diary.services import patient_today, patient_zone
+from diary.days import patient_today, patient_zone
 
 REDEEM_FAILURE_LIMIT = 10  # failed codes per clinician per hour before redeeming is paused
 REDEEM_FAILURE_WINDOW = 3600

@@ -21,6 +21,7 @@ from django.utils.crypto import salted_hmac
 
 from accounts.models import PatientProfile, User
 from diary import scales, selectors, services
+from diary.days import diary_date_for, patient_today, patient_zone
 from diary.forms import CheckinForm, diary_moment
 from diary.models import Day, Dose, HeadacheAttack, Medication
 
@@ -89,13 +90,13 @@ def load_checkin(*, patient: User, day: date, attack_choice: str | None = None) 
         profile = patient.patient_profile
     except PatientProfile.DoesNotExist:
         profile = services.ensure_patient_profile(patient)
-    zone = services.patient_zone(patient)
+    zone = patient_zone(patient)
     context = CheckinContext(
         patient=patient,
         profile=profile,
         zone=zone,
         day=day,
-        today=services.patient_today(patient),
+        today=patient_today(patient),
         now=timezone.now().astimezone(zone),
     )
     yesterday = day - timedelta(days=1)
@@ -239,7 +240,7 @@ def _attack_initial(context: CheckinContext) -> dict:
     }
     if attack.ended_at:
         initial["attack_end"] = _clock(attack.ended_at, context.zone)
-        end_day = services.diary_date_for(context.patient, attack.ended_at)
+        end_day = diary_date_for(context.patient, attack.ended_at)
         initial["attack_end_next_day"] = end_day > context.day
     return initial
 

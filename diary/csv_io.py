@@ -55,6 +55,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from diary import scales, services
+from diary.days import patient_today, patient_zone
 from diary.derive import diary_window
 from diary.models import Day, Dose, HeadacheAttack, Medication
 from diary.selectors import live
@@ -224,9 +225,9 @@ def diary_rows(
     *, patient: User, start: date | None = None, end: date | None = None
 ) -> dict[date, RowValues]:
     """Every recorded diary day (Day row, attack or acute dose) in the range, in three queries."""
-    zone = services.patient_zone(patient)
+    zone = patient_zone(patient)
     now = timezone.now()
-    today = services.patient_today(patient)
+    today = patient_today(patient)
     days = live(Day.objects.filter(patient=patient))
     attacks = live(HeadacheAttack.objects.filter(patient=patient))
     doses = live(
@@ -616,7 +617,7 @@ class _Importer:
     def __init__(self, patient: User, columns: set[str]):
         self.patient = patient
         self.columns = columns
-        self.zone = services.patient_zone(patient)
+        self.zone = patient_zone(patient)
         self.medications: dict[tuple[str, str], Medication] = {}
 
     def current(self, day: date) -> RowValues | None:
@@ -791,8 +792,8 @@ def import_csv(
             )
         )
         return report
-    today = services.patient_today(patient)
-    zone = services.patient_zone(patient)
+    today = patient_today(patient)
+    zone = patient_zone(patient)
     now = timezone.now()
     parsed: list[_ParsedRow] = []
     first_line: dict[date, int] = {}

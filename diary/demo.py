@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from diary import scales, services
+from diary.days import diary_date_for, patient_today, patient_zone
 from diary.derive import diary_window
 from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
 
@@ -230,7 +231,7 @@ class Plan:
 
 
 def _diary_date(moment: datetime, zone: ZoneInfo) -> date:
-    """``services.diary_date_for`` without a patient: before 04:00 local is the day ending."""
+    """``diary_date_for`` without a patient: before 04:00 local is the day ending."""
     local = moment.astimezone(zone)
     if local.hour < scales.DAY_ROLLOVER_HOUR:
         return local.date() - timedelta(days=1)
@@ -798,10 +799,8 @@ def write_in_bulk(patient: User, plan: Plan) -> None:
     }
     attacks = []
     for attack in plan.attacks:
-        start_date = services.diary_date_for(patient, attack.started_at)
-        end_date = max(
-            services.diary_date_for(patient, attack.ended_at - timedelta(seconds=1)), start_date
-        )
+        start_date = diary_date_for(patient, attack.started_at)
+        end_date = max(diary_date_for(patient, attack.ended_at - timedelta(seconds=1)), start_date)
         attacks.append(
             _checked(
                 HeadacheAttack(
@@ -825,7 +824,7 @@ def write_in_bulk(patient: User, plan: Plan) -> None:
                     medication=medication,
                     attack_id=dose.attack,
                     taken_at=dose.taken_at,
-                    date=services.diary_date_for(patient, dose.taken_at),
+                    date=diary_date_for(patient, dose.taken_at),
                     amount=medication.default_amount,
                     unit=medication.unit,
                     relief_2h=dose.relief_2h,
@@ -878,8 +877,8 @@ def seed_patient_diary(
     Idempotent: the old diary is removed first, and the same seed gives the same diary for the
     same "yesterday". The insights are recomputed once, after commit.
     """
-    zone = services.patient_zone(patient)
-    end = services.patient_today(patient) - timedelta(days=1)
+    zone = patient_zone(patient)
+    end = patient_today(patient) - timedelta(days=1)
     plan = build_plan(
         days=days,
         seed=seed,

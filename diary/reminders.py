@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from accounts.models import PatientProfile, User
+from diary.days import diary_date_for, patient_zone
 from diary.forms import diary_moment
 from diary.models import Day
-from diary.services import diary_date_for, patient_zone
 
 logger = logging.getLogger(__name__)
 

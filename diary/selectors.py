@@ -11,9 +11,9 @@ from django.db.models import Q, QuerySet
 from accounts import access
 from accounts.models import User
 from diary import scales
+from diary.days import patient_zone
 from diary.derive import AttackSpan, DayFacts, DoseEntry, derive_days
 from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
-from diary.services import patient_zone
 
 ATTACK_LOOKBACK_DAYS = 3  # attacks that started shortly before a range can still cover it
 

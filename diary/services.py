@@ -6,8 +6,7 @@ concurrency for offline clients), and marks the patient's insights for recompute
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import PatientProfile, User
 from diary import scales
+from diary.days import diary_date_for, patient_today
 from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
 from insights.tasks import schedule_recompute
 
@@ -84,39 +84,6 @@ class VersionConflict(Exception):
 
 class NotFound(Exception):
     """The object does not exist for this patient (never reveals other patients' ids)."""
-
-
-# --- time and dates ---------------------------------------------------------------------------
-
-
-def patient_zone(patient: User) -> ZoneInfo:
-    profile = getattr(patient, "patient_profile", None)
-    try:
-        return ZoneInfo(profile.timezone if profile else "UTC")
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def patient_today(patient: User) -> date:
-    """The patient's current diary day (before 04:00 local it is still yesterday)."""
-    return diary_date_for(patient, timezone.now())
-
-
-def diary_date_for(patient: User, moment: datetime) -> date:
-    """Local diary day of a moment: entries before 04:00 belong to the day that is ending."""
-    local = moment.astimezone(patient_zone(patient))
-    if local.hour < scales.DAY_ROLLOVER_HOUR:
-        return local.date() - timedelta(days=1)
-    return local.date()
-
-
-def local_date(patient: User, moment: datetime) -> date:
-    """Plain local calendar date of a moment (used for the days an attack spans)."""
-    return moment.astimezone(patient_zone(patient)).date()
-
-
-def local_datetime(patient: User, day: date, clock: time) -> datetime:
-    return datetime.combine(day, clock, tzinfo=patient_zone(patient))
 
 
 # Time zones run from UTC-12 to UTC+14: no diary day anywhere is earlier than this.

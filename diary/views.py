@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from diary import bodymap, checkin, month, scales, selectors, services, trends
+from diary.days import patient_today
 from diary.forms import (
     FATIGUE_LABELS,
     MOOD_LABELS,
@@ -56,7 +57,7 @@ def patient_required(view):
 @require_http_methods(["GET", "POST"])
 def today(request):
     """Today's check-in (the diary day by the 04:00 rule in the patient's time zone)."""
-    return _day_page(request, services.patient_today(request.user))
+    return _day_page(request, patient_today(request.user))
 
 
 @patient_required
@@ -211,7 +212,7 @@ def _sleep_summary(day_row) -> dict | None:
 def calendar(request):
     """A month of the diary: headache status and painful-area load for each day."""
     patient = request.user
-    today_ = services.patient_today(patient)
+    today_ = patient_today(patient)
     first = month.parse_month(request.GET.get("month"), today_)
     last = month.month_end(first)
     facts = []
@@ -251,7 +252,7 @@ def trends_page(request):
         days = TRENDS_DEFAULT_DAYS
     if days not in trends.PERIODS:
         days = TRENDS_DEFAULT_DAYS
-    end = services.patient_today(patient)
+    end = patient_today(patient)
     start = end - timedelta(days=days - 1)
     facts = selectors.day_facts(patient=patient, start=start, end=end)
     figures = trends.build_trends(facts)
@@ -287,7 +288,7 @@ def medications(request):
             messages.success(request, f"Added {medication.name} to your list.")
             return redirect("diary:medications")
     listed = list(selectors.medications_for(patient=patient))
-    today_ = services.patient_today(patient)
+    today_ = patient_today(patient)
     return render(
         request,
         "diary/medications.html",
@@ -337,7 +338,7 @@ def medication_stop(request, medication_id):
     """Stop a medication today (kept on the list and in past entries)."""
     patient = request.user
     medication = _own_medication(patient, medication_id)
-    today_ = services.patient_today(patient)
+    today_ = patient_today(patient)
     stop = max(today_, medication.started_on) if medication.started_on else today_
     services.medication_upsert(
         patient=patient, medication_id=medication.pk, replace=False, stopped_on=stop
@@ -408,7 +409,7 @@ def score_meaning(instrument: str, score: int) -> str:
 @patient_required
 def questionnaires(request):
     patient = request.user
-    today_ = services.patient_today(patient)
+    today_ = patient_today(patient)
     rows = list(
         selectors.questionnaires_between(
             patient=patient, start=today_ - timedelta(days=730), end=today_
@@ -440,7 +441,7 @@ def questionnaire(request, instrument: str):
     if instrument not in INSTRUMENTS:
         raise Http404("Unknown questionnaire.")
     patient = request.user
-    today_ = services.patient_today(patient)
+    today_ = patient_today(patient)
     existing = (
         selectors.questionnaires_between(
             patient=patient, start=today_, end=today_, instrument=instrument

@@ -11,7 +11,8 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from diary import csv_io, scales, services
+from diary import csv_io, scales
+from diary.days import patient_today
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 MAX_UPLOAD_ROWS = 500  # ~16 months per upload keeps one request well inside worker timeouts
@@ -70,7 +71,7 @@ def export_csv(request):
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
     text = csv_io.export_csv(request.user, start=start, end=end)
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    filename = f"flaremap-diary-{services.patient_today(request.user).isoformat()}.csv"
+    filename = f"flaremap-diary-{patient_today(request.user).isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -20,10 +20,10 @@ import numpy as np
 
 from accounts.models import User
 from diary import scales
+from diary.days import patient_today, patient_zone
 from diary.derive import FEATURE_BITS, AttackColumns, DoseColumns, derive_arrays
 from diary.models import Day, Dose, HeadacheAttack, Medication
 from diary.selectors import live
-from diary.services import patient_today, patient_zone
 from insights.analysis.common import DiaryArrays, empty_diary
 
 PAIN_FIELDS = tuple(scales.pain_field(code) for code in scales.PAIN_AREA_CODES)

@@ -39,7 +39,7 @@ def recompute_patient(patient_id: int) -> str:
 def recompute_patients(patient_ids: list[int]) -> int:
     """Recompute patients at once (the catch-up and nightly runs send 50): their diaries in the
     same three queries and their insights stored in one transaction. Returns how many."""
-    from diary.services import patient_today, patient_zone  # late: diary.services imports tasks
+    from diary.days import patient_today, patient_zone
     from insights.loader import diary_from_rows, load_rows_many
 
     patients = list(

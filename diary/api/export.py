@@ -142,7 +142,7 @@ class ReportPeriodSerializer(DateRangeSerializer):
 
     def period(self, patient):
         from clinic.report_page import check_period
-        from diary.services import patient_today
+        from diary.days import patient_today
 
         data = self.validated_data
         start, end, errors = check_period(data.get("from"), data.get("to"), patient_today(patient))

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from diary import services
+from diary.days import local_datetime, patient_today
 from diary.models import Day, Dose, HeadacheAttack
 from tests.browser.conftest import DESKTOP, no_horizontal_scroll
 from tests.factories import PatientFactory
@@ -37,7 +38,7 @@ def tap_slider(page, fieldset_selector: str, fraction: float) -> None:
 def test_a_complete_check_in_by_taps_alone(page_as, patient):
     page = page_as(patient)
     page.goto("/diary/today/")
-    today = services.patient_today(patient)
+    today = patient_today(patient)
     assert page.locator("h1").inner_text() == f"{today:%A %-d %B}"
 
     chip(page, "Headache").tap()
@@ -74,7 +75,7 @@ def test_a_complete_check_in_by_taps_alone(page_as, patient):
 
 
 def test_edit_a_past_day_from_the_calendar(page_as, patient):
-    today = services.patient_today(patient)
+    today = patient_today(patient)
     past = today - timedelta(days=3)
     services.day_upsert(patient=patient, date=past, stress=2, body_pain={"neck": 3})
     page = page_as(patient)
@@ -119,13 +120,13 @@ def test_errors_show_on_the_fields_and_nothing_is_saved(page_as, patient):
 
 
 def test_same_as_yesterday_fills_the_map_and_medication_in_one_tap(page_as, patient):
-    yesterday = services.patient_today(patient) - timedelta(days=1)
+    yesterday = patient_today(patient) - timedelta(days=1)
     services.day_upsert(patient=patient, date=yesterday, body_pain={"neck": 4, "hip_right": 7})
     medication = patient.medications.get()
     services.dose_upsert(
         patient=patient,
         medication=medication,
-        taken_at=services.local_datetime(patient, yesterday, time(8, 0)),
+        taken_at=local_datetime(patient, yesterday, time(8, 0)),
     )
     page = page_as(patient)
     page.goto("/diary/today/")

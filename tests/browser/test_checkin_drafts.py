@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 
 from diary import services
+from diary.days import patient_today
 from diary.models import Day
 from tests.browser.conftest import session_cookie_for
 from tests.browser.test_checkin import chip, tap_slider
@@ -129,7 +130,7 @@ def test_an_entry_sent_back_with_errors_is_still_kept(page_as, patient):
 
 
 def test_a_restored_entry_does_not_overwrite_a_day_changed_elsewhere(page_as, patient):
-    today = services.patient_today(patient)
+    today = patient_today(patient)
     services.day_upsert(patient=patient, date=today, stress=1)
     page = page_as(patient)
     fill_an_entry(page)
@@ -178,7 +179,7 @@ def test_deleting_the_account_removes_its_drafts_and_a_wrong_password_keeps_them
 
 
 def test_an_unsaved_entry_of_another_day_is_pointed_to(page_as, patient):
-    yesterday = services.patient_today(patient) - timedelta(days=1)
+    yesterday = patient_today(patient) - timedelta(days=1)
     page = page_as(patient)
     page.goto(f"/diary/day/{yesterday:%Y-%m-%d}/")
     page.locator(NECK).tap()

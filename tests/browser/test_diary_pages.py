@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from diary import services
+from diary.days import patient_today
 from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,7 +24,7 @@ PAGES = [
 def patient(db):
     patient = PatientFactory(email="axe@example.com")
     medication, _ = services.medication_upsert(patient=patient, name="Aspirin", med_class="nsaid")
-    today = services.patient_today(patient)
+    today = patient_today(patient)
     for offset in range(1, 20):
         day = today - timedelta(days=offset)
         services.day_upsert(

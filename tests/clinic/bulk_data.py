@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from accounts.models import PatientProfile, Share, User
 from diary import scales
+from diary.days import patient_today
 from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
-from diary.services import patient_today
 from insights.models import AnalysisState, Insight
 
 ZONES = ("Europe/London", "Europe/Paris", "America/New_York", "Australia/Sydney")

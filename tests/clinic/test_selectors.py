@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from accounts.access import record_access
 from clinic import selectors
+from diary.days import patient_today
 from diary.selectors import day_facts
-from diary.services import patient_today
 from insights.models import Insight
 from tests.clinic.bulk_data import make_patients
 from tests.clinic.conftest import PERIOD

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import AccessEvent
 from accounts.services import share_revoke
-from diary.services import patient_today
+from diary.days import patient_today
 from insights.models import Insight
 from tests.clinic.conftest import PERIOD
 from tests.factories import ShareFactory

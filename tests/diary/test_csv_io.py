@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from diary import csv_io, scales, services
+from diary.days import patient_today, patient_zone
 from diary.models import Day, Dose, HeadacheAttack, Medication
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,7 @@ def test_the_format_documents_example_round_trips_exactly(alice):
 def test_the_example_becomes_one_attack_from_four_in_the_morning_with_its_dose(alice):
     csv_io.import_csv(alice, EXAMPLE)
     attack = HeadacheAttack.objects.get(patient=alice)
-    local_start = attack.started_at.astimezone(services.patient_zone(alice))
+    local_start = attack.started_at.astimezone(patient_zone(alice))
     assert (local_start.date(), local_start.time()) == (date(2026, 3, 1), time(4))
     assert attack.ended_at - attack.started_at == timedelta(hours=9)
     assert attack.peak_intensity == 7
@@ -91,7 +92,7 @@ def test_the_example_fills_the_day_records(alice):
 
 
 def test_export_describes_app_entered_attacks_per_diary_day(alice):
-    zone = services.patient_zone(alice)
+    zone = patient_zone(alice)
     start = datetime(2026, 3, 1, 22, 0, tzinfo=zone)
     services.attack_upsert(
         patient=alice,
@@ -109,7 +110,7 @@ def test_export_describes_app_entered_attacks_per_diary_day(alice):
 
 
 def test_export_counts_overlapping_attacks_once_and_takes_the_highest_peak(alice):
-    zone = services.patient_zone(alice)
+    zone = patient_zone(alice)
     base = datetime(2026, 3, 1, 9, tzinfo=zone)
     services.attack_upsert(
         patient=alice, started_at=base, ended_at=base + timedelta(hours=4), peak_intensity=3
@@ -124,7 +125,7 @@ def test_export_counts_overlapping_attacks_once_and_takes_the_highest_peak(alice
 
 
 def test_export_lists_acute_doses_in_the_order_taken_but_not_preventives(alice):
-    zone = services.patient_zone(alice)
+    zone = patient_zone(alice)
     ibuprofen = services.medication_for_name(patient=alice, name="ibuprofen", med_class="nsaid")
     triptan = services.medication_for_name(patient=alice, name="sumatriptan", med_class="triptan")
     preventive, _ = services.medication_upsert(
@@ -168,7 +169,7 @@ def test_export_quotes_notes_with_commas_quotes_and_line_breaks(alice):
 def test_export_reads_a_whole_diary_in_a_constant_number_of_queries(
     alice, django_assert_max_num_queries
 ):
-    zone = services.patient_zone(alice)
+    zone = patient_zone(alice)
     for offset in range(20):
         day = date(2026, 3, 1) + timedelta(days=offset)
         services.day_upsert(patient=alice, date=day, stress=offset % 10, body_pain={"neck": 3})
@@ -191,7 +192,7 @@ def test_export_reads_a_whole_diary_in_a_constant_number_of_queries(
 
 
 def test_export_then_import_into_another_account_round_trips(alice, bob):
-    zone = services.patient_zone(alice)
+    zone = patient_zone(alice)
     services.day_upsert(
         patient=alice,
         date=date(2026, 3, 1),
@@ -221,7 +222,7 @@ def test_export_then_import_into_another_account_round_trips(alice, bob):
 
 
 def test_reimporting_your_own_export_changes_nothing(alice):
-    zone = services.patient_zone(alice)
+    zone = patient_zone(alice)
     services.day_upsert(patient=alice, date=date(2026, 3, 1), stress=6, bedtime=time(23))
     start = datetime(2026, 3, 1, 18, tzinfo=zone)
     attack, _ = services.attack_upsert(
@@ -400,7 +401,7 @@ def test_emptying_the_headache_cells_removes_the_imported_attack(alice):
 
 
 def test_a_changed_row_replaces_app_entered_attacks_starting_that_day(alice):
-    zone = services.patient_zone(alice)
+    zone = patient_zone(alice)
     start = datetime(2026, 3, 1, 15, tzinfo=zone)
     app_attack, _ = services.attack_upsert(
         patient=alice, started_at=start, ended_at=start + timedelta(hours=2), peak_intensity=4
@@ -567,7 +568,7 @@ def test_line_numbers_count_physical_lines_of_multi_line_notes_and_blank_lines(a
 
 
 def test_a_headache_that_would_end_in_the_future_is_refused(alice):
-    today = services.patient_today(alice)
+    today = patient_today(alice)
     report = csv_io.import_csv(alice, csv_text(f"{today.isoformat()},1,5,24,,,,,,,"))
     assert "would end in the future" in errors_of(report)[0]
 

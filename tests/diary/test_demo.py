@@ -15,6 +15,7 @@ from scipy import stats
 
 from accounts.models import User
 from diary import csv_io, demo, scales, services
+from diary.days import patient_today
 from diary.derive import AttackSpan, DoseEntry, derive_days
 from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
 
@@ -286,7 +287,7 @@ def test_the_bulk_writer_stores_exactly_what_the_services_would(alice, bob):
     for patient in (alice, bob):
         patient.patient_profile.timezone = "Europe/London"
         patient.patient_profile.save()
-    end = services.patient_today(alice) - timedelta(days=1)
+    end = patient_today(alice) - timedelta(days=1)
     kwargs = {"days": 45, "seed": 7, "persona": 0, "end": end, "zone": ZONE, "now": NOW}
     from django.utils import timezone
 
@@ -312,7 +313,7 @@ def test_the_bulk_writer_stores_exactly_what_the_services_would(alice, bob):
 def test_seeding_writes_a_diary_ending_yesterday_for_the_patient(alice):
     plan = demo.seed_patient_diary(patient=alice, days=182, seed=1000, persona=0)
     last = Day.objects.filter(patient=alice).latest("date").date
-    assert last == services.patient_today(alice) - timedelta(days=1)
+    assert last == patient_today(alice) - timedelta(days=1)
     assert Day.objects.filter(patient=alice).count() == len(plan.days)
     assert HeadacheAttack.objects.filter(patient=alice).count() == len(plan.attacks)
     assert Dose.objects.filter(patient=alice).count() == len(plan.doses)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from diary import services
+from diary.days import diary_date_for, patient_today, patient_zone
 from diary.models import Day, Dose, HeadacheAttack, QuestionnaireResponse
 from insights.models import AnalysisState
 
@@ -77,8 +78,8 @@ def test_sleep_metrics_are_unknown_without_the_needed_items():
 
 
 def test_before_four_in_the_morning_it_is_still_yesterday(alice):
-    assert services.diary_date_for(alice, london(TODAY, 3, 59)) == TODAY - timedelta(days=1)
-    assert services.diary_date_for(alice, london(TODAY, 4, 0)) == TODAY
+    assert diary_date_for(alice, london(TODAY, 3, 59)) == TODAY - timedelta(days=1)
+    assert diary_date_for(alice, london(TODAY, 4, 0)) == TODAY
 
 
 def test_today_follows_the_patients_time_zone(alice, monkeypatch):
@@ -86,14 +87,14 @@ def test_today_follows_the_patients_time_zone(alice, monkeypatch):
     profile.timezone = "Pacific/Auckland"  # 12:00 UTC on 10 March is 01:00 on 11 March there
     profile.save()
     alice.refresh_from_db()
-    assert services.patient_today(alice) == TODAY  # before 04:00: still the 10th
+    assert patient_today(alice) == TODAY  # before 04:00: still the 10th
     monkeypatch.setattr(timezone, "now", lambda: NOW + timedelta(hours=4))
-    assert services.patient_today(alice) == date(2026, 3, 11)
+    assert patient_today(alice) == date(2026, 3, 11)
 
 
 def test_an_unknown_time_zone_falls_back_to_utc(alice):
     alice.patient_profile.timezone = "Mars/Olympus"
-    assert services.patient_zone(alice) == ZoneInfo("UTC")
+    assert patient_zone(alice) == ZoneInfo("UTC")
 
 
 # --- day_upsert -----------------------------------------------------------------------------------

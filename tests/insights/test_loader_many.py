@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from diary import services
+from diary.days import patient_today, patient_zone
 from insights.loader import load_rows, load_rows_many
 
 NOW = datetime(2026, 3, 10, 20, 0, tzinfo=UTC)  # 11 March, 10:00 in Kiritimati
@@ -18,7 +19,7 @@ def frozen_now(monkeypatch):
 
 
 def _diary(patient, days: int, *, offset: int = 0):
-    today = services.patient_today(patient)
+    today = patient_today(patient)
     medication, _ = services.medication_upsert(
         patient=patient, name="Ibuprofen", med_class="nsaid", default_amount=Decimal("400")
     )
@@ -26,7 +27,7 @@ def _diary(patient, days: int, *, offset: int = 0):
         day = today - timedelta(days=back)
         services.day_upsert(patient=patient, date=day, stress=(back + offset) % 11, headache=True)
         if back % 3 == 0:
-            start = datetime.combine(day, time(6), tzinfo=services.patient_zone(patient))
+            start = datetime.combine(day, time(6), tzinfo=patient_zone(patient))
             attack, _ = services.attack_upsert(
                 patient=patient,
                 started_at=start,
@@ -47,7 +48,7 @@ def test_each_patient_gets_the_rows_load_rows_gives(alice, bob):
     bob.refresh_from_db()
     _diary(alice, 12)
     _diary(bob, 9, offset=5)
-    todays = {p.pk: services.patient_today(p) for p in (alice, bob)}
+    todays = {p.pk: patient_today(p) for p in (alice, bob)}
     assert todays[bob.pk] == todays[alice.pk] + timedelta(days=1)
     many = load_rows_many([alice, bob], todays=todays)
     for patient in (alice, bob):
@@ -60,7 +61,7 @@ def test_each_patient_gets_the_rows_load_rows_gives(alice, bob):
 
 def test_rows_after_a_patients_own_today_are_left_out(alice, bob):
     _diary(bob, 3)
-    bob_today = services.patient_today(bob)
+    bob_today = patient_today(bob)
     many = load_rows_many(
         [alice, bob], todays={alice.pk: date(2026, 3, 12), bob.pk: bob_today - timedelta(days=1)}
     )
@@ -74,6 +75,6 @@ def test_rows_after_a_patients_own_today_are_left_out(alice, bob):
 def test_three_queries_for_any_number_of_patients(alice, bob, django_assert_num_queries):
     _diary(alice, 4)
     _diary(bob, 4)
-    todays = {p.pk: services.patient_today(p) for p in (alice, bob)}
+    todays = {p.pk: patient_today(p) for p in (alice, bob)}
     with django_assert_num_queries(3):
         load_rows_many([alice, bob], todays=todays)

@@ -1,0 +1,45 @@
+"""A patient's diary days and clock times in their own time zone.
+
+Kept apart from the write services so that reading "today" (pages, insights, reports) never
+imports the code that writes the diary.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from accounts.models import User
+from diary import scales
+
+
+def patient_zone(patient: User) -> ZoneInfo:
+    profile = getattr(patient, "patient_profile", None)
+    try:
+        return ZoneInfo(profile.timezone if profile else "UTC")
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def patient_today(patient: User) -> date:
+    """The patient's current diary day (before 04:00 local it is still yesterday)."""
+    return diary_date_for(patient, timezone.now())
+
+
+def diary_date_for(patient: User, moment: datetime) -> date:
+    """Local diary day of a moment: entries before 04:00 belong to the day that is ending."""
+    local = moment.astimezone(patient_zone(patient))
+    if local.hour < scales.DAY_ROLLOVER_HOUR:
+        return local.date() - timedelta(days=1)
+    return local.date()
+
+
+def local_date(patient: User, moment: datetime) -> date:
+    """Plain local calendar date of a moment (used for the days an attack spans)."""
+    return moment.astimezone(patient_zone(patient)).date()
+
+
+def local_datetime(patient: User, day: date, clock: time) -> datetime:
+    return datetime.combine(day, clock, tzinfo=patient_zone(patient))
