@@ -219,7 +219,6 @@ def calendar(request):
     if first <= today_:
         facts = selectors.day_facts(patient=patient, start=first, end=min(last, today_))
     weeks = month.month_grid(first=first, facts=facts, today=today_)
-    cells = [cell for week in weeks for cell in week if cell.in_month and cell.recorded]
     return render(
         request,
         "diary/calendar.html",
@@ -230,9 +229,9 @@ def calendar(request):
             "today": today_,
             "previous_month": month.shift_month(first, -1),
             "next_month": month.shift_month(first, 1) if last < today_ else None,
-            "recorded_days": len(cells),
-            "headache_days": sum(c.headache in ("migraine", "headache") for c in cells),
-            "migraine_days": sum(c.headache == "migraine" for c in cells),
+            "recorded_days": sum(fact.has_entry for fact in facts),
+            "headache_days": sum(fact.headache_day for fact in facts),
+            "migraine_days": sum(fact.migraine_day for fact in facts),
             "is_future_month": first > today_,
             "weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
         },
