@@ -9,6 +9,7 @@ flagged), stress is the daily 0-10 item.
 from __future__ import annotations
 
 import calendar
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import mean, median
@@ -23,7 +24,6 @@ from diary.selectors import (
     attacks_touching,
     day_facts,
     days_between,
-    pain_area_counts,
     questionnaires_between,
 )
 
@@ -265,7 +265,7 @@ def chronic_run(months: list[Month]) -> int:
 def heat_map(facts: list[DayFacts]) -> tuple[int, list[AreaHeat]]:
     """Per WPI area: check-in days with pain there, as a share of check-in days (0-5 level)."""
     check_ins = sum(1 for fact in facts if fact.recorded)
-    counts = pain_area_counts(facts)
+    counts = Counter(code for fact in facts for code in fact.pain)
     heat = []
     for area in scales.PAIN_AREAS:
         days = counts[area.code]

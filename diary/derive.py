@@ -1,9 +1,8 @@
 """Per-day clinical facts derived from a diary: the single home of the day definitions.
 
-Pure functions (no queries). ``diary.selectors.diary_rows`` loads the rows once for every
-consumer (calendar, trends, clinician dashboard and report, CSV export, insights), and they all
-get their days from here: ``derive_days`` for one ``DayFacts`` per day, ``derive_arrays`` for
-numpy columns.
+Pure functions (no queries). ``diary.selectors.diary_rows`` loads the rows (for the calendar,
+trends, clinician dashboard and report, insights) and they all get their days from here:
+``derive_days`` for one ``DayFacts`` per day, ``derive_arrays`` for numpy columns.
 
 Definitions (clinical reference §1, IHS trial guidelines; van der Arend et al., Cephalalgia 2023;
 Bertisch et al., Neurology 2020):

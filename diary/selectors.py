@@ -1,8 +1,8 @@
 """Reads for the diary. Callers resolve the patient through ``accounts.access`` first.
 
-``diary_rows`` is the one read of days, attacks and doses for the day rules: every consumer
-(calendar, trends, clinician dashboard and report, insights, CSV export) loads its rows there,
-for one patient or many, and gets its days from ``diary.derive``.
+``diary_rows`` is the one read of days, attacks and doses for the day rules: the calendar,
+trends, clinician dashboard and report, and insights load their rows there, for one patient or
+many, and get their days from ``diary.derive``.
 """
 
 from __future__ import annotations
@@ -210,20 +210,15 @@ def diary_rows(
         days = days.filter(Q(date__gte=full_days_since) | Q(headache=True))
     attacks = _touching(HeadacheAttack.objects.filter(patient_id__in=windows), lookback, last)
     doses = _dated(Dose.objects.filter(patient_id__in=windows), first, last)
-    for row in days.order_by("patient_id", "date").values_list("patient_id", *DAY_COLUMNS):
-        if _dated_in(row[1], *windows[row[0]]):
-            rows[row[0]].days.append(row[1:])
-    attacks = attacks.order_by("patient_id", "started_at").values_list(
-        "patient_id", *ATTACK_COLUMNS
+    queries = (
+        ("days", days.order_by("patient_id", "date"), DAY_COLUMNS, _dated_in),
+        ("attacks", attacks.order_by("patient_id", "started_at"), ATTACK_COLUMNS, _touches),
+        ("doses", doses.order_by("patient_id", "taken_at"), DOSE_COLUMNS, _dated_in),
     )
-    for row in attacks:
-        start, end = windows[row[0]]
-        ended = row[5]  # end_date
-        if row[4] <= end and (start is None or ended is None or ended >= _lookback(start)):
-            rows[row[0]].attacks.append(row[1:])
-    for row in doses.order_by("patient_id", "taken_at").values_list("patient_id", *DOSE_COLUMNS):
-        if _dated_in(row[1], *windows[row[0]]):
-            rows[row[0]].doses.append(row[1:])
+    for name, queryset, columns, inside in queries:
+        for patient_id, *row in queryset.values_list("patient_id", *columns):
+            if inside(row, *windows[patient_id]):
+                getattr(rows[patient_id], name).append(tuple(row))
     return rows
 
 
@@ -231,8 +226,15 @@ def _lookback(start: date) -> date:
     return start - timedelta(days=ATTACK_LOOKBACK_DAYS)
 
 
-def _dated_in(day: date, start: date | None, end: date) -> bool:
-    return (start is None or start <= day) and day <= end
+def _dated_in(row: list, start: date | None, end: date) -> bool:
+    """A day or dose row (date first) inside the window."""
+    return (start is None or start <= row[0]) and row[0] <= end
+
+
+def _touches(row: list, start: date | None, end: date) -> bool:
+    """An attack row (``ATTACK_COLUMNS``) covering the window or its look-back."""
+    start_date, end_date = row[3], row[4]
+    return start_date <= end and (start is None or end_date is None or end_date >= _lookback(start))
 
 
 def day_facts_many(
@@ -261,12 +263,3 @@ def day_facts_many(
 def day_facts(*, patient: User, start: date, end: date) -> list[DayFacts]:
     """Per-day facts for a range in three queries (days, attacks, doses)."""
     return day_facts_many(patients=[patient], windows={patient.pk: (start, end)})[patient.pk]
-
-
-def pain_area_counts(facts: list[DayFacts]) -> dict[str, int]:
-    """How many recorded days each WPI area was painful (the report's body-map heat map)."""
-    counts = dict.fromkeys(scales.PAIN_AREA_CODES, 0)
-    for fact in facts:
-        for code in fact.pain:
-            counts[code] += 1
-    return counts
