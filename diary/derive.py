@@ -132,8 +132,8 @@ class DayFacts:
 class AttackColumns:
     """Attacks as parallel columns (entry i of each is one attack): what ``derive_arrays`` reads.
 
-    The insight loader fills them straight from query rows, without an object per attack;
-    ``from_spans`` builds them from ``AttackSpan`` objects.
+    ``diary.selectors.DiaryRows`` fills them straight from query rows, without an object per
+    attack; ``from_spans`` builds them from ``AttackSpan`` objects.
     """
 
     ids: Sequence[object]  # what DoseColumns.attack_id refers to
