@@ -32,7 +32,7 @@ def _use_broker(url: str) -> None:
     """Point the producer at another broker (fresh connection and producer pools)."""
     app._pool = None
     app.amqp._producer_pool = None
-    app.conf.broker_url = url
+    app.conf.update(broker_url=url)
 
 
 def test_saves_succeed_while_redis_is_down_and_are_caught_up_when_it_returns(real_broker):
