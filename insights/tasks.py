@@ -11,13 +11,14 @@ three queries and stores in one transaction, several times cheaper than 50 singl
 """
 
 import logging
-from datetime import timedelta
+import threading
+from datetime import datetime, timedelta
 from functools import partial
 
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from insights import services
@@ -35,27 +36,47 @@ def _debounce_key(patient_id: int) -> str:
 
 
 def schedule_recompute(patient_id: int) -> None:
-    """Mark the patient stale now and enqueue one recompute after the transaction commits."""
+    """Mark the patient stale now and enqueue one recompute after the transaction commits.
+
+    A 500-row import in one transaction costs one enqueue, not 500, and the stale mark's UPDATE
+    tells which call is the first: each mark remembers (per thread, like Django's connections)
+    the ``data_changed_at`` it wrote, and a later mark updates the row only where that value is
+    still there. Our first UPDATE holds the row lock until commit, so only this transaction can
+    have left it; it then already holds an enqueue. If that mark was in a savepoint that rolled
+    back, the database dropped the value together with the on-commit callback: nothing matches
+    and this mark schedules the enqueue again. Should a callback never run, the stale mark
+    stays the backup (``recompute_stale``).
+    """
     now = timezone.now()
-    updated = AnalysisState.objects.filter(patient_id=patient_id).update(data_changed_at=now)
-    if not updated:
-        AnalysisState.objects.get_or_create(
+    marks = _marks_of_this_thread()
+    if transaction.get_autocommit():
+        marks.clear()  # no transaction is open: nothing is pending
+    states = AnalysisState.objects.filter(patient_id=patient_id)
+    previous = marks.get(patient_id)
+    if previous is not None and states.filter(data_changed_at=previous).update(data_changed_at=now):
+        marks[patient_id] = now
+        return
+    if not states.update(data_changed_at=now):
+        AnalysisState.objects.update_or_create(
             patient_id=patient_id, defaults={"data_changed_at": now}
         )
-    if not _already_queued(patient_id):
-        transaction.on_commit(partial(enqueue_recompute, patient_id))
+    marks[patient_id] = now
+    transaction.on_commit(partial(_enqueue_committed, patient_id), robust=True)
 
 
-def _already_queued(patient_id: int) -> bool:
-    """True if this transaction already holds an enqueue for the patient: a 500-row import or
-    batch then costs one recompute, not 500. Django drops the callbacks of a rolled-back
-    (savepoint) block, so a rollback never leaves the patient without one."""
-    return any(
-        isinstance(callback, partial)
-        and callback.func is enqueue_recompute
-        and callback.args == (patient_id,)
-        for _, callback, _ in connection.run_on_commit
-    )
+_thread = threading.local()
+
+
+def _marks_of_this_thread() -> dict[int, datetime]:
+    """Patient id -> the stale mark this thread's open transaction last wrote."""
+    if not hasattr(_thread, "marks"):
+        _thread.marks = {}
+    return _thread.marks
+
+
+def _enqueue_committed(patient_id: int) -> None:
+    _marks_of_this_thread().pop(patient_id, None)
+    enqueue_recompute(patient_id)
 
 
 def enqueue_recompute(patient_id: int) -> bool:
