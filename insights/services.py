@@ -164,6 +164,15 @@ def jsonable(value):
     return str(value)
 
 
+def is_current(patient_id: int) -> bool:
+    """True when the patient's insights were computed after their last diary change."""
+    return AnalysisState.objects.filter(
+        patient_id=patient_id,
+        computed_at__gte=F("data_changed_at"),
+        algorithm_version=ALGORITHM_VERSION,
+    ).exists()
+
+
 def stale_patient_ids(*, limit: int) -> list[int]:
     """Patients whose diary changed after their last recompute or with an older algorithm."""
     stale = AnalysisState.objects.filter(

@@ -11,8 +11,7 @@ three queries and stores in one transaction, several times cheaper than 50 singl
 """
 
 import logging
-import threading
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import partial
 
 from celery import shared_task
@@ -36,52 +35,26 @@ def _debounce_key(patient_id: int) -> str:
 
 
 def schedule_recompute(patient_id: int) -> None:
-    """Mark the patient stale now and enqueue one recompute after the transaction commits.
+    """Mark the patient stale now and enqueue a recompute once the transaction commits.
 
-    A 500-row import in one transaction costs one enqueue, not 500, and the stale mark's UPDATE
-    tells which call is the first: each mark remembers (per thread, like Django's connections)
-    the ``data_changed_at`` it wrote, and a later mark updates the row only where that value is
-    still there. Our first UPDATE holds the row lock until commit, so only this transaction can
-    have left it; it then already holds an enqueue. If that mark was in a savepoint that rolled
-    back, the database dropped the value together with the on-commit callback: nothing matches
-    and this mark schedules the enqueue again. Should a callback never run, the stale mark
-    stays the backup (``recompute_stale``).
+    The mark is written in the diary write's own transaction, so it can never be lost. Each
+    write registers its own on-commit enqueue, and a burst (a 500-row import) still costs one
+    recompute: ``enqueue_recompute`` skips while one is pending or, in-process, once the patient
+    is current. A rolled-back savepoint drops its mark and its callback together.
     """
     now = timezone.now()
-    marks = _marks_of_this_thread()
-    if transaction.get_autocommit():
-        marks.clear()  # no transaction is open: nothing is pending
-    states = AnalysisState.objects.filter(patient_id=patient_id)
-    previous = marks.get(patient_id)
-    if previous is not None and states.filter(data_changed_at=previous).update(data_changed_at=now):
-        marks[patient_id] = now
-        return
-    if not states.update(data_changed_at=now):
+    if not AnalysisState.objects.filter(patient_id=patient_id).update(data_changed_at=now):
         AnalysisState.objects.update_or_create(
             patient_id=patient_id, defaults={"data_changed_at": now}
         )
-    marks[patient_id] = now
-    transaction.on_commit(partial(_enqueue_committed, patient_id), robust=True)
-
-
-_thread = threading.local()
-
-
-def _marks_of_this_thread() -> dict[int, datetime]:
-    """Patient id -> the stale mark this thread's open transaction last wrote."""
-    if not hasattr(_thread, "marks"):
-        _thread.marks = {}
-    return _thread.marks
-
-
-def _enqueue_committed(patient_id: int) -> None:
-    _marks_of_this_thread().pop(patient_id, None)
-    enqueue_recompute(patient_id)
+    transaction.on_commit(partial(enqueue_recompute, patient_id), robust=True)
 
 
 def enqueue_recompute(patient_id: int) -> bool:
     """Send the task unless one is already pending; never raise (the stale mark is the backup)."""
     if recompute_patient.app.conf.task_always_eager:
+        if services.is_current(patient_id):
+            return False  # an earlier write of the same commit already recomputed
         try:
             recompute_patient.apply(args=(patient_id,))
         except Exception:  # analysis must never break a diary save
