@@ -4,7 +4,8 @@ Day definitions come from ``diary.derive`` (IHS trial guidelines; van der Arend 
 Cephalalgia 2023). Alerts: >= 5 and >= 10 headache days per 30 days (risk of chronification
 3.18 and 5.95 times that of < 5 days, Xu et al., Cephalalgia 2020), >= 8 migraine days, and the
 chronic-migraine pattern of ICHD-3 1.3 (>= 15 headache days with >= 8 migraine days) in each of
-the latest three 30-day periods. Counts use logged days only (nothing is imputed).
+the latest three 30-day periods. Counts use logged days only (nothing is imputed), and the
+summary says how many days of the window were not logged: the true count may be higher.
 """
 
 from __future__ import annotations
@@ -115,10 +116,17 @@ def describe(result: InsightResult) -> str:
     if result.status == common.INSUFFICIENT:
         return result.summary
     d = result.details
+    unlogged = common.WINDOW_DAYS - d["logged_days"]
     counts = (
-        f"In the last 30 days you logged {d['headache_days']} headache days, "
-        f"{d['migraine_days']} of them migraine days (on {d['logged_days']} logged days)"
+        f"In the last 30 days you logged {common.count_phrase(d['headache_days'], 'headache day')}"
+        f", {d['migraine_days']} of them migraine days"
     )
+    if unlogged:
+        verb = "was" if unlogged == 1 else "were"
+        counts += (
+            f"; {common.count_phrase(unlogged, 'day')} of the 30 {verb} not logged, "
+            "so the true count may be higher"
+        )
     trend = d["trend_per_month"]
     trend_text = ""
     if trend is not None and abs(trend) >= 0.5:

@@ -76,3 +76,17 @@ def test_a_diary_shorter_than_30_days_is_insufficient():
 def test_monthly_history_is_oldest_first():
     monthly = _result(_diary([1, 2, 3])).details["monthly"]
     assert [m["headache_days"] for m in monthly] == [1, 2, 3]
+
+
+def test_unlogged_days_are_counted_and_the_count_may_be_higher():
+    diary = _diary([6])
+    recorded = diary.recorded.copy()
+    recorded[-3:] = False
+    result = _result(replace(diary, recorded=recorded))
+    assert "3 days of the 30 were not logged, so the true count may be higher" in result.summary
+
+
+def test_a_fully_logged_window_does_not_warn_and_one_headache_day_is_singular():
+    result = _result(_diary([1]))
+    assert "1 headache day," in result.summary
+    assert "not logged" not in result.summary

@@ -30,7 +30,7 @@ def test_pure_noise_is_not_found():
 def test_a_short_diary_is_insufficient():
     result = pain_stress_feedback.analyze(synthetic_diary(seed=1, days=30))
     assert result.status == "insufficient_data"
-    assert "pairs of consecutive days with pain and stress recorded" in result.summary
+    assert "runs of 4 consecutive days with pain and stress recorded" in result.summary
 
 
 def test_the_kind_p_value_is_bonferroni_doubled_over_the_two_directions():

@@ -19,7 +19,9 @@ def test_a_found_result_shows_odds_ratio_interval_and_absolute_risks():
     assert result.status == "found"
     assert result.ci_low > 1 and result.effect > result.ci_low
     assert result.details["risk_exposed"] > result.details["risk_unexposed"]
-    assert "odds ratio" in result.summary and "95% interval" in result.summary
+    assert "times as high" in result.summary
+    assert f"{result.details['interval_level']:g}% interval" in result.summary
+    assert result.summary.startswith("In your diary, a new headache started the next day after")
     assert f"{result.n_days} days" in result.summary
 
 
@@ -35,7 +37,7 @@ def test_not_found_says_more_data_may_still_reveal_an_effect():
 def test_a_short_diary_is_insufficient_and_says_what_is_missing():
     result = stress_headache.analyze(synthetic_diary(seed=1, days=40))
     assert result.status == "insufficient_data"
-    assert "more days with stress recorded the day before" in result.summary
+    assert "more days after a headache-free day with stress recorded" in result.summary
 
 
 def test_stress_bands_account_for_every_usable_day():

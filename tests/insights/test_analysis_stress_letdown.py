@@ -1,5 +1,3 @@
-from dataclasses import replace
-
 import numpy as np
 
 from insights.analysis import analyze_diary, stress_letdown
@@ -44,11 +42,3 @@ def test_the_drop_falls_back_to_one_personal_sd_but_never_below_two_points():
     few_drops = np.array([3, 1, 0, 1.0])
     assert stress_letdown.drop_threshold(np.array([4, 5, 4, 6, 5, 4.0]), few_drops) == 2
     assert stress_letdown.drop_threshold(np.array([0, 9, 1, 8, 2, 10.0]), few_drops) == 3
-
-
-def test_an_onset_the_day_after_a_drop_counts_once():
-    diary = synthetic_diary(seed=3, days=120)
-    onset = np.zeros(diary.n, bool)
-    onset[[20, 21]] = True  # two onsets inside overlapping windows
-    usable = np.ones(diary.n - 2, bool)
-    assert stress_letdown._distinct_onsets(replace(diary, onset=onset), usable) == 2
