@@ -133,12 +133,15 @@ MECHANISMS: tuple[Mechanism, ...] = (
         title="The let-down effect",
         lead="Attacks can start when stress suddenly eases, not only when it peaks.",
         paragraphs=(
-            "Many people notice attacks at the start of a weekend or holiday, or right after a "
-            "deadline. In a diary study, the chance of a migraine starting rose in the hours "
-            "after stress fell from one evening to the next, even though the stress level itself "
-            "was not linked to attacks.",
-            "A likely explanation is that stress hormones damp pain for a while, and the sudden "
-            "drop removes that brake. Sleeping in and skipped meals on days off may add to it.",
+            "Some people notice attacks right after a deadline or a stressful stretch ends. In a "
+            "diary study, the chance of a migraine starting rose in the hours after stress fell "
+            "from one evening to the next, even though the stress level itself was not linked "
+            "to attacks.",
+            "Why this happens is not known. One hypothesis is that stress hormones damp pain for "
+            "a while and a sudden drop removes that brake. Days off also change sleep, meals and "
+            "caffeine, which can bring on attacks by themselves, so a weekend pattern alone "
+            "cannot show a let-down: Flaremap takes weekends and sleep into account before it "
+            "calls a pattern a let-down, and even then it shows timing, not the cause.",
             "If your diary shows this pattern, a gentler wind-down (keeping sleep and meal times "
             "regular as pressure eases) is something to discuss with your clinician.",
         ),
