@@ -88,14 +88,17 @@ MECHANISMS: tuple[Mechanism, ...] = (
     Mechanism(
         slug="inflammation",
         title="Inflammation",
-        lead="Low-grade inflammation can make nerves more sensitive, and poor sleep feeds it.",
+        lead="Low-grade inflammation can make nerves more sensitive.",
         paragraphs=(
             "Inflammation is the body's repair and defence response. Some of its messenger "
             "molecules also make pain nerves more excitable. During migraine, nerves around blood "
             "vessels of the head release substances such as CGRP that add to this local, sterile "
             "inflammation; some newer migraine medicines block CGRP.",
-            "A short night raises inflammatory markers the next day in sleep studies. This is one "
-            "of the ways poor sleep and next-day pain may be connected.",
+            "How sleep and inflammation relate is less simple than often said. A large review "
+            "of population studies (Irwin 2016) found disturbed sleep, and also sleeping much "
+            "longer than usual, linked with higher inflammatory markers, but short sleep itself "
+            "was not. A short night is therefore not shown to cause next-day pain through "
+            "inflammation; the sleep insight is better explained by central sensitization.",
             "Inflammation from other conditions (for example joint disease) deserves its own "
             "assessment; a pain diary cannot tell these apart, but it can show your clinician "
             "when and how pain changes.",
@@ -179,7 +182,7 @@ MECHANISM_BY_SLUG = {mechanism.slug: mechanism for mechanism in MECHANISMS}
 KIND_MECHANISMS = {
     "stress_headache": ("stress-and-mood", "let-down-effect"),
     "stress_letdown": ("let-down-effect", "stress-and-mood"),
-    "sleep_pain": ("inflammation", "central-sensitization"),
+    "sleep_pain": ("central-sensitization", "inflammation"),
     "pain_stress_feedback": ("stress-and-mood", "central-sensitization"),
     "pain_spread": ("central-sensitization", "overlapping-conditions"),
     "headache_frequency": ("shared-pain-pathways", "familial-links"),

@@ -391,11 +391,17 @@ def onset_needs(
     days_noun: tuple[str, str],
     onsets: int | None = None,
 ) -> list[Need]:
-    """Onset analyses: >=60 at-risk days, >=10 onsets, >=5 exposed and >=5 unexposed days."""
+    """Onset analyses: >=60 at-risk days, >=10 onsets, >=5 exposed and >=5 unexposed days.
+    Each phrase names what is counted: onsets inside the risk set, not every logged start."""
     events = table.events if onsets is None else onsets
     return [
         Need(table.days, MIN_AT_RISK_DAYS, *days_noun),
-        Need(events, MIN_ONSETS, "logged headache start", "logged headache starts"),
+        Need(
+            events,
+            MIN_ONSETS,
+            "headache start after a headache-free day",
+            "headache starts after a headache-free day",
+        ),
         Need(table.exposed_days, MIN_EXPOSED_DAYS, *exposed_noun),
         Need(table.unexposed_days, MIN_EXPOSED_DAYS, *unexposed_noun),
     ]

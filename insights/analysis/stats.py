@@ -582,20 +582,20 @@ def firth_logistic(y: np.ndarray, x: np.ndarray, *, lags: int | None = None) -> 
     prevalence = min(max(y.mean(), 0.5 / n), 1 - 0.5 / n)
     coef[0] = math.log(prevalence / (1 - prevalence))
     for _ in range(_FIRTH_ITERATIONS):
-        prob = 1 / (1 + np.exp(-(design @ coef)))
+        prob = _expit(design @ coef)
         weight = prob * (1 - prob)
-        bread = np.linalg.pinv(design.T @ (design * weight[:, None]))
-        hat = weight * np.einsum("ij,jk,ik->i", design, bread, design)
+        bread = _inverse(design.T @ (design * weight[:, None]))
+        hat = weight * ((design @ bread) * design).sum(axis=1)
         step = bread @ (design.T @ (y - prob + hat * (0.5 - prob)))
         largest = float(np.abs(step).max())
         if largest > _MAX_STEP:
             step *= _MAX_STEP / largest
         coef = coef + step
-        if largest < 1e-8:
+        if largest < 1e-6:
             break
-    prob = 1 / (1 + np.exp(-(design @ coef)))
+    prob = _expit(design @ coef)
     weight = prob * (1 - prob)
-    bread = np.linalg.pinv(design.T @ (design * weight[:, None]))
+    bread = _inverse(design.T @ (design * weight[:, None]))
     scores = design * (y - prob)[:, None]
     lags = newey_west_lags(n) if lags is None else lags
     meat = scores.T @ scores
@@ -605,3 +605,15 @@ def firth_logistic(y: np.ndarray, x: np.ndarray, *, lags: int | None = None) -> 
     sandwich = bread @ meat @ bread * n / (n - k)
     variance = np.maximum(bread.diagonal(), sandwich.diagonal())
     return coef, np.sqrt(np.clip(variance, 0, None))
+
+
+def _expit(values: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-np.clip(values, -500, 500)))
+
+
+def _inverse(matrix: np.ndarray) -> np.ndarray:
+    """Inverse of an information matrix; the pseudo-inverse when a column never varies."""
+    try:
+        return np.linalg.inv(matrix)
+    except np.linalg.LinAlgError:
+        return np.linalg.pinv(matrix)

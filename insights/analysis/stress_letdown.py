@@ -76,7 +76,8 @@ def analyze(diary: DiaryArrays) -> InsightResult:
 def _covariates(diary: DiaryArrays, usable: np.ndarray) -> list[np.ndarray]:
     """Confounders of day t -> t+1 rows: weekend outcome day, the night before it (hours from
     the patient's median, 0 with a missing-night indicator), and the stress level of day t.
-    Columns that never vary are left out (they carry no information)."""
+    Columns that never vary are left out, and so is a yes/no column true or false on fewer
+    than 5 rows: it can fit those rows exactly, which stalls the fit and tells nothing."""
     weekend = np.isin(common.weekday(diary)[2:], WEEKEND)[usable]
     minutes = diary.sleep_minutes[2:][usable]
     known = ~np.isnan(minutes)
@@ -84,7 +85,16 @@ def _covariates(diary: DiaryArrays, usable: np.ndarray) -> list[np.ndarray]:
     sleep_off = np.where(known, np.abs(minutes - median) / 60, 0.0)
     level = diary.stress[1:-1][usable]
     columns = [weekend.astype(float), sleep_off, (~known).astype(float), level]
-    return [column for column in columns if np.ptp(column) > 0]
+    return [column for column in columns if _informative(column)]
+
+
+def _informative(column: np.ndarray) -> bool:
+    if np.ptp(column) == 0:
+        return False
+    if np.isin(column, (0.0, 1.0)).all():
+        ones = int(np.count_nonzero(column))
+        return min(ones, len(column) - ones) >= common.MIN_EXPOSED_DAYS
+    return True
 
 
 def _needs(table: common.OnsetTable) -> list[common.Need]:

@@ -1,4 +1,6 @@
-from insights.analysis import analyze_diary, stress_headache
+import numpy as np
+
+from insights.analysis import analyze_diary, common, stress_headache
 from tests.insights.synthetic import synthetic_diary
 
 
@@ -44,3 +46,16 @@ def test_stress_bands_account_for_every_usable_day():
     result = stress_headache.analyze(synthetic_diary(seed=2, days=200))
     assert sum(band["days"] for band in result.details["bands"]) == result.n_days
     assert sum(band["onsets"] for band in result.details["bands"]) == result.n_events
+
+
+def test_the_insufficient_message_counts_the_starts_it_names():
+    diary = synthetic_diary(seed=1, days=40)
+    result = stress_headache.analyze(diary)
+    at_risk = common.clear_day_before(diary)[1:] & diary.stress_known[:-1]
+    starts = int(np.count_nonzero(diary.onset[1:] & at_risk))
+    missing = {need["what"]: need for need in result.details["missing"]}
+    assert missing["headache starts after a headache-free day"]["have"] == starts
+    assert f"{10 - starts} more headache start" in result.summary
+    assert missing["days after a headache-free day with stress recorded"]["have"] == int(
+        np.count_nonzero(at_risk)
+    )
