@@ -136,7 +136,7 @@ class InsightResult:
     effect: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
-    p_value: float | None = None  # Holm-adjusted for association kinds
+    p_value: float | None = None  # one-sided, Bonferroni-adjusted for association kinds
     n_days: int = 0
     n_events: int | None = None
     effect_label: str = ""
