@@ -112,6 +112,10 @@ def _trend(headache: list[int], logged: list[int]) -> float | None:
     return theil_sen_slope(x, np.array([headache[i] for i in usable], dtype=float))
 
 
+def _migraine_phrase(count: int) -> str:
+    return f"{count} of them {'a migraine day' if count == 1 else 'migraine days'}"
+
+
 def _trend_text(details: dict) -> str:
     """The trend with the range it comes from: the lowest and highest monthly count among the
     well-logged 30-day periods it was fitted on."""
@@ -139,7 +143,7 @@ def describe(result: InsightResult) -> str:
     unlogged = common.WINDOW_DAYS - d["logged_days"]
     counts = (
         f"In the last 30 days you logged {common.count_phrase(d['headache_days'], 'headache day')}"
-        f", {d['migraine_days']} of them migraine days"
+        f", {_migraine_phrase(d['migraine_days'])}"
     )
     if unlogged:
         verb = "was" if unlogged == 1 else "were"

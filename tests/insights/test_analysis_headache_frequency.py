@@ -89,8 +89,8 @@ def test_unlogged_days_are_counted_and_the_count_may_be_higher():
 
 
 def test_a_fully_logged_window_does_not_warn_and_one_headache_day_is_singular():
-    result = _result(_diary([1]))
-    assert "1 headache day," in result.summary
+    result = _result(_diary([1], [1]))
+    assert "1 headache day, 1 of them a migraine day" in result.summary
     assert "not logged" not in result.summary
 
 
