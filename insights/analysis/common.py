@@ -272,6 +272,8 @@ def certainty(result: InsightResult) -> str:
     no_effect = 1.0 if getattr(result.test, "log_scale", False) else 0.0
     if result.status != FOUND and result.ci_high is not None and result.ci_high < no_effect:
         return "If anything, your diary points the other way; that is not the pattern named here."
+    if result.status != FOUND and result.ci_low is not None and result.ci_low > no_effect:
+        return "The change is clear, but smaller than the size needed to call it this pattern."
     if result.status == FOUND:
         strength = "very likely" if (result.p_value or 1) < ALPHA / 10 else "likely"
         return f"Even {checked}, this is {strength} more than chance."
