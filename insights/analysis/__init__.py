@@ -69,10 +69,10 @@ def _decide(result: InsightResult, tests: int) -> InsightResult:
     module = MODULES[result.kind]
     if hasattr(module, "adjust"):  # it records per-direction intervals in its own details copy
         result = _with(result, details={k: _copy(v) for k, v in result.details.items()})
-        low, high, holds = module.adjust(result, alpha)
+        low, high, holds, per_end = module.adjust(result, alpha)
     else:
         low, high = result.test.interval(alpha)
-        holds = low > (1.0 if result.test.log_scale else 0.0)
+        holds, per_end = low > (1.0 if result.test.log_scale else 0.0), alpha
     p_value = min(1.0, tests * result.p_value)
     found = result.candidate and holds and p_value < common.ALPHA
     details = {
@@ -80,7 +80,7 @@ def _decide(result: InsightResult, tests: int) -> InsightResult:
         "p_unadjusted": result.p_value,
         "ci95_low": common.finite_or_none(result.ci_low),
         "ci95_high": common.finite_or_none(result.ci_high),
-        "interval_level": 100 * (1 - 2 * alpha),
+        "interval_level": 100 * (1 - 2 * per_end),
         "tests": tests,
     }
     return _with(

@@ -183,12 +183,18 @@ def describe(result: InsightResult) -> str:
         f"In the last 30 days you took acute medication on "
         f"{common.count_phrase(d['any_acute_days'], 'day')}"
     )
+    if level == "below":
+        return f"{count}, below the published overuse thresholds."
     if leading == MULTI_CLASS:
         together = d["days_with_two_classes"]
+        same_day = (
+            f"on {common.count_phrase(together, 'day')} of them two classes the same day"
+            if together
+            else "never two classes on the same day"
+        )
         count += (
             f"; on {common.count_phrase(days, 'day')} in total you took medicines from "
-            f"different classes (on {common.count_phrase(together, 'day')} of them two classes "
-            f"the same day), though no single class reached its own threshold"
+            f"different classes ({same_day}), though no single class reached its own threshold"
         )
     else:
         count += f"; {label(leading)} on {common.count_phrase(days, 'day')}"
@@ -210,4 +216,3 @@ def describe(result: InsightResult) -> str:
             f"{count}, approaching the published threshold of {d['threshold']} days a month. "
             f"{common.CLINICIAN_NOTE}"
         )
-    return f"{count}, below the published overuse thresholds."

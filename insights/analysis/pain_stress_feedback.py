@@ -117,10 +117,10 @@ def _label(direction: str) -> str:
     return "pain points tomorrow per point of stress today"
 
 
-def adjust(result: InsightResult, alpha: float) -> tuple[float, float, bool]:
+def adjust(result: InsightResult, alpha: float) -> tuple[float, float, bool, float]:
     """Both directions at ``alpha / 2`` per end (the kind's share split between them): the main
-    direction's interval, whether it holds, and in ``details`` each direction's interval and
-    whether the other one holds too (the loop)."""
+    direction's interval, whether it holds and the share per end; in ``details`` each
+    direction's interval and whether the other one holds too (the loop)."""
     share = alpha / 2
     holds = {}
     for direction, test in result.test.items():
@@ -131,7 +131,7 @@ def adjust(result: InsightResult, alpha: float) -> tuple[float, float, bool]:
     other = DIRECTIONS[1 - DIRECTIONS.index(main)]
     result.details["other_direction_holds"] = holds[other]
     low, high = result.test[main].interval(share)
-    return low, high, holds[main]
+    return low, high, holds[main], share
 
 
 def is_loop(result: InsightResult) -> bool:

@@ -83,7 +83,7 @@ def test_different_classes_on_ten_days_meet_the_multiple_class_rule():
     assert result.status == "found"
     assert result.details["leading_class"] == medication_overuse.MULTI_CLASS
     assert "from different classes" in result.summary
-    assert "on 0 days of them two classes the same day" in result.summary
+    assert "never two classes on the same day" in result.summary
     assert "several classes together" not in result.summary
 
 
