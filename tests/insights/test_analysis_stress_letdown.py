@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import numpy as np
 
 from insights.analysis import analyze_diary, stress_letdown
@@ -42,3 +44,21 @@ def test_the_drop_falls_back_to_one_personal_sd_but_never_below_two_points():
     few_drops = np.array([3, 1, 0, 1.0])
     assert stress_letdown.drop_threshold(np.array([4, 5, 4, 6, 5, 4.0]), few_drops) == 2
     assert stress_letdown.drop_threshold(np.array([0, 9, 1, 8, 2, 10.0]), few_drops) == 3
+
+
+def test_onsets_on_the_drop_day_itself_are_not_tested_against_that_drop():
+    """The day's stress rating may come after that day's onset, so the drop (evening t-1 to
+    evening t) is tested against day t+1 only, and day t must be headache-free."""
+    diary = synthetic_diary(seed=2, days=365)
+    rng = np.random.default_rng(0)
+    drop = np.zeros(diary.n, bool)
+    drop[1:] = diary.stress[:-1] - diary.stress[1:] >= 3
+    after_drop = np.roll(drop, 1)
+    on_drop_day = drop & (rng.random(diary.n) < 0.5)
+    elsewhere = ~drop & ~after_drop & (rng.random(diary.n) < 0.1)
+    onset = on_drop_day | elsewhere
+    result = stress_letdown.analyze(replace(diary, onset=onset, headache_day=onset))
+    d = result.details
+    assert d["exposed_onsets"] == 0
+    assert d["exposed_days"] >= 5
+    assert result.status == "not_found"
