@@ -2,7 +2,7 @@
 
 from django import template
 
-from insights.analysis.common import number
+from insights.analysis.common import EVIDENCE_TEXT, level_text, number
 from insights.mechanisms import mechanisms_for
 
 register = template.Library()
@@ -50,3 +50,16 @@ def insight_mechanisms(kind: str):
 @register.filter
 def has_interval(insight) -> bool:
     return insight.ci_low is not None or insight.ci_high is not None
+
+
+@register.filter
+def interval_level(insight) -> str:
+    """The interval's level: 95% widened for the number of patterns checked, so that it
+    excludes no effect exactly when the insight is found (stored in details)."""
+    return level_text(float((insight.details or {}).get("interval_level", 95)))
+
+
+@register.filter
+def evidence_text(code: str) -> str:
+    """ "established" only means 24 or more headache starts were logged; say that."""
+    return EVIDENCE_TEXT.get(code, code)
