@@ -18,10 +18,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
+from diary.days import patient_today, patient_zone
 from insights.analysis import InsightResult, analyze_diary
+from insights.loader import diary_from_rows, load_rows_many
 from insights.models import CONTENT_FIELDS, AnalysisState, Insight
 
-ALGORITHM_VERSION = 2
+ALGORITHM_VERSION = 3
 _COMPARED = (*CONTENT_FIELDS, "algorithm_version")
 
 
@@ -38,9 +40,6 @@ def recompute_patient(patient_id: int) -> str:
 def recompute_patients(patient_ids: list[int]) -> int:
     """Recompute patients at once (the catch-up and nightly runs send 50): their diaries in the
     same three queries and their insights stored in one transaction. Returns how many."""
-    from diary.days import patient_today, patient_zone
-    from insights.loader import diary_from_rows, load_rows_many
-
     patients = list(
         User.objects.select_related("patient_profile")
         .filter(pk__in=patient_ids, role=User.Role.PATIENT)
