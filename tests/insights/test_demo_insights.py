@@ -26,16 +26,7 @@ def test_the_demo_patient_gets_at_least_three_found_insights(demo_patient):
 @pytest.mark.parametrize(
     "kind",
     [
-        pytest.param(
-            "stress_letdown",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="diary/demo.py plants onsets mostly on the drop day itself; the honest "
-                "design tests the drop against the next day's onset after a headache-free day "
-                "(the day's rating may follow its onset), leaving 5 exposed days (4 onsets): "
-                "OR 8.4, 98% interval 0.64-111. The demo plant needs moving to the next day.",
-            ),
-        ),
+        "stress_letdown",
         "sleep_pain",
         "pain_spread",
         "headache_frequency",
