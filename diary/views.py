@@ -32,7 +32,6 @@ from diary.forms import (
     QuestionnaireForm,
 )
 from diary.models import Medication
-from insights.selectors import current_insights
 
 TRENDS_DEFAULT_DAYS = 30
 
@@ -82,15 +81,7 @@ def _day_page(request, day: date):
             return redirect(_day_url(context, day))
     else:
         form = CheckinForm(initial=checkin.initial_values(context), context=context)
-    page = _checkin_page(context, form, attack_choice)
-    if context.is_today:
-        page["insights"] = _found_insights(request.user)
-    return render(request, "diary/day.html", page)
-
-
-def _found_insights(patient) -> list:
-    """Up to three stored `found` insights for the check-in page (read, never computed here)."""
-    return [row for row in current_insights(patient=patient) if row.status == "found"][:3]
+    return render(request, "diary/day.html", _checkin_page(context, form, attack_choice))
 
 
 def _day_url(context, day: date) -> str:

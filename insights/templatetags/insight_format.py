@@ -4,6 +4,7 @@ from django import template
 
 from insights.analysis.common import EVIDENCE_TEXT, level_text, number
 from insights.mechanisms import mechanisms_for
+from insights.selectors import current_insights
 
 register = template.Library()
 
@@ -63,3 +64,11 @@ def interval_level(insight) -> str:
 def evidence_text(code: str) -> str:
     """ "established" only means 24 or more headache starts were logged; say that."""
     return EVIDENCE_TEXT.get(code, code)
+
+
+@register.inclusion_tag("insights/_today.html")
+def today_insights(patient):
+    """Up to three stored `found` insights for today's check-in page (read, never computed
+    here); a tag of the insights app, so the diary's pages need not import it."""
+    found = [row for row in current_insights(patient=patient) if row.status == "found"]
+    return {"insights": found[:3]}
