@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_patient_downloads_their_diary_as_csv(api_as, alice, alice_diary):
-    pytest.importorskip("diary.csv_io")
+    pytest.importorskip("diary.csv_export")
     response = api_as(alice).get("/api/v1/export/csv/")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -24,7 +24,7 @@ def test_a_patient_downloads_their_diary_as_csv(api_as, alice, alice_diary):
 
 
 def test_a_csv_export_can_be_limited_to_a_date_range(api_as, alice, alice_diary):
-    pytest.importorskip("diary.csv_io")
+    pytest.importorskip("diary.csv_export")
     response = api_as(alice).get("/api/v1/export/csv/", {"from": "2026-03-03"})
     assert response.content.decode().splitlines()[1:] == []
     assert api_as(alice).get("/api/v1/export/csv/", {"to": "soon"}).status_code == 400
@@ -33,7 +33,7 @@ def test_a_csv_export_can_be_limited_to_a_date_range(api_as, alice, alice_diary)
 def test_a_clinician_csv_has_no_notes_without_the_notes_scope_and_is_logged(
     api_as, alice, carol, alice_diary
 ):
-    pytest.importorskip("diary.csv_io")
+    pytest.importorskip("diary.csv_export")
     response = api_as(carol).get(f"/api/v1/export/csv/?patient={alice.pk}")
     assert response.status_code == 200
     assert b"private" not in response.content
