@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Min
@@ -55,6 +55,8 @@ FEATURE_ORDER = (
     "aura",
 )
 assert set(FEATURE_ORDER) == set(scales.MIGRAINE_FEATURE_CODES)
+_ONE_DAY = timedelta(days=1)
+_FIRST_DAY = date(scales.EARLIEST_DIARY_YEAR, 1, 1)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP: cells a spreadsheet may evaluate
 
 
@@ -176,12 +178,15 @@ def diary_rows(
         attacks = selectors.live(HeadacheAttack.objects.filter(patient=patient))
         first_attack = attacks.aggregate(first=Min("start_date"))["first"]
         start = min(filter(None, [*days, *medications, first_attack]), default=None)
-    end = end or max([patient_today(patient), *days, *medications])
-    if start is None or start > end:
+    end = min(end or date.max, max([patient_today(patient), *days, *medications]))
+    if start is None or max(start, _FIRST_DAY) > end:
         return {}
+    start = max(start, _FIRST_DAY)
+    # a day of margin: an attack is treated by a linked dose taken on the day before or after
+    facts = selectors.day_facts(patient=patient, start=start - _ONE_DAY, end=end + _ONE_DAY)
     return {
         fact.date: _row(fact, days.get(fact.date), medications.get(fact.date, ()))
-        for fact in selectors.day_facts(patient=patient, start=start, end=end)
+        for fact in facts[1:-1]
         if fact.recorded or fact.headache_day or fact.date in medications
     }
 

@@ -520,11 +520,17 @@ class _Importer:
             )
 
     def _relink_doses(self, day: date, attack) -> None:
-        """Point the doses an earlier import made for this day at the day's new attack."""
+        """Point the doses an earlier import made for this day at the day's new attack (those
+        treating a neighbouring day's short attack stay with it)."""
         doses = list(live(Dose.objects.filter(patient=self.patient, date=day)))
         own_ids = {import_id(self.patient, day, f"dose:{index}") for index in range(len(doses))}
+        linkable = (None, import_id(self.patient, day, "attack"))
         for dose in doses:
-            if dose.pk in own_ids and dose.attack_id != (attack.pk if attack else None):
+            if (
+                dose.pk in own_ids
+                and dose.attack_id in linkable
+                and dose.attack_id != (attack.pk if attack else None)
+            ):
                 services.dose_upsert(
                     patient=self.patient, dose_id=dose.pk, replace=False, attack=attack
                 )

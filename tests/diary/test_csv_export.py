@@ -224,3 +224,10 @@ def test_notes_round_trip_exactly_through_the_quote(alice, bob, note):
 def test_a_clinician_without_the_notes_scope_gets_the_notes_column_empty(alice):
     services.day_upsert(patient=alice, date=date(2026, 3, 1), notes="private", stress=2)
     assert csv_export.export_csv(alice, notes=False).splitlines()[1] == "2026-03-01,,,,,,2,,,,"
+
+
+def test_a_range_at_the_ends_of_the_calendar_exports_without_error(alice):
+    services.day_upsert(patient=alice, date=date(2026, 3, 1), stress=2)
+    text = csv_export.export_csv(alice, start=date(1, 1, 1), end=date(9999, 12, 31))
+    assert text.splitlines()[1:] == ["2026-03-01,,,,,,2,,,,"]
+    assert csv_export.export_csv(alice, start=date(1, 1, 1), end=date(1, 1, 2)) == HEADER + "\n"

@@ -465,6 +465,14 @@ def test_a_short_headache_counts_with_medication_in_its_row_or_a_neighbouring_on
     assert csv_import.import_csv(alice, csv_text("2026-03-04,1,5,0.25,,a|nsaid,,,,,")).ok
 
 
+def test_changing_the_day_before_keeps_a_short_headache_treated(alice):
+    text = csv_text("2026-03-01,1,5,2,,suma|triptan,,,,,", "2026-03-02,1,5,0.25,,,,,,,")
+    assert csv_import.import_csv(alice, text).ok
+    changed = text.replace("2026-03-01,1,5,2,", "2026-03-01,1,7,3,")
+    assert csv_import.import_csv(alice, changed).updated == 1
+    assert csv_export.export_csv(alice) == changed
+
+
 @pytest.mark.parametrize(
     ("cell", "note"),
     [("'=1+1", "=1+1"), ("''=1+1", "'=1+1"), ("'\t@x", "\t@x"), ("'hello", "'hello"), ("'", "'")],
