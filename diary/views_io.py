@@ -98,5 +98,6 @@ def import_csv(request):
         "feature_codes": csv_export.FEATURE_ORDER,
         "medication_classes": scales.MEDICATION_CLASS_CODES,
         "pain_areas": scales.PAIN_AREA_CODES,
+        "earliest_year": scales.EARLIEST_DIARY_YEAR,
     }
     return render(request, "diary/import.html", context)

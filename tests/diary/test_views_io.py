@@ -81,6 +81,15 @@ def test_the_import_page_offers_a_labelled_file_field_and_the_format(alice_clien
     assert "css/csv_io.css" in html
 
 
+def test_an_upload_with_a_day_before_1900_or_a_nul_byte_shows_the_lines(alice_client, alice):
+    text = "date,stress,notes\n1899-12-31,3,\n2026-03-01,3,a\x00b\n"
+    html = alice_client.post(IMPORT, {"file": upload(text)}).content.decode()
+    assert "from 1900 on" in html
+    assert "Line 2</span> date 1899-12-31 is before 1900" in html
+    assert "Line 3</span> notes holds a NUL byte" in html
+    assert not Day.objects.filter(patient=alice).exists()
+
+
 def test_uploading_a_good_file_imports_it_and_shows_the_summary(alice_client, alice):
     response = alice_client.post(IMPORT, {"file": upload(EXAMPLE)})
     html = response.content.decode()
