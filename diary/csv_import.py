@@ -406,14 +406,18 @@ def _differs(current: RowValues | None, wanted: RowValues, columns: set[str]) ->
 
 
 class _Importer:
-    def __init__(self, patient: User, columns: set[str]):
+    def __init__(self, patient: User, columns: set[str], days: list[date]):
         self.patient = patient
         self.columns = columns
         self.zone = patient_zone(patient)
         self.medications: dict[tuple[str, str], Medication] = {}
         self.untreated: list[HeadacheAttack] = []
+        # the file's days as the diary reads them, until the first write (a re-import: all)
+        self.unwritten = diary_rows(patient=patient, start=min(days), end=max(days)) if days else {}
 
     def current(self, day: date) -> RowValues | None:
+        if self.unwritten is not None:
+            return self.unwritten.get(day)
         return diary_rows(patient=self.patient, start=day, end=day).get(day)
 
     def medication(self, name: str, med_class: str) -> Medication:
@@ -437,6 +441,7 @@ class _Importer:
             wanted = replace(wanted, **kept)
         if not _differs(current, wanted, self.columns):
             return "unchanged"
+        self.unwritten = None
         day = wanted.date
         start = _utc_window(day, self.zone)[0]
         attack = None
@@ -607,7 +612,7 @@ def import_csv(
         rows[values.date] = (line, values)
     report.errors.extend(_untreated_problems(rows))
     if not report.errors:
-        _write(_Importer(patient, columns), sorted(rows.items()), report)
+        _write(_Importer(patient, columns, list(rows)), sorted(rows.items()), report)
     if report.errors:
         report.created = report.updated = report.unchanged = 0
         _sort_and_cap(report)

@@ -138,6 +138,20 @@ def test_importing_the_same_file_twice_creates_no_duplicates_and_bumps_no_versio
     assert snapshot(alice) == before
 
 
+def test_reimporting_an_unchanged_file_reads_the_diary_once(alice):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows = [f"2026-03-{day:02d},1,5,2,,ibu|nsaid,3,7,4,neck:2,note" for day in range(1, 29)]
+    assert csv_import.import_csv(alice, csv_text(*rows)).created == 28
+    with CaptureQueriesContext(connection) as queries:
+        assert csv_import.import_csv(alice, csv_text(*rows)).unchanged == 28
+    selects = [
+        q for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")
+    ]
+    assert len(selects) <= 8
+
+
 def _hours_text(minutes):
     """Independent canonical hours: two decimals at most, no trailing zeros."""
     text = f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
