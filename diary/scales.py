@@ -17,6 +17,7 @@ MAX_SLEEP_MINUTES = 24 * 60
 MAX_LATENCY_MINUTES = 12 * 60
 MAX_AWAKENINGS = 50
 NOTES_MAX_CHARS = 2000
+EARLIEST_DIARY_YEAR = 1900  # API and CSV import refuse earlier days
 DAY_ROLLOVER_HOUR = 4  # an entry before 04:00 local belongs to the day that is ending
 
 SLEEP_QUALITY_LABELS = {1: "Very poor", 2: "Poor", 3: "Fair", 4: "Good", 5: "Very good"}
