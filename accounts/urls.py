@@ -12,6 +12,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("delete/", views.delete_account, name="delete"),
+    path("devices/", views.devices, name="devices"),
+    path("devices/<str:token_id>/revoke/", views.device_revoke, name="device_revoke"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(
