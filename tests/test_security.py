@@ -130,9 +130,7 @@ def test_static_files_keep_their_long_cache_lifetime(client):
 def test_every_page_sends_the_security_headers(client, alice, path):
     client.force_login(alice)
     response = client.get(path, secure=True)
-    assert response["Strict-Transport-Security"] == (
-        "max-age=31536000; includeSubDomains; preload"
-    )
+    assert response["Strict-Transport-Security"] == ("max-age=31536000; includeSubDomains; preload")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"

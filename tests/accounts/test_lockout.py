@@ -35,7 +35,12 @@ def test_the_lockout_key_is_the_trimmed_lower_cased_email(rf):
 
 
 def test_case_variants_of_an_email_share_one_set_of_web_attempts(client, alice, password):
-    for email in ("alice@example.com", "Alice@example.com", "ALICE@EXAMPLE.COM", "aLiCe@Example.Com"):
+    for email in (
+        "alice@example.com",
+        "Alice@example.com",
+        "ALICE@EXAMPLE.COM",
+        "aLiCe@Example.Com",
+    ):
         _web(client, email, "wrong")
     _web(client, " alice@example.COM ", "wrong")
     response = _web(client, "Alice@Example.com", password)
@@ -97,9 +102,7 @@ def test_deleting_an_account_deletes_its_lockout_log(client, alice, bob, passwor
     assert _log_rows("bob@example.com") >= 1
 
 
-def test_deleting_an_account_through_the_api_deletes_its_lockout_log(
-    api_client, alice, password
-):
+def test_deleting_an_account_through_the_api_deletes_its_lockout_log(api_client, alice, password):
     _api(api_client, "ALICE@example.com", "wrong")
     token = _api(api_client, "alice@example.com", password).json()["token"]
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")

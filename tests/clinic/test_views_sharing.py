@@ -303,7 +303,9 @@ def test_web_and_api_share_one_failure_count_per_source_address(client, api_clie
         "/api/v1/shares/redeem/", {"code": pending.code}, REMOTE_ADDR="203.0.113.9"
     )
     assert api.status_code == 429
-    assert client.post(REDEEM, {"code": pending.code}, REMOTE_ADDR="198.51.100.1").status_code == 302
+    assert (
+        client.post(REDEEM, {"code": pending.code}, REMOTE_ADDR="198.51.100.1").status_code == 302
+    )
 
 
 def test_guesses_at_one_code_are_limited_whatever_the_address_and_account(client, pending):
@@ -325,7 +327,11 @@ def test_patient_sees_a_wrong_code_like_theirs_in_the_access_log(client, alice, 
     wrong = pending.code[:4] + ("ZZZZZZZZ" if pending.code[4:] != "ZZZZZZZZ" else "YYYYYYYY")
     client.post(REDEEM, {"code": wrong}, REMOTE_ADDR="203.0.113.50")
     event = AccessEvent.objects.get(patient=alice)
-    assert (event.actor, event.action, event.ip_address) == (dave, "share_code_guessed", "203.0.113.50")
+    assert (event.actor, event.action, event.ip_address) == (
+        dave,
+        "share_code_guessed",
+        "203.0.113.50",
+    )
     client.force_login(alice)
     log = client.get(reverse("clinic:access_log")).content.decode()
     assert "Entered a wrong share code that starts like your invitation" in log
