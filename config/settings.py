@@ -160,7 +160,10 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 LOCKOUT_LOG_RETENTION_DAYS = int(os.environ.get("LOCKOUT_LOG_RETENTION_DAYS", "30"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+# Behind a TLS proxy set PROXY_COUNT to the number of proxies: lockouts, share-code limits and
+# the access log then see the client's address, not the proxy's (accounts.access.client_ip).
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "accounts.access.client_ip"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en"

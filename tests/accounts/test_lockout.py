@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts import services
+from accounts.access import client_ip
 from accounts.lockout import lockout_username
 from accounts.models import ShareCodeAttempt
 from accounts.tasks import purge_lockout_logs
@@ -139,3 +140,44 @@ def test_the_purge_runs_daily_from_the_beat_schedule():
     entries = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if "purge_lockout" in e["task"]]
     assert [e["task"] for e in entries] == ["accounts.tasks.purge_lockout_logs"]
     assert settings.LOCKOUT_LOG_RETENTION_DAYS == 30
+
+
+# --- the client address behind a TLS proxy ----------------------------------------------------
+
+
+def test_without_a_proxy_a_forged_forwarded_for_header_is_ignored(rf):
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="10.9.9.9", REMOTE_ADDR="203.0.113.5")
+    assert client_ip(request) == "203.0.113.5"
+
+
+def test_behind_one_proxy_the_address_it_saw_counts_not_what_the_client_wrote(rf, settings):
+    settings.PROXY_COUNT = 1
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.7", REMOTE_ADDR="172.18.0.2")
+    assert client_ip(request) == "203.0.113.7"
+    assert client_ip(rf.get("/", REMOTE_ADDR="172.18.0.2")) == "172.18.0.2"
+    garbage = rf.get("/", HTTP_X_FORWARDED_FOR="not-an-address", REMOTE_ADDR="172.18.0.2")
+    assert client_ip(garbage) == "172.18.0.2"
+
+
+def test_behind_a_proxy_one_clients_failures_do_not_lock_out_another(
+    client, alice, password, settings
+):
+    settings.PROXY_COUNT = 1
+    for _ in range(5):
+        client.post(
+            LOGIN,
+            {"username": "Alice@example.com", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR="203.0.113.66",
+        )
+    locked = client.post(
+        LOGIN,
+        {"username": "alice@example.com", "password": password},
+        HTTP_X_FORWARDED_FOR="203.0.113.66",
+    )
+    assert locked.status_code == 429
+    other = client.post(
+        LOGIN,
+        {"username": "alice@example.com", "password": password},
+        HTTP_X_FORWARDED_FOR="198.51.100.20",
+    )
+    assert other.status_code == 302
