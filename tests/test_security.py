@@ -141,3 +141,17 @@ def test_every_page_sends_the_security_headers(client, alice, path):
     csp = response["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
     assert "object-src 'none'" in csp and "unsafe-inline" not in csp
+
+
+def test_the_threat_model_names_only_tests_that_exist():
+    import re
+
+    text = (ROOT / "docs" / "security.md").read_text()
+    named = re.findall(r"`(tests/[\w/]+\.py)::(test_\w+)`", text)
+    assert len(named) >= 30
+    missing = [
+        f"{path}::{name}"
+        for path, name in named
+        if not re.search(rf"^def {name}\(", (ROOT / path).read_text(), re.MULTILINE)
+    ]
+    assert missing == []
