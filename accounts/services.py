@@ -76,6 +76,12 @@ def token_revoke(*, user: User, token_id: str) -> bool:
     return bool(deleted)
 
 
+def tokens_revoke_all(*, user: User) -> int:
+    """Sign out every phone and app, e.g. when the password changes (a lost phone's token
+    must not outlive the password it was made with)."""
+    return AuthToken.objects.filter(user=user).delete()[0]
+
+
 def share_create(
     *,
     patient: User,

@@ -74,6 +74,24 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's, and every device token is revoked: a new password signs out lost phones."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.tokens_revoke_all(user=form.user)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's, and every device token is revoked, as for a password change."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.tokens_revoke_all(user=form.user)
+        return response
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request):

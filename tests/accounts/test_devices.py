@@ -1,6 +1,10 @@
-"""The web page where a user sees the phones and apps signed in (API tokens) and signs one out."""
+"""The web page where a user sees the phones and apps signed in (API tokens) and signs one out;
+a new password signs them all out."""
+
+import re
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from knox.models import AuthToken
@@ -55,3 +59,40 @@ def test_the_devices_page_needs_login(client):
     response = client.get(DEVICES)
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
+
+
+NEW_PASSWORD = "amber-lantern-river-42"
+
+
+def test_changing_the_password_signs_out_every_device(client, alice, bob, password):
+    services.token_create(user=alice, device_name="stolen phone")
+    services.token_create(user=bob, device_name="Bob's iPhone")
+    client.force_login(alice)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": password, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert not AuthToken.objects.filter(user=alice).exists()
+    assert AuthToken.objects.filter(user=bob).count() == 1
+    assert "_auth_user_id" in client.session  # this browser stays signed in
+
+
+def test_a_wrong_old_password_signs_out_nothing(client, alice):
+    services.token_create(user=alice, device_name="phone")
+    client.force_login(alice)
+    client.post(
+        reverse("accounts:password_change"),
+        {"old_password": "wrong", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert AuthToken.objects.filter(user=alice).count() == 1
+
+
+def test_resetting_the_password_signs_out_every_device(client, alice):
+    services.token_create(user=alice, device_name="stolen phone")
+    client.post(reverse("accounts:password_reset"), {"email": "alice@example.com"})
+    link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    response = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert not AuthToken.objects.filter(user=alice).exists()
