@@ -312,6 +312,9 @@ REST_FRAMEWORK = {
         "writes": os.environ.get("THROTTLE_WRITES", "600/min"),
     },
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
+    # Throttles key anonymous clients on the address PROXY_COUNT proxies in (0: the peer), never
+    # on a client-written X-Forwarded-For.
+    "NUM_PROXIES": PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 KNOX_TOKEN_MODEL = "knox.AuthToken"

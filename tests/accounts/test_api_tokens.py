@@ -132,3 +132,17 @@ def test_expired_tokens_do_not_count_and_are_not_listed(api_client, alice):
     assert not AuthToken.objects.filter(pk=old.pk).exists()
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert len(api_client.get("/api/v1/auth/tokens/").json()) == 1
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_login_throttle(api_client, db):
+    answers = [
+        api_client.post(
+            URL,
+            {"email": f"spray{n}@example.com", "password": "Winter2026!"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"10.0.{n}.1",
+        ).status_code
+        for n in range(21)
+    ]
+    assert answers[:20] == [401] * 20
+    assert answers[20] == 429
