@@ -16,7 +16,7 @@ from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts import access
-from accounts.models import AccessEvent, Share, User
+from accounts.models import AccessEvent, Share, User, normalize_share_code
 from clinic import criteria
 from diary.days import diary_date_for
 from diary.derive import DayFacts, wpi_areas
@@ -312,7 +312,7 @@ def invitation_state(*, code: str) -> tuple[str, Share | None]:
 
 def normalize_code(code: str) -> str:
     """Codes are read aloud and typed: ignore case, spaces and dashes (as share_redeem does)."""
-    return (code or "").strip().upper().replace("-", "").replace(" ", "")
+    return normalize_share_code(code)
 
 
 def access_events_for(*, patient: User) -> QuerySet[AccessEvent]:

@@ -1,10 +1,12 @@
-"""Cross-cutting HTTP behaviour: oversized bodies answer 413, a lost database answers 503."""
+"""Cross-cutting HTTP behaviour: oversized bodies answer 413, a lost database answers 503,
+and no response of the app is kept by a browser or shared cache."""
 
 import logging
 
 from django.conf import settings
 from django.db import OperationalError, connections
 from django.http import HttpResponse, JsonResponse
+from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
 
@@ -60,4 +62,23 @@ class DatabaseUnavailableMiddleware:
         else:
             response = HttpResponse(detail, status=503, content_type="text/plain")
         response["Retry-After"] = "5"
+        return response
+
+
+class PrivateResponseMiddleware:
+    """Mark every app response ``Cache-Control: no-store, private`` and send Permissions-Policy.
+
+    Pages, API JSON, reports, PDF, FHIR and CSV all carry health data, so no browser, proxy or
+    back/forward cache may keep a copy (a shared or stolen phone would show it after log-out).
+    Placed after WhiteNoise, so static files keep their long cache lifetime.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_cache_control(response, no_store=True, private=True)
+        if "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = settings.PERMISSIONS_POLICY
         return response
