@@ -28,7 +28,6 @@ from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import services
@@ -41,6 +40,7 @@ from accounts.models import (
     User,
     validate_timezone,
 )
+from config.throttling import FailOpenScopedRateThrottle
 from diary.api.common import (
     BAD_REQUEST,
     FORBIDDEN,
@@ -48,7 +48,6 @@ from diary.api.common import (
     UNAUTHORIZED,
     WRITE_ERRORS,
     ErrorSerializer,
-    SafeJSONParser,
     StableCursorPagination,
     WriteThrottledMixin,
     as_api_error,
@@ -94,7 +93,7 @@ class TokenCreateView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FailOpenScopedRateThrottle]
     throttle_scope = "auth"
 
     @extend_schema(
@@ -487,8 +486,7 @@ class ShareRedeemView(generics.GenericAPIView):
     """Clinicians bind an invitation code to their account (single use, expires)."""
 
     serializer_class = ShareSerializer
-    parser_classes = [SafeJSONParser]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FailOpenScopedRateThrottle]
     throttle_scope = "auth"
 
     @extend_schema(

@@ -15,30 +15,18 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
-from rest_framework.exceptions import ParseError, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import JSONParser
-from rest_framework.permissions import SAFE_METHODS
-from rest_framework.throttling import ScopedRateThrottle
 
 from accounts import access
 from accounts.access import Grant
 from accounts.models import User
+from config.throttling import WriteRateThrottle
 
 MAX_DB_INT = 2**63 - 1
 
 
 # --- parsing ------------------------------------------------------------------------------------
-
-
-class SafeJSONParser(JSONParser):
-    """JSON only; a pathologically nested body is a 400 like any other malformed JSON."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            raise ParseError("JSON parse error - the document is nested too deeply.") from None
 
 
 # --- who reads, who writes ----------------------------------------------------------------------
@@ -209,19 +197,9 @@ class StableCursorPagination(CursorPagination):
 # --- throttling ---------------------------------------------------------------------------------
 
 
-class WriteRateThrottle(ScopedRateThrottle):
-    """The ``writes`` rate (settings.REST_FRAMEWORK) on unsafe methods; reads are not limited."""
-
-    def allow_request(self, request, view):
-        if request.method in SAFE_METHODS:
-            return True
-        return super().allow_request(request, view)
-
-
 class WriteThrottledMixin:
     throttle_classes = [WriteRateThrottle]
     throttle_scope = "writes"
-    parser_classes = [SafeJSONParser]
 
 
 # --- OpenAPI shapes -----------------------------------------------------------------------------
