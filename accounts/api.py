@@ -40,6 +40,7 @@ from accounts.models import (
     User,
     validate_timezone,
 )
+from config.pagination import KeysetPagination
 from config.throttling import FailOpenScopedRateThrottle
 from diary.api.common import (
     BAD_REQUEST,
@@ -48,7 +49,6 @@ from diary.api.common import (
     UNAUTHORIZED,
     WRITE_ERRORS,
     ErrorSerializer,
-    StableCursorPagination,
     WriteThrottledMixin,
     as_api_error,
 )
@@ -409,7 +409,7 @@ class ShareListView(WriteThrottledMixin, generics.GenericAPIView):
     """Patients: the shares they gave (all states). Clinicians: the shares they received."""
 
     serializer_class = ShareSerializer
-    pagination_class = StableCursorPagination
+    pagination_class = KeysetPagination
 
     def get_queryset(self):
         return _shares_for(self.request.user)
@@ -527,7 +527,7 @@ class AccessLogView(generics.GenericAPIView):
     """Patients: every recorded read of their data by someone else, newest first."""
 
     serializer_class = AccessEventSerializer
-    pagination_class = StableCursorPagination
+    pagination_class = KeysetPagination
 
     def cursor_ordering(self, request):
         return ("-at", "-id")

@@ -16,7 +16,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.pagination import CursorPagination
 
 from accounts import access
 from accounts.access import Grant
@@ -153,45 +152,6 @@ def _violated_constraint(message: str) -> str | None:
 
 def as_api_error(exc: DjangoValidationError) -> ValidationError:
     return ValidationError(field_errors(exc))
-
-
-# --- pagination ---------------------------------------------------------------------------------
-
-
-class StableCursorPagination(CursorPagination):
-    """Cursor pages in a stable order chosen by the view (``view.cursor_ordering(request)``).
-
-    A cursor whose position cannot be a value of the ordering field is a 400, never a 500.
-    """
-
-    page_size = 100
-    page_size_query_param = "page_size"
-    page_size_query_description = "Items per page (1-500, default 100)."
-    max_page_size = 500
-    ordering = ("-id",)
-
-    def paginate_queryset(self, queryset, request, view=None):
-        self._model = queryset.model
-        return super().paginate_queryset(queryset, request, view)
-
-    def get_ordering(self, request, queryset, view):
-        ordering = getattr(view, "cursor_ordering", None)
-        return tuple(ordering(request)) if ordering else tuple(self.ordering)
-
-    def decode_cursor(self, request):
-        try:
-            cursor = super().decode_cursor(request)
-        except Exception:  # NotFound from DRF or a decoding error: same answer
-            raise ValidationError({"cursor": ["Invalid cursor."]}) from None
-        if cursor is not None and cursor.position is not None:
-            field = self._model._meta.get_field(self.ordering[0].lstrip("-"))
-            try:
-                if "\x00" in cursor.position:
-                    raise DjangoValidationError("NUL")
-                field.to_python(cursor.position)
-            except (DjangoValidationError, ValueError, OverflowError):
-                raise ValidationError({"cursor": ["Invalid cursor."]}) from None
-        return cursor
 
 
 # --- throttling ---------------------------------------------------------------------------------
