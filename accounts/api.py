@@ -28,7 +28,6 @@ from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import selectors, services
@@ -40,6 +39,8 @@ from accounts.models import (
     User,
     validate_timezone,
 )
+from config.pagination import KeysetPagination
+from config.throttling import FailOpenScopedRateThrottle
 from diary.api.common import (
     BAD_REQUEST,
     FORBIDDEN,
@@ -47,8 +48,6 @@ from diary.api.common import (
     UNAUTHORIZED,
     WRITE_ERRORS,
     ErrorSerializer,
-    SafeJSONParser,
-    StableCursorPagination,
     WriteThrottledMixin,
     as_api_error,
 )
@@ -96,7 +95,7 @@ class TokenCreateView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FailOpenScopedRateThrottle]
     throttle_scope = "auth"
 
     @extend_schema(
@@ -406,7 +405,7 @@ class ShareListView(WriteThrottledMixin, generics.GenericAPIView):
     """Patients: the shares they gave (all states). Clinicians: the shares they received."""
 
     serializer_class = ShareSerializer
-    pagination_class = StableCursorPagination
+    pagination_class = KeysetPagination
 
     def get_queryset(self):
         return _shares_for(self.request.user)
@@ -487,8 +486,7 @@ class ShareRedeemView(generics.GenericAPIView):
     """
 
     serializer_class = ShareSerializer
-    parser_classes = [SafeJSONParser]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FailOpenScopedRateThrottle]
     throttle_scope = "auth"
 
     @extend_schema(
@@ -535,7 +533,7 @@ class AccessLogView(generics.GenericAPIView):
     """Patients: every recorded read of their data by someone else, newest first."""
 
     serializer_class = AccessEventSerializer
-    pagination_class = StableCursorPagination
+    pagination_class = KeysetPagination
 
     def cursor_ordering(self, request):
         return ("-at", "-id")

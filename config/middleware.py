@@ -1,5 +1,5 @@
-"""Cross-cutting HTTP behaviour: oversized bodies answer 413, a lost database answers 503,
-and no response of the app is kept by a browser or shared cache."""
+"""Cross-cutting HTTP behaviour: oversized bodies answer 413, bodies without a length 411, a lost
+database 503, and no response of the app is kept by a browser or shared cache."""
 
 import logging
 
@@ -17,23 +17,36 @@ def _wants_json(request) -> bool:
     )
 
 
+def _refuse(request, status: int, detail: str) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"detail": detail}, status=status)
+    return HttpResponse(detail, status=status, content_type="text/plain")
+
+
 class RequestSizeLimitMiddleware:
-    """Refuse bodies over MAX_REQUEST_BODY_BYTES before any view reads them."""
+    """Refuse bodies over MAX_REQUEST_BODY_BYTES, and bodies of unknown length, before any view
+    reads them.
+
+    A chunked body (``Transfer-Encoding: chunked``, no ``Content-Length``) reaches Django as an
+    empty stream under WSGI, so a PUT would silently save an empty day. It answers 411 instead:
+    every HTTP client sends a length for a body it holds in memory.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+            return _refuse(
+                request, 411, "Send the request body with a Content-Length header, not chunked."
+            )
         try:
             length = int(request.headers.get("Content-Length") or 0)
         except ValueError:
             length = 0
         if length > settings.MAX_REQUEST_BODY_BYTES:
             limit_kb = settings.MAX_REQUEST_BODY_BYTES // 1024
-            detail = f"Request body too large; the limit is {limit_kb} KB."
-            if _wants_json(request):
-                return JsonResponse({"detail": detail}, status=413)
-            return HttpResponse(detail, status=413, content_type="text/plain")
+            return _refuse(request, 413, f"Request body too large; the limit is {limit_kb} KB.")
         return self.get_response(request)
 
 
@@ -56,11 +69,9 @@ class DatabaseUnavailableMiddleware:
         logger.warning("database unavailable: %s", exception)
         for conn in connections.all(initialized_only=True):
             conn.close_if_unusable_or_obsolete()
-        detail = "The service is temporarily unavailable. Please retry in a moment."
-        if _wants_json(request):
-            response = JsonResponse({"detail": detail}, status=503)
-        else:
-            response = HttpResponse(detail, status=503, content_type="text/plain")
+        response = _refuse(
+            request, 503, "The service is temporarily unavailable. Please retry in a moment."
+        )
         response["Retry-After"] = "5"
         return response
 
