@@ -97,7 +97,7 @@ def main() -> int:
             phones.append(Phone(token, end))
         for phone in phones:
             phone.days = fetch_days(port, phone)
-        results = run(port, phones, args)
+        results = run(port, phones, args, server)
     finally:
         common.stop(server)
         subprocess.run(["redis-cli", "-u", common.REDIS_URL, "flushdb"], capture_output=True)
@@ -112,7 +112,7 @@ def main() -> int:
     return 0 if errors == 0 else 1
 
 
-def run(port: int, phones: list[Phone], args) -> dict:
+def run(port: int, phones: list[Phone], args, server) -> dict:
     count = int(args.rate * args.seconds)
     results = {}
     print(
@@ -123,10 +123,14 @@ def run(port: int, phones: list[Phone], args) -> dict:
         for phone in phones:
             phone.mode = mode
         common.http_load(port, phones, rate=0, count=2 * len(phones), max_seconds=30)  # warm
-        results[f"paced {mode}"] = common.http_load(
+        cpu = common.server_cpu_seconds(server)
+        result = common.http_load(
             port, phones, rate=args.rate, count=count, max_seconds=3 * args.seconds
         )
-        common.print_load(f"{mode}", results[f"paced {mode}"])
+        cpu = common.server_cpu_seconds(server) - cpu
+        common.print_load(mode, result)
+        print(f"  {'':24} gunicorn CPU {1000 * cpu / result['n']:.1f} ms a request")
+        results[f"paced {mode}"] = result
     rounds = {"ping": [], "read": [], "write": []}
     for _ in range(args.rounds):
         for mode, runs in rounds.items():

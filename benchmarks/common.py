@@ -163,6 +163,21 @@ def stop(process: subprocess.Popen) -> None:
         process.kill()
 
 
+def server_cpu_seconds(process: subprocess.Popen) -> float:
+    """CPU time (user + system) spent so far by the workers of a gunicorn master (Linux /proc;
+    0 elsewhere). Per request it is a cost that a busy shared machine does not inflate much,
+    unlike latency."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == process.pid:  # ppid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def login(port: int, email: str, password: str) -> str:
     """A device token from the public token endpoint."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
