@@ -37,6 +37,7 @@ RATIO_TARGET = 1.5
 MEASURES = (  # key, label, part of the target
     ("read", "API 30-day read, p95", True),
     ("ping", "  ping floor, p95", False),
+    ("read_cpu", "  gunicorn CPU per read", False),
     ("recompute", "recompute 1 year, median", True),
     ("recompute_p95", "recompute 1 year, p95", False),
     ("dashboard", "dashboard page, median", True),
@@ -189,11 +190,11 @@ def main() -> int:
     names = prepare(args, sizes)
     print(common.load_average(), "(data ready)", flush=True)
     figures = {name: {key: [] for key, _, _ in MEASURES} for name in names}
-    servers, ports = [], {}
+    servers, ports = {}, {}
     try:
         for name in names:
             ports[name] = common.free_port()
-            servers.append(common.start_gunicorn(f"{common.POSTGRES}/{name}", ports[name]))
+            servers[name] = common.start_gunicorn(f"{common.POSTGRES}/{name}", ports[name])
         readers = {}
         for round_number in range(args.rounds):
             for name in names:
@@ -212,16 +213,20 @@ def main() -> int:
                     ]
                     run_api(ports[name], readers[name], args, ping=False)  # warm-up
                 for key, ping in (("ping", True), ("read", False)):
+                    cpu = common.server_cpu_seconds(servers[name])
                     outcome = run_api(ports[name], readers[name], args, ping=ping)
+                    cpu = common.server_cpu_seconds(servers[name]) - cpu
                     if outcome["errors"]:
                         raise SystemExit(f"{name}: API errors {outcome['errors'][:3]}")
                     figures[name][key] += outcome["latencies"]
+                    if not ping:
+                        figures[name]["read_cpu"].append(cpu / outcome["n"])
             print(
                 f"round {round_number + 1} of {args.rounds} done; {common.load_average()}",
                 flush=True,
             )
     finally:
-        for server in servers:
+        for server in servers.values():
             common.stop(server)
         subprocess.run(["redis-cli", "-u", common.REDIS_URL, "flushdb"], capture_output=True)
     print(common.load_average(), "(end)")
@@ -232,6 +237,8 @@ def main() -> int:
 def _value(samples: list[float], key: str) -> float | None:
     if not samples:
         return None
+    if key == "read_cpu":
+        return 1000 * sum(samples) / len(samples)
     summary = common.summary_ms(samples)
     return summary["median_ms"] if key in ("recompute", "dashboard") else summary["p95_ms"]
 
