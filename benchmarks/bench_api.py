@@ -1,245 +1,161 @@
-"""API throughput under gunicorn on loopback, against a floor measured in the same run.
+"""The diary API under gunicorn on PostgreSQL, as a phone uses it.
 
-Floor: GET /api/v1/ping/ (token-authenticated, does nothing) served by the same gunicorn.
-Read:  GET /api/v1/days/?from=..&to=.. (30 days of a patient's diary).
-Write: PUT /api/v1/days/<date>/ (each client writes its own patient's days).
+gunicorn runs ``config.wsgi`` as docker-compose's web does (3 workers, DEBUG off, Redis for the
+cache and for the recompute each write enqueues), on 127.0.0.1. Each of ``--clients`` clients
+is its own patient with a simulated year of diary and signs in through ``/api/v1/auth/token/``.
 
-1. Throughput: 20 clients send requests back to back (closed loop, saturating the server);
-   the three phases run in interleaved rounds so drift on a shared machine hits them alike.
-   Prints requests/s and the ratios read/floor and write/floor (targets >= 0.5 and >= 0.3).
-   At saturation every latency is mostly queueing (about clients / throughput).
-2. Latency: the same 20 clients, each sending one request every ``--pace-ms`` (default 200 ms,
-   100 requests/s offered): p50/p95 per phase (target p95 < 100 ms), no errors.
+1. Paced, open loop: ``--rate`` requests/s (default 100) for ``--seconds``, latency counted
+   from each request's due time. Read: ``GET /api/v1/days/?from=..&to=..`` (30 days). Write:
+   ``PUT /api/v1/days/<date>/`` of a day just read, with ``If-Match``. Targets: read p95 < 50 ms,
+   write p95 < 80 ms.
+2. Saturated, for information: the clients send back to back; throughput of read and write
+   and their ratio to ``GET /api/v1/ping/`` (a trivial DRF view) in interleaved rounds.
 
-    .venv/bin/python benchmarks/bench_api.py [--clients 20] [--requests 40] [--rounds 3]
+    python benchmarks/bench_api.py [--rate 100] [--seconds 10] [--clients 20] [--reuse] [--quick]
 """
 
 import argparse
-import http.client
-import itertools
 import json
-import os
-import socket
 import subprocess
 import sys
-import threading
-import time
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, bench_database_url, setup_django, summarize  # noqa: E402
+import common  # noqa: E402
+import data  # noqa: E402
 
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+DB_NAME = "flaremap_bench_api"
+READ_TARGET_MS, WRITE_TARGET_MS = 50.0, 80.0
 
 
-def make_patients(count: int) -> list[tuple[str, list[str]]]:
-    """Patients with 60 days of diary each; returns (token, writable dates) per patient."""
-    from django.utils import timezone
-    from knox.models import AuthToken
+class Phone:
+    """One patient's app: reads its last 30 days, writes back one of them with If-Match."""
 
-    from accounts.services import patient_register
-    from diary.models import Day
+    def __init__(self, token: str, end):
+        self.token = token
+        self.window = f"from={end - timedelta(days=29)}&to={end}"
+        self.mode = "read"
+        self.days: list[dict] = []
+        self.turn = 0
 
-    today = timezone.localdate()
-    patients = []
-    for index in range(count):
-        user = patient_register(
-            email=f"bench{index}@example.com", password="bench-pass-123", timezone="UTC"
-        )
-        Day.objects.bulk_create(
-            Day(
-                patient=user,
-                date=today - timedelta(days=offset),
-                stress=offset % 11,
-                sleep_quality=1 + offset % 5,
-                total_sleep_min=360 + offset % 120,
-                pain_neck=1 + offset % 10,
-                pain_lower_back=1 + (offset * 3) % 10,
-            )
-            for offset in range(1, 61)
-        )
-        _, token = AuthToken.objects.create(user=user)
-        dates = [(today - timedelta(days=offset)).isoformat() for offset in range(61, 400)]
-        patients.append((token, dates))
-    return patients
+    def next_request(self):
+        if self.mode == "ping":
+            return "GET", "/api/v1/ping/", None, {}
+        if self.mode == "read":
+            return "GET", f"/api/v1/days/?{self.window}", None, {}
+        self.turn += 1
+        day = self.days[self.turn % len(self.days)]
+        body = {key: value for key, value in day.items() if key not in ("version", "updated_at")}
+        body["stress"] = self.turn % 11
+        headers = {"Content-Type": "application/json", "If-Match": f'"{day["version"]}"'}
+        self.current = day
+        return "PUT", f"/api/v1/days/{day['date']}/", json.dumps(body), headers
+
+    def answered(self, status: int, response) -> None:
+        if self.mode == "write" and status < 300:
+            self.current["version"] = int(response.getheader("ETag").strip('W/"'))
 
 
-def start_gunicorn(database_url: str, port: int, workers: int) -> subprocess.Popen:
-    env = dict(
-        os.environ,
-        DATABASE_URL=database_url,
-        DEBUG="0",
-        TESTING="0",
-        SECRET_KEY="benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        SECURE_COOKIES="0",
-        THROTTLE_WRITES="100000/min",
-        LOG_LEVEL="WARNING",
-        # Production shape: writes enqueue recomputes on Redis (debounced), no worker needed.
-        REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
+def fetch_days(port: int, phone: Phone) -> list[dict]:
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request(
+        "GET", f"/api/v1/days/?{phone.window}", headers={"Authorization": f"Token {phone.token}"}
     )
-    process = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "config.wsgi:application",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz/")
-            if conn.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("gunicorn did not start")
-
-
-def run_phase(port, patients, requests_per_client, make_request, pace: float = 0.0) -> dict:
-    """Each client on its own keep-alive connection; ``pace`` > 0: one request per ``pace``
-    seconds per client (a late response starts the next request at once)."""
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-
-    def client(index):
-        token, dates = patients[index % len(patients)]
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        local, local_errors = [], []
-        due = time.perf_counter() + pace * index / len(patients)  # spread the starts
-        for n in range(requests_per_client):
-            if pace:
-                time.sleep(max(0.0, due - time.perf_counter()))
-                due += pace
-            method, path, body = make_request(index, n, dates)
-            headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
-            start = time.perf_counter()
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            local.append(time.perf_counter() - start)
-            if response.status >= 400:
-                local_errors.append(f"{method} {path} -> {response.status}")
-        conn.close()
-        with lock:
-            latencies.extend(local)
-            errors.extend(local_errors)
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(len(patients))]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    return {"elapsed": elapsed, "latencies": latencies, "errors": errors}
-
-
-def merge(runs: list[dict]) -> dict:
-    """One phase over all its rounds: requests / time spent in that phase."""
-    latencies = [value for run in runs for value in run["latencies"]]
-    errors = [error for run in runs for error in run["errors"]]
-    elapsed = sum(run["elapsed"] for run in runs)
-    return {"rps": len(latencies) / elapsed, "errors": errors, **summarize(latencies)}
+    body = json.loads(conn.getresponse().read())
+    return body["results"] if isinstance(body, dict) else body
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rate", type=float, default=100.0, help="paced requests per second")
+    parser.add_argument("--seconds", type=float, default=10.0, help="paced phase length")
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--requests", type=int, default=40, help="requests per client per phase")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved throughput rounds")
-    parser.add_argument("--pace-ms", type=float, default=200.0, help="latency phase pacing")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (compose: 3)")
+    parser.add_argument("--saturated", type=int, default=300, help="requests per saturated round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--reuse", action="store_true", help="keep the generated database")
+    parser.add_argument("--quick", action="store_true", help="small smoke run")
     args = parser.parse_args()
+    if args.quick:
+        args.clients, args.seconds, args.rate, args.saturated, args.rounds = 4, 2, 50, 40, 1
+    url = common.database_url(DB_NAME + ("_quick" if args.quick else ""), reuse=args.reuse)
+    common.setup_django(url)
+    data.grow(args.clients, templates=4, days=90 if args.quick else 365)
+    common.analyze()
+    ends = [data.last_diary_day(pk) for pk in data.patient_ids(args.clients)]
+    print(common.load_average(), "(start)")
 
-    database_url = bench_database_url("flaremap_bench_api")
-    setup_django(database_url)
-    from django.utils import timezone
-
-    patients = make_patients(args.clients)
-    today = timezone.localdate()
-    start, end = (today - timedelta(days=30)).isoformat(), (today - timedelta(days=1)).isoformat()
-    write_body = json.dumps({"stress": 5, "sleep_quality": 3, "body_pain": {"neck": 4}})
-    written = [itertools.count() for _ in patients]  # each write creates a new day
-    phases = {
-        "floor": lambda i, n, d: ("GET", "/api/v1/ping/", None),
-        "read": lambda i, n, d: ("GET", f"/api/v1/days/?from={start}&to={end}", None),
-        "write": lambda i, n, d: ("PUT", f"/api/v1/days/{d[next(written[i])]}/", write_body),
-    }
-    port = free_port()
-    server = start_gunicorn(database_url, port, args.workers)
+    port = common.free_port()
+    server = common.start_gunicorn(url, port, workers=args.workers)
     try:
-        run_phase(port, patients, 5, phases["floor"])  # warm-up: connections, caches
-        rounds = {name: [] for name in phases}
-        for _ in range(args.rounds):
-            for name, make_request in phases.items():
-                rounds[name].append(run_phase(port, patients, args.requests, make_request))
-        results = {name: merge(runs) for name, runs in rounds.items()}
-        paced = {
-            name: merge([run_phase(port, patients, 10, make, pace=args.pace_ms / 1000)])
-            for name, make in phases.items()
-        }
+        phones = []
+        for index, end in enumerate(ends):
+            token = common.login(port, data.PATIENT_EMAIL.format(index), data.BENCH_PASSWORD)
+            phones.append(Phone(token, end))
+        for phone in phones:
+            phone.days = fetch_days(port, phone)
+        results = run(port, phones, args, server)
     finally:
-        server.terminate()
-        server.wait(timeout=20)
-        subprocess.run(["redis-cli", "-n", "14", "flushdb"], capture_output=True)
-    floor = results["floor"]["rps"]
-    report = {
-        "clients": args.clients,
-        "gunicorn_workers": args.workers,
-        "rounds": args.rounds,
-        "database": database_url.split(":")[0],
-        "throughput": {name: _public(r) for name, r in results.items()},
-        "paced": {name: _public(r) for name, r in paced.items()} | {"pace_ms": args.pace_ms},
-        "read_ratio": results["read"]["rps"] / floor,
-        "write_ratio": results["write"]["rps"] / floor,
-    }
-    print(f"throughput, {args.clients} clients back to back, {args.rounds} interleaved rounds:")
-    _print_phases(results)
-    print(f"read/floor ratio  {report['read_ratio']:.2f} (target >= 0.5)")
-    print(f"write/floor ratio {report['write_ratio']:.2f} (target >= 0.3)")
-    offered = args.clients * 1000 / args.pace_ms
+        common.stop(server)
+        subprocess.run(["redis-cli", "-u", common.REDIS_URL, "flushdb"], capture_output=True)
+    print(common.load_average(), "(end)")
+    read, write = results["paced read"], results["paced write"]
+    ok = read["p95_ms"] < READ_TARGET_MS and write["p95_ms"] < WRITE_TARGET_MS
     print(
-        f"latency, {args.clients} clients, one request each per {args.pace_ms:.0f} ms "
-        f"({offered:.0f} req/s offered; target p95 < 100 ms):"
+        f"targets: read p95 {read['p95_ms']:.1f} < {READ_TARGET_MS:.0f} ms, write p95 "
+        f"{write['p95_ms']:.1f} < {WRITE_TARGET_MS:.0f} ms -> {'met' if ok else 'MISSED'}"
     )
-    _print_phases(paced)
-    print(json.dumps(report))
-    failed = any(r["errors"] for r in (*results.values(), *paced.values()))
-    return 1 if failed else 0
+    errors = sum(len(result["errors"]) for result in results.values())
+    return 0 if errors == 0 else 1
 
 
-def _public(result: dict) -> dict:
-    return {k: v for k, v in result.items() if k != "errors"} | {"errors": len(result["errors"])}
-
-
-def _print_phases(results: dict) -> None:
-    for name in ("floor", "read", "write"):
-        r = results[name]
-        print(
-            f"  {name:5}: {r['rps']:7.1f} req/s  p50 {r['p50_ms']:6.1f} ms  "
-            f"p95 {r['p95_ms']:6.1f} ms  errors {len(r['errors'])}"
+def run(port: int, phones: list[Phone], args, server) -> dict:
+    count = int(args.rate * args.seconds)
+    results = {}
+    print(
+        f"paced, open loop: {args.rate:.0f} requests/s for {args.seconds:.0f} s, "
+        f"{len(phones)} clients"
+    )
+    for mode in ("ping", "read", "write"):
+        for phone in phones:
+            phone.mode = mode
+        common.http_load(port, phones, rate=0, count=2 * len(phones), max_seconds=30)  # warm
+        cpu = common.server_cpu_seconds(server)
+        result = common.http_load(
+            port, phones, rate=args.rate, count=count, max_seconds=3 * args.seconds
         )
-        for error in r["errors"][:3]:
-            print("     ", error)
+        cpu = common.server_cpu_seconds(server) - cpu
+        common.print_load(mode, result)
+        print(f"  {'':24} gunicorn CPU {1000 * cpu / result['n']:.1f} ms a request")
+        results[f"paced {mode}"] = result
+    rounds = {"ping": [], "read": [], "write": []}
+    for _ in range(args.rounds):
+        for mode, runs in rounds.items():
+            for phone in phones:
+                phone.mode = mode
+            runs.append(
+                common.http_load(port, phones, rate=0, count=args.saturated, max_seconds=120)
+            )
+    print(f"saturated, {len(phones)} clients back to back, {args.rounds} interleaved rounds:")
+    for mode, runs in rounds.items():
+        merged = {
+            "rps": sum(r["rps"] for r in runs) / len(runs),
+            "errors": [e for r in runs for e in r["errors"]],
+            "n": sum(r["n"] for r in runs),
+            "median_ms": sum(r["median_ms"] for r in runs) / len(runs),
+            "p95_ms": max(r["p95_ms"] for r in runs),
+        }
+        results[f"saturated {mode}"] = merged
+        common.print_load(mode, merged)
+    floor = results["saturated ping"]["rps"]
+    print(
+        f"  throughput / ping: read {results['saturated read']['rps'] / floor:.2f}, "
+        f"write {results['saturated write']['rps'] / floor:.2f} (before the machinery 0.42 / 0.31)"
+    )
+    return results
 
 
 if __name__ == "__main__":

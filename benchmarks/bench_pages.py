@@ -18,8 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_api import free_port  # noqa: E402
-from common import ROOT, bench_database_url, setup_django  # noqa: E402
+from common import ROOT, database_url, free_port, setup_django  # noqa: E402
 
 BIN = Path(sys.executable).parent
 FIRST_LIMIT_KB, CACHED_LIMIT_KB = 150, 30
@@ -144,12 +143,12 @@ def measure(port: int, patient_id: int) -> dict:
 
 
 def main() -> int:
-    database_url = bench_database_url("flaremap_bench_pages")
-    setup_django(database_url)
+    url = database_url("flaremap_bench_pages")
+    setup_django(url)
     patient_id = build_world()
     port = free_port()
     with tempfile.TemporaryDirectory() as static_root:
-        server = start_server(database_url, static_root, port)
+        server = start_server(url, static_root, port)
         try:
             results = measure(port, patient_id)
         finally:
