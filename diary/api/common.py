@@ -7,7 +7,6 @@ Nothing here knows about diary rules; those live in ``diary.services``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -24,6 +23,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from accounts import access
 from accounts.access import Grant
 from accounts.models import User
+from diary.services import ANY_VERSION
 
 MAX_DB_INT = 2**63 - 1
 
@@ -95,34 +95,23 @@ def etag_for(obj) -> str:
     return f'"{obj.version}"'
 
 
-@dataclass(frozen=True)
-class Precondition:
-    """What ``If-Match`` asked for: nothing, any existing object (``*``) or one version."""
-
-    present: bool = False
-    version: int | None = None
-
-    @property
-    def any(self) -> bool:
-        return self.present and self.version is None
-
-
-def parse_version(value) -> Precondition:
-    """Parse an ``If-Match`` value (``"3"``, ``W/"3"``, ``3`` or ``*``); 400 when malformed."""
+def parse_version(value) -> int | str | None:
+    """Parse an ``If-Match`` value (``"3"``, ``W/"3"``, ``3`` or ``*``) into the version the
+    services expect (None: no condition; ``ANY_VERSION`` for ``*``); 400 when malformed."""
     if value is None or value == "":
-        return Precondition()
+        return None
     if isinstance(value, int) and not isinstance(value, bool):
-        return Precondition(present=True, version=value)
+        return value
     if isinstance(value, str):
         if value.strip() == "*":
-            return Precondition(present=True)
+            return ANY_VERSION
         match = _ETAG.match(value)
         if match:
-            return Precondition(present=True, version=int(match.group(1)))
+            return int(match.group(1))
     raise ValidationError({"if_match": ['Send the ETag you read, e.g. If-Match: "3".']})
 
 
-def if_match(request) -> Precondition:
+def if_match(request) -> int | str | None:
     return parse_version(request.headers.get("If-Match"))
 
 
