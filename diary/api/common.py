@@ -117,39 +117,15 @@ def if_match(request) -> int | str | None:
 
 # --- errors -------------------------------------------------------------------------------------
 
-# Database constraints whose generic message would be unhelpful, mapped to a field message.
-CONSTRAINT_MESSAGES = {
-    "medication_stop_after_start": ("stopped_on", "The stop date must be on or after the start."),
-    "attack_end_after_start": ("ended_at", "The end must be after the start."),
-    "attack_end_date_after_start": ("ended_at", "The end must be after the start."),
-    "medication_amount_positive": ("default_amount", "The amount must be more than 0."),
-    "dose_amount_positive": ("amount", "The amount must be more than 0."),
-}
-PAIN_PREFIX = "pain_"
-
 
 def field_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
-    """A Django ValidationError from a service as API field errors (``body_pain`` for areas)."""
+    """A Django ValidationError from a service as API field errors."""
     if not hasattr(exc, "error_dict"):
         return {"non_field_errors": list(exc.messages)}
-    errors: dict[str, list[str]] = {}
-    for name, items in exc.error_dict.items():
-        for item in items:
-            field, message = name, " ".join(item.messages)
-            constraint = _violated_constraint(message) if name == "__all__" else None
-            if constraint is not None:
-                field, message = CONSTRAINT_MESSAGES[constraint]
-            elif name == "__all__":
-                field = "non_field_errors"
-            elif name.startswith(PAIN_PREFIX):
-                field = "body_pain"
-            errors.setdefault(field, []).append(message)
-    return errors
-
-
-def _violated_constraint(message: str) -> str | None:
-    """Django words a violated CheckConstraint as 'Constraint “<name>” is violated.'."""
-    return next((name for name in CONSTRAINT_MESSAGES if f"“{name}”" in message), None)
+    return {
+        "non_field_errors" if name == "__all__" else name: messages
+        for name, messages in exc.message_dict.items()
+    }
 
 
 def as_api_error(exc: DjangoValidationError) -> ValidationError:
