@@ -6,6 +6,9 @@ marks the patient's insights for recompute on commit.
 Each upsert and delete answers ``(object, Outcome)``. A write that leaves the stored object as
 it is (a replayed request after a lost response) is ``UNCHANGED``: nothing is saved, the
 version stays and no ``VersionConflict`` is raised, as RFC 9110 13.1.1 allows for If-Match.
+Two first writes of one object at the same moment cannot lock a row that does not exist yet:
+the database's unique key stops the second with an IntegrityError, and a retry of the whole
+write finds the first one's row (the API retries once).
 """
 
 from __future__ import annotations
@@ -112,16 +115,16 @@ class NotFound(Exception):
 _LATEST_BEHIND_UTC = timedelta(hours=12 + scales.DAY_ROLLOVER_HOUR)
 
 
-def _check_day(patient: User, day: date, field: str = "date") -> None:
+def _check_day(patient: User, day: date) -> None:
     """Refuse days before ``scales.EARLIEST_YEAR`` or after the patient's today. A day no later
     than the earliest diary day on Earth is decided without the patient's time zone (no
     profile query for back-filled days)."""
     if day.year < scales.EARLIEST_YEAR:
-        raise ValidationError({field: TOO_EARLY})
+        raise ValidationError({"date": TOO_EARLY})
     if day <= (timezone.now() - _LATEST_BEHIND_UTC).date():
         return
     if day > patient_today(patient):
-        raise ValidationError({field: "This day is in the future; you can only log past days."})
+        raise ValidationError({"date": "This day is in the future; you can only log past days."})
 
 
 def _check_dates(obj: Model, *names: str) -> None:
