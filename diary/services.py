@@ -230,8 +230,8 @@ def _content(obj: Model) -> dict:
     """Everything a write can change: every column but the sync bookkeeping."""
     return {
         field.attname: getattr(obj, field.attname)
-        for field in obj._meta.concrete_fields
-        if field.attname not in _BOOKKEEPING
+        for field in obj._meta.get_fields()
+        if field.concrete and field.attname not in _BOOKKEEPING
     }
 
 
