@@ -211,6 +211,27 @@ def test_simultaneous_first_writes_of_one_object_store_it_once(alice, api_as, ur
     assert stored["version"] == 1
 
 
+def test_a_write_losing_a_unique_key_race_is_retried_once_then_answers_409(client, monkeypatch):
+    """The loser of two simultaneous first writes retries and finds the winner's row; a
+    second loss in a row is a 409 the client may retry."""
+    import dataclasses
+
+    from django.db import IntegrityError
+
+    from diary.api import resources, views
+
+    attempts = []
+
+    def always_racing(**kwargs):
+        attempts.append(kwargs)
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    racing = dataclasses.replace(resources.HEADACHES, upsert=always_racing)
+    monkeypatch.setattr(views.HeadacheViewSet, "resource", racing)
+    response = client.put(f"/api/v1/headaches/{uuid.uuid4()}/", ATTACK, format="json")
+    assert (response.status_code, len(attempts)) == (409, 2)
+
+
 # --- tombstones and incremental sync -----------------------------------------------------------
 
 
