@@ -198,7 +198,7 @@ def _locked(model: type[Model], *, patient: User, object_id) -> Model | None:
         return None
     object_id = _object_id(object_id)
     stored = model.objects.filter(patient=patient, pk=object_id).select_for_update().first()
-    if stored is None and model.objects.filter(pk=object_id).exists():
+    if stored is None and model.objects.filter(pk=object_id).exclude(patient=patient).exists():
         raise NotFound("Not found.")
     return stored
 
