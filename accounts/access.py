@@ -6,8 +6,10 @@ clinician read is recorded with ``record_access``. A patient always reads themse
 reads a patient only through an active share with the requested scope.
 """
 
+import ipaddress
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -87,9 +89,30 @@ def readable_patient(reader: User, patient_id, scope: str = "diary") -> User:
 
 
 def client_ip(request) -> str | None:
+    """The client's address: the peer, or behind ``PROXY_COUNT`` proxies the address the
+    outermost one saw (counted from the right of X-Forwarded-For, which a client cannot forge).
+
+    One answer for the access log, the share-code limits and django-axes
+    (``AXES_CLIENT_IP_CALLABLE``), so they all count the same client.
+    """
     if request is None:
         return None
+    proxies = settings.PROXY_COUNT
+    if proxies:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
+        if len(forwarded) >= proxies and _is_ip(forwarded[-proxies]):
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or None
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 def record_access(*, actor: User, patient: User, action: str, request=None) -> None:

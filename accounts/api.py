@@ -28,19 +28,19 @@ from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from accounts import services
+from accounts import selectors, services
 from accounts.models import (
     AccessEvent,
     ClinicianProfile,
     PatientProfile,
     Share,
-    TokenDevice,
     User,
     validate_timezone,
 )
+from config.pagination import KeysetPagination
+from config.throttling import FailOpenScopedRateThrottle
 from diary.api.common import (
     BAD_REQUEST,
     FORBIDDEN,
@@ -48,8 +48,6 @@ from diary.api.common import (
     UNAUTHORIZED,
     WRITE_ERRORS,
     ErrorSerializer,
-    SafeJSONParser,
-    StableCursorPagination,
     WriteThrottledMixin,
     as_api_error,
 )
@@ -90,11 +88,14 @@ class DeviceTokenSerializer(serializers.Serializer):
 
 
 class TokenCreateView(APIView):
-    """Exchange email + password for a new per-device token."""
+    """Exchange email + password for a new per-device token.
+
+    A user keeps at most 20 live tokens: a 21st login revokes the least recently used one.
+    """
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FailOpenScopedRateThrottle]
     throttle_scope = "auth"
 
     @extend_schema(
@@ -130,8 +131,7 @@ class TokenCreateView(APIView):
                 status=status.HTTP_401_UNAUTHORIZED,
                 headers={"WWW-Authenticate": "Token"},
             )
-        token_obj, token = AuthToken.objects.create(user=user)
-        TokenDevice.objects.create(token=token_obj, name=data.get("device_name", ""))
+        token_obj, token = services.token_create(user=user, device_name=data.get("device_name", ""))
         body = {
             "token": token,
             "token_id": token_obj.token_key,
@@ -150,11 +150,7 @@ class TokenListView(APIView):
         responses={200: DeviceTokenSerializer(many=True), 401: UNAUTHORIZED}, tags=["auth"]
     )
     def get(self, request):
-        tokens = (
-            AuthToken.objects.filter(user=request.user)
-            .select_related("device")
-            .order_by("-created")
-        )
+        tokens = selectors.device_tokens(user=request.user)
         context = {"current_token": request.auth if isinstance(request.auth, AuthToken) else None}
         return Response(DeviceTokenSerializer(tokens, many=True, context=context).data)
 
@@ -168,8 +164,7 @@ class TokenRevokeView(APIView):
     def delete(self, request, token_id: str):
         if len(token_id) > CONSTANTS.TOKEN_KEY_LENGTH:
             return Response({"detail": "No such token."}, status=status.HTTP_404_NOT_FOUND)
-        deleted, _ = AuthToken.objects.filter(user=request.user, token_key=token_id).delete()
-        if not deleted:
+        if not services.token_revoke(user=request.user, token_id=token_id):
             return Response({"detail": "No such token."}, status=status.HTTP_404_NOT_FOUND)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -410,7 +405,7 @@ class ShareListView(WriteThrottledMixin, generics.GenericAPIView):
     """Patients: the shares they gave (all states). Clinicians: the shares they received."""
 
     serializer_class = ShareSerializer
-    pagination_class = StableCursorPagination
+    pagination_class = KeysetPagination
 
     def get_queryset(self):
         return _shares_for(self.request.user)
@@ -427,7 +422,7 @@ class ShareListView(WriteThrottledMixin, generics.GenericAPIView):
         request=ShareCreateSerializer,
         responses={201: ShareSerializer, **WRITE_ERRORS},
         tags=["shares"],
-        description="Patients create a single-use invitation (code + link, valid 14 days).",
+        description="Patients create a single-use invitation (code + link, valid 72 hours).",
     )
     def post(self, request):
         if not request.user.is_patient:
@@ -484,11 +479,14 @@ class ShareRevokeView(WriteThrottledMixin, generics.GenericAPIView):
 
 
 class ShareRedeemView(generics.GenericAPIView):
-    """Clinicians bind an invitation code to their account (single use, expires)."""
+    """Clinicians bind an invitation code to their account (single use, expires).
+
+    Failed codes count per client address, per clinician and per code, shared with the web
+    page; past the limit the answer is 429 for an hour.
+    """
 
     serializer_class = ShareSerializer
-    parser_classes = [SafeJSONParser]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FailOpenScopedRateThrottle]
     throttle_scope = "auth"
 
     @extend_schema(
@@ -503,7 +501,13 @@ class ShareRedeemView(generics.GenericAPIView):
         params.is_valid(raise_exception=True)
         try:
             share = services.share_redeem(
-                clinician=request.user, code=params.validated_data["code"]
+                clinician=request.user, code=params.validated_data["code"], request=request
+            )
+        except services.ShareRedeemLimited as exc:
+            return Response(
+                {"detail": exc.messages[0]},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": "3600"},
             )
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"code": exc.messages}) from None
@@ -529,7 +533,7 @@ class AccessLogView(generics.GenericAPIView):
     """Patients: every recorded read of their data by someone else, newest first."""
 
     serializer_class = AccessEventSerializer
-    pagination_class = StableCursorPagination
+    pagination_class = KeysetPagination
 
     def cursor_ordering(self, request):
         return ("-at", "-id")

@@ -1,7 +1,24 @@
-"""What a locked-out client sees: JSON for the API, a page for the web (django-axes callable)."""
+"""django-axes hooks: the key a lockout counts on, and what a locked-out client sees."""
 
 from django.http import JsonResponse
 from django.shortcuts import render
+
+
+def normalise_email(value) -> str:
+    """An e-mail as accounts are looked up: trimmed and lower-cased."""
+    return str(value or "").strip().lower()
+
+
+def lockout_username(request, credentials=None) -> str:
+    """AXES_USERNAME_CALLABLE: count failures on the normalised e-mail on every login path.
+
+    The user lookup ignores case, so ``Victim@...`` must not get a fresh set of attempts and a
+    lock made through the API must hold on the web form (and the other way round).
+    """
+    if credentials:
+        return normalise_email(credentials.get("username"))
+    data = getattr(request, "data", None) or request.POST
+    return normalise_email(data.get("username") or data.get("email"))
 
 
 def lockout_response(request, original_response=None, credentials=None):

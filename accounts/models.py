@@ -12,9 +12,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-SHARE_INVITE_DAYS = 14
-SHARE_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud safely
-SHARE_CODE_LENGTH = 8
+# Invitation codes are read aloud and typed, so: 31 unambiguous symbols (no 0/O, 1/I/L), shown
+# in groups of four. 12 symbols = 59 bits; with the redeem limits (accounts.services) an attacker
+# gets at most SHARE_CODE_FAILURES_PER_GROUP guesses an hour at any one code's first group, so
+# the chance of hitting a given code in its lifetime stays below 1e-9 (docs/security.md).
+SHARE_INVITE_HOURS = 72
+SHARE_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+SHARE_CODE_LENGTH = 12
+SHARE_CODE_GROUP = 4
 
 
 class UserManager(BaseUserManager):
@@ -175,14 +180,24 @@ def new_share_code() -> str:
     return "".join(secrets.choice(SHARE_CODE_ALPHABET) for _ in range(SHARE_CODE_LENGTH))
 
 
+def normalize_share_code(code: str) -> str:
+    """Codes are read aloud and typed: ignore case, spaces and dashes."""
+    return "".join(str(code or "").split()).replace("-", "").upper()
+
+
+def format_share_code(code: str) -> str:
+    """``ABCDEFGHJKMN`` -> ``ABCD-EFGH-JKMN``, the way patients read it out."""
+    return "-".join(code[i : i + SHARE_CODE_GROUP] for i in range(0, len(code), SHARE_CODE_GROUP))
+
+
 def default_invite_expiry():
-    return timezone.now() + timedelta(days=SHARE_INVITE_DAYS)
+    return timezone.now() + timedelta(hours=SHARE_INVITE_HOURS)
 
 
 class Share(models.Model):
     """A patient's consent for one clinician to read parts of their diary.
 
-    Created as an invitation (single-use code, expires after 14 days), bound to a clinician on
+    Created as an invitation (single-use code, expires after 72 hours), bound to a clinician on
     redemption, active until ``ends_on`` passes or the patient revokes it.
     """
 
@@ -225,6 +240,10 @@ class Share(models.Model):
 
     def __str__(self):
         return f"Share {self.code} from {self.patient_id}"
+
+    @property
+    def code_display(self) -> str:
+        return format_share_code(self.code)
 
     @property
     def scopes(self) -> list[str]:
@@ -307,3 +326,33 @@ class TokenDevice(models.Model):
 
     def __str__(self):
         return self.name or "device"
+
+
+class ShareCodeAttempt(models.Model):
+    """One failed attempt to redeem an invitation code, from the web page or the API.
+
+    Kept in the database so every worker and both paths count the same failures (a worker's
+    local-memory cache counts alone). Holds the code's first group, never the whole code, and
+    the source address; purged after LOCKOUT_LOG_RETENTION_DAYS like the lockout log.
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    code_group = models.CharField(max_length=SHARE_CODE_GROUP)
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="share_code_attempts",
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["ip_address", "at"], name="code_attempt_ip_idx"),
+            models.Index(fields=["code_group", "at"], name="code_attempt_group_idx"),
+            models.Index(fields=["clinician", "at"], name="code_attempt_clinician_idx"),
+        ]
+
+    def __str__(self):
+        return f"Failed code {self.code_group}… from {self.ip_address} at {self.at:%Y-%m-%d %H:%M}"

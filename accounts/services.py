@@ -1,12 +1,29 @@
-"""Writes for accounts: registration, sharing consent lifecycle and account deletion."""
+"""Writes for accounts: registration, device tokens, sharing consent lifecycle and account
+deletion."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Lower, Trim
 from django.utils import timezone
+from knox.models import AuthToken
+from knox.settings import knox_settings
 
-from accounts.models import ClinicianProfile, PatientProfile, Share, User
+from accounts import access
+from accounts.lockout import normalise_email
+from accounts.models import (
+    SHARE_CODE_GROUP,
+    ClinicianProfile,
+    PatientProfile,
+    Share,
+    ShareCodeAttempt,
+    TokenDevice,
+    User,
+    normalize_share_code,
+)
 
 
 class ShareError(ValidationError):
@@ -26,6 +43,43 @@ def clinician_register(*, email: str, password: str, name: str, organisation: st
     user = User.objects.create_user(email=email, password=password, role=User.Role.CLINICIAN)
     ClinicianProfile.objects.create(user=user, name=name, organisation=organisation)
     return user
+
+
+@transaction.atomic
+def token_create(*, user: User, device_name: str = "") -> tuple[AuthToken, str]:
+    """Issue a per-device API token; at most ``TOKEN_LIMIT_PER_USER`` stay live.
+
+    At the limit the least recently used token is revoked (knox moves a token's expiry forward
+    each time it is used, so the earliest expiry is the device unused the longest): a new phone
+    always signs in, and a forgotten one is what gets signed out. The user's row is locked so
+    concurrent logins cannot overshoot the limit. Returns the token row and its plaintext.
+    """
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    AuthToken.objects.filter(user=user, expiry__lte=timezone.now()).delete()
+    limit = knox_settings.TOKEN_LIMIT_PER_USER
+    if limit:
+        live = AuthToken.objects.filter(user=user).order_by(
+            F("expiry").asc(nulls_last=True), "created"
+        )
+        surplus = live.count() - limit + 1
+        if surplus > 0:
+            oldest = list(live.values_list("digest", flat=True)[:surplus])
+            AuthToken.objects.filter(digest__in=oldest).delete()
+    token_obj, token = AuthToken.objects.create(user=user)
+    TokenDevice.objects.create(token=token_obj, name=(device_name or "")[:80])
+    return token_obj, token
+
+
+def token_revoke(*, user: User, token_id: str) -> bool:
+    """Revoke one of the user's device tokens by its public id; False if there is none."""
+    deleted, _ = AuthToken.objects.filter(user=user, token_key=token_id).delete()
+    return bool(deleted)
+
+
+def tokens_revoke_all(*, user: User) -> int:
+    """Sign out every phone and app, e.g. when the password changes (a lost phone's token
+    must not outlive the password it was made with)."""
+    return AuthToken.objects.filter(user=user).delete()[0]
 
 
 def share_create(
@@ -52,13 +106,65 @@ def share_create(
     )
 
 
-@transaction.atomic
-def share_redeem(*, clinician: User, code: str) -> Share:
-    """Bind an invitation to a clinician. Invitations are single use and expire."""
+# Failed invitation codes allowed per hour, counted in the database (all workers, web and API).
+SHARE_CODE_WINDOW = timedelta(hours=1)
+SHARE_CODE_FAILURES_PER_SOURCE = 20  # per client address
+SHARE_CODE_FAILURES_PER_CLINICIAN = 10  # per clinician account
+SHARE_CODE_FAILURES_PER_GROUP = 10  # per code's first group: bounds the guesses at any one code
+
+
+class ShareRedeemLimited(ShareError):
+    """Too many failed codes from this source, account or at this code: answer 429."""
+
+
+def share_redeem(*, clinician: User, code: str, request=None) -> Share:
+    """Bind an invitation to a clinician. Invitations are single use and expire.
+
+    Every failure is counted (source address, clinician, the code's first group) and, past the
+    limits, redeeming pauses for an hour. A patient whose code someone tried in vain (a wrong
+    code starting like theirs, or theirs after it stopped working) gets an access-log entry.
+    """
     if not clinician.is_clinician:
         raise ShareError("Only clinician accounts can redeem a share code.")
-    normalized = (code or "").strip().upper().replace("-", "").replace(" ", "")
-    share = Share.objects.select_for_update().filter(code=normalized).first()
+    normalized = normalize_share_code(code)
+    ip_address = access.client_ip(request)
+    _check_share_code_limits(clinician=clinician, code=normalized, ip_address=ip_address)
+    try:
+        return _share_bind(clinician=clinician, code=normalized)
+    except ShareError:
+        _share_code_failed(clinician=clinician, code=normalized, request=request)
+        raise
+
+
+def _check_share_code_limits(*, clinician: User, code: str, ip_address: str | None) -> None:
+    group = code[:SHARE_CODE_GROUP]
+    who = Q(clinician=clinician) | Q(code_group=group)
+    if ip_address:
+        who |= Q(ip_address=ip_address)
+    counts = (
+        ShareCodeAttempt.objects.filter(at__gt=timezone.now() - SHARE_CODE_WINDOW)
+        .filter(who)
+        .aggregate(
+            source=Count("pk", filter=Q(ip_address=ip_address)) if ip_address else Value(0),
+            clinician=Count("pk", filter=Q(clinician=clinician)),
+            group=Count("pk", filter=Q(code_group=group)),
+        )
+    )
+    if (
+        counts["source"] >= SHARE_CODE_FAILURES_PER_SOURCE
+        or counts["clinician"] >= SHARE_CODE_FAILURES_PER_CLINICIAN
+    ):
+        raise ShareRedeemLimited("Too many codes that did not work. Try again in an hour.")
+    if counts["group"] >= SHARE_CODE_FAILURES_PER_GROUP:
+        raise ShareRedeemLimited(
+            "This code was tried too many times. Try again in an hour, or ask your patient "
+            "for a new code."
+        )
+
+
+@transaction.atomic
+def _share_bind(*, clinician: User, code: str) -> Share:
+    share = Share.objects.select_for_update().filter(code=code).first() if code else None
     if share is None:
         raise ShareError("This code is not valid. Check it with your patient.")
     if share.revoked_at is not None:
@@ -71,6 +177,34 @@ def share_redeem(*, clinician: User, code: str) -> Share:
     share.redeemed_at = timezone.now()
     share.save(update_fields=["clinician", "redeemed_at"])
     return share
+
+
+def _share_code_failed(*, clinician: User, code: str, request=None) -> None:
+    """Count a failed code and tell the patients whose code it was, or resembles."""
+    exact = Share.objects.filter(code=code).select_related("patient").first() if code else None
+    if exact is not None and exact.clinician_id == clinician.pk:
+        return  # this clinician's own share, entered again: nothing to count or report
+    ShareCodeAttempt.objects.create(
+        ip_address=access.client_ip(request),
+        code_group=code[:SHARE_CODE_GROUP],
+        clinician=clinician,
+    )
+    if exact is not None:
+        access.record_access(
+            actor=clinician, patient=exact.patient, action="share_code_reused", request=request
+        )
+    if len(code) < SHARE_CODE_GROUP:
+        return
+    resembling = Share.objects.filter(
+        code__startswith=code[:SHARE_CODE_GROUP],
+        clinician__isnull=True,
+        revoked_at__isnull=True,
+        invite_expires_at__gt=timezone.now(),
+    ).exclude(code=code)
+    for share in resembling.select_related("patient"):
+        access.record_access(
+            actor=clinician, patient=share.patient, action="share_code_guessed", request=request
+        )
 
 
 def share_revoke(*, patient: User, share_id) -> Share:
@@ -87,11 +221,35 @@ def account_delete(*, user: User) -> None:
     """Delete the account and all diary data (cascade). Shares go with it.
 
     Access-log rows are kept with the patient/actor set to NULL: they record that a read
-    happened, never what was read.
+    happened, never what was read. The lockout log (e-mail, address, browser of every log-in
+    and failed attempt) and the user's failed share codes go with the account.
     """
     from diary.models import Dose  # diary depends on accounts, not the other way round
 
     Share.objects.filter(patient=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     # A dose PROTECTs its medication, which would block the cascade from the user: doses first.
     Dose.objects.filter(patient=user).delete()
+    lockout_logs_forget(email=user.email)
     user.delete()
+
+
+LOCKOUT_LOG_MODELS = (AccessAttempt, AccessFailureLog, AccessLog)
+
+
+def lockout_logs_forget(*, email: str) -> int:
+    """Delete every django-axes row about this e-mail, whatever case or spaces it was typed with."""
+    username = normalise_email(email)
+    deleted = 0
+    for model in LOCKOUT_LOG_MODELS:
+        rows = model.objects.annotate(key=Lower(Trim("username"))).filter(key=username)
+        deleted += model.objects.filter(pk__in=rows.values("pk")).delete()[0]
+    return deleted
+
+
+def lockout_logs_purge(*, older_than: datetime) -> int:
+    """Delete lockout-log rows and failed share codes older than ``older_than`` (retention)."""
+    deleted = 0
+    for model in LOCKOUT_LOG_MODELS:
+        deleted += model.objects.filter(attempt_time__lt=older_than).delete()[0]
+    deleted += ShareCodeAttempt.objects.filter(at__lt=older_than).delete()[0]
+    return deleted

@@ -12,9 +12,11 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("delete/", views.delete_account, name="delete"),
+    path("devices/", views.devices, name="devices"),
+    path("devices/<str:token_id>/revoke/", views.device_revoke, name="device_revoke"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(
+        views.PasswordChangeView.as_view(
             template_name="accounts/form_page.html",
             success_url=reverse_lazy("accounts:password_change_done"),
             extra_context={"title": "Change password", "submit": "Change password"},
@@ -25,7 +27,11 @@ urlpatterns = [
         "password/change/done/",
         auth_views.PasswordChangeDoneView.as_view(
             template_name="accounts/message.html",
-            extra_context={"title": "Password changed", "text": "Your password was changed."},
+            extra_context={
+                "title": "Password changed",
+                "text": "Your password was changed. Phones and apps signed in to your account "
+                "were signed out: sign in there again with the new password.",
+            },
         ),
         name="password_change_done",
     ),
@@ -57,7 +63,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        views.PasswordResetConfirmView.as_view(
             template_name="accounts/form_page.html",
             success_url=reverse_lazy("accounts:password_reset_complete"),
             extra_context={"title": "Choose a new password", "submit": "Set password"},
@@ -68,7 +74,11 @@ urlpatterns = [
         "password/reset/done/",
         auth_views.PasswordResetCompleteView.as_view(
             template_name="accounts/message.html",
-            extra_context={"title": "Password set", "text": "You can now log in."},
+            extra_context={
+                "title": "Password set",
+                "text": "You can now log in. Phones and apps were signed out: sign in there "
+                "again with the new password.",
+            },
         ),
         name="password_reset_complete",
     ),

@@ -7,9 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from knox.settings import knox_settings
 
-from accounts import services
+from accounts import selectors, services
 from accounts.forms import (
     ClinicianProfileForm,
     ClinicianSignupForm,
@@ -73,6 +74,24 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's, and every device token is revoked: a new password signs out lost phones."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.tokens_revoke_all(user=form.user)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's, and every device token is revoked, as for a password change."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.tokens_revoke_all(user=form.user)
+        return response
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
@@ -103,3 +122,25 @@ def delete_account(request):
         )
         return redirect(reverse("home"))
     return render(request, "accounts/delete.html", {"form": form})
+
+
+@login_required
+@require_GET
+def devices(request):
+    """Phones and apps signed in to the account (API tokens), each revocable."""
+    tokens = list(selectors.device_tokens(user=request.user))
+    ttl = knox_settings.TOKEN_TTL
+    for token in tokens:
+        # knox moves the expiry forward on use, so expiry - TTL is (to the minute) the last use
+        token.last_used = token.expiry - ttl if token.expiry and ttl else token.created
+        token.name = getattr(getattr(token, "device", None), "name", "") or "Unnamed device"
+    context = {"tokens": tokens, "limit": knox_settings.TOKEN_LIMIT_PER_USER, "nav": "profile"}
+    return render(request, "accounts/devices.html", context)
+
+
+@login_required
+@require_POST
+def device_revoke(request, token_id: str):
+    if services.token_revoke(user=request.user, token_id=token_id):
+        messages.success(request, "That device is signed out. It needs your password to return.")
+    return redirect("accounts:devices")

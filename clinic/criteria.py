@@ -114,9 +114,7 @@ class HeadacheLoad:
 def headache_load(facts: Iterable[DayFacts]) -> HeadacheLoad:
     facts = list(facts)
     return HeadacheLoad(
-        recorded_days=sum(
-            1 for f in facts if f.recorded or f.headache_day or f.acute_medication_day
-        ),
+        recorded_days=sum(1 for f in facts if f.has_entry),
         headache_days=sum(1 for f in facts if f.headache_day),
         migraine_days=sum(1 for f in facts if f.migraine_day),
         moderate_severe_days=sum(1 for f in facts if f.moderate_severe_day),
@@ -161,11 +159,3 @@ def acr2016_screen(*, areas: Iterable[str], sss: int | None) -> Acr2016Screen:
     level_met = (wpi >= 7 and sss >= 5) or (4 <= wpi <= 6 and sss >= 9)
     status = "meets" if (level_met and generalized) else "not_met"
     return Acr2016Screen(wpi, sss, generalized, status)
-
-
-def painful_areas(facts: Iterable[DayFacts]) -> set[str]:
-    """Areas marked on any of the days (the WPI-like set for a week of daily maps)."""
-    areas: set[str] = set()
-    for fact in facts:
-        areas.update(fact.pain)
-    return areas

@@ -29,7 +29,13 @@ from accounts.models import FamilyHistory, PatientProfile, User
 from diary import scales
 from diary.derive import attack_meets_migraine_criteria
 from diary.models import Day, Dose, HeadacheAttack, QuestionnaireResponse
-from diary.selectors import attack_span, live
+from diary.selectors import (
+    attack_span,
+    attacks_touching,
+    days_between,
+    doses_between,
+    questionnaires_between,
+)
 
 FLAREMAP = "https://flaremap.example/fhir"
 DIARY_CODES = f"{FLAREMAP}/CodeSystem/diary"
@@ -418,14 +424,6 @@ def provenance_resource(patient_id: str, targets: list[str], recorded: datetime)
     }
 
 
-def _in_range(queryset, field: str, start: date | None, end: date | None):
-    if start is not None:
-        queryset = queryset.filter(**{f"{field}__gte": start})
-    if end is not None:
-        queryset = queryset.filter(**{f"{field}__lte": end})
-    return queryset
-
-
 def patient_bundle(
     patient: User, *, include_notes: bool, start: date | None = None, end: date | None = None
 ) -> dict:
@@ -439,22 +437,15 @@ def patient_bundle(
     resources = [patient_resource(patient, profile, patient_id)]
     resources += condition_resources(profile, patient_id)
     resources += family_history_resources(profile, patient_id)
-    attacks = live(HeadacheAttack.objects.filter(patient=patient)).order_by("started_at")
-    if start is not None:
-        attacks = attacks.exclude(end_date__lt=start)
-    attacks = _in_range(attacks, "start_date", None, end)
+    end = end or date.max
+    attacks = attacks_touching(patient=patient, start=start, end=end)
     resources += [attack_resource(attack, patient_id, include_notes) for attack in attacks]
-    days = _in_range(live(Day.objects.filter(patient=patient)), "date", start, end).order_by("date")
-    for day in days:
+    for day in days_between(patient=patient, start=start, end=end):
         resources += day_resources(day, patient_id, include_notes)
-    doses = _in_range(live(Dose.objects.filter(patient=patient)), "date", start, end)
-    resources += [
-        dose_resource(dose, patient_id)
-        for dose in doses.select_related("medication").order_by("taken_at")
-    ]
-    responses = _in_range(
-        live(QuestionnaireResponse.objects.filter(patient=patient)), "date", start, end
-    ).order_by("date", "instrument")
+    doses = doses_between(patient=patient, start=start, end=end)
+    resources += [dose_resource(dose, patient_id) for dose in doses]
+    responses = questionnaires_between(patient=patient, start=start, end=end)
+    responses = responses.order_by("date", "instrument")
     resources += [questionnaire_resource(response, patient_id) for response in responses]
     recorded = timezone.now()
     resources.append(provenance_resource(patient_id, [r["id"] for r in resources], recorded))

@@ -9,6 +9,7 @@ flagged), stress is the daily 0-10 item.
 from __future__ import annotations
 
 import calendar
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import mean, median
@@ -18,12 +19,11 @@ from clinic import criteria
 from clinic.selectors import latest_by_instrument
 from diary import scales
 from diary.days import patient_today
-from diary.derive import DayFacts
+from diary.derive import DayFacts, wpi_areas
 from diary.selectors import (
     attacks_touching,
     day_facts,
     days_between,
-    pain_area_counts,
     questionnaires_between,
 )
 
@@ -207,11 +207,7 @@ class Report:
     @property
     def recent_days(self) -> list[DayFacts]:
         """Days with any entry, newest first (the day-by-day table behind every figure)."""
-        return [
-            f
-            for f in reversed(self.facts)
-            if f.recorded or f.headache_day or f.acute_medication_day
-        ]
+        return [fact for fact in reversed(self.facts) if fact.has_entry]
 
 
 def default_period(patient: User) -> tuple[date, date]:
@@ -269,7 +265,7 @@ def chronic_run(months: list[Month]) -> int:
 def heat_map(facts: list[DayFacts]) -> tuple[int, list[AreaHeat]]:
     """Per WPI area: check-in days with pain there, as a share of check-in days (0-5 level)."""
     check_ins = sum(1 for fact in facts if fact.recorded)
-    counts = pain_area_counts(facts)
+    counts = Counter(code for fact in facts for code in fact.pain)
     heat = []
     for area in scales.PAIN_AREAS:
         days = counts[area.code]
@@ -284,7 +280,7 @@ def weekly_wpi(facts: list[DayFacts]) -> list[tuple[date, int]]:
     weeks = []
     for end in range(len(facts), 0, -7):
         block = facts[max(0, end - 7) : end]
-        weeks.append((block[0].date, len(criteria.painful_areas(block))))
+        weeks.append((block[0].date, len(wpi_areas(block))))
     return list(reversed(weeks))
 
 
@@ -294,7 +290,7 @@ def acr_screen(facts: list[DayFacts], sss) -> tuple[criteria.Acr2016Screen, tupl
     anchor = sss.date if sss is not None else facts[-1].date
     week = [f for f in facts if anchor - timedelta(days=6) <= f.date <= anchor]
     screen = criteria.acr2016_screen(
-        areas=criteria.painful_areas(week), sss=sss.score if sss is not None else None
+        areas=wpi_areas(week), sss=sss.score if sss is not None else None
     )
     return screen, (anchor - timedelta(days=6), anchor)
 

@@ -1,30 +1,27 @@
-"""Reads for the clinician side: many patients' day facts in a few queries, dashboard rows,
-shares and the access log.
+"""Reads for the clinician side: dashboard rows, shares and the access log.
 
-Authorization always comes from ``accounts.access``; the day definitions always come from
-``diary.derive.derive_days`` (the bulk loader only batches the queries that feed it).
+Authorization always comes from ``accounts.access``; the rows from ``diary.selectors`` and the
+day definitions from ``diary.derive``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts import access
-from accounts.models import AccessEvent, Share, User
+from accounts.models import AccessEvent, Share, User, normalize_share_code
 from clinic import criteria
-from diary import scales
-from diary.days import diary_date_for, patient_zone
-from diary.derive import AttackSpan, DayFacts, DoseEntry, derive_days
-from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
-from diary.selectors import ATTACK_LOOKBACK_DAYS
+from diary.days import diary_date_for
+from diary.derive import DayFacts, wpi_areas
+from diary.models import Day, HeadacheAttack, Medication, QuestionnaireResponse
+from diary.selectors import day_facts_many
 from insights.models import Insight
 
 logger = logging.getLogger(__name__)
@@ -34,150 +31,6 @@ WPI_WINDOW_DAYS = 7
 SSS_RECENT_DAYS = 30  # an SSS older than this is not paired with this week's WPI
 SUMMARY_CACHE_SECONDS = 26 * 3600
 SUMMARY_VERSION = 1  # bump when the summary or the day rules change
-
-
-@dataclass(slots=True)
-class DayRow:
-    """The columns of a Day that ``derive_days`` reads, loaded without model instances."""
-
-    date: date
-    headache: bool | None
-    stress: int | None
-    sleep_quality: int | None
-    total_sleep_min: int | None
-    sleep_efficiency: float | None
-    pain_map: dict[str, int]
-
-
-_DAY_COLUMNS = (
-    "patient_id",
-    "date",
-    "headache",
-    "stress",
-    "sleep_quality",
-    "total_sleep_min",
-    "sleep_efficiency",
-    *(scales.pain_field(code) for code in scales.PAIN_AREA_CODES),
-)
-_ATTACK_COLUMNS = (
-    "patient_id",
-    "id",
-    "started_at",
-    "ended_at",
-    "start_date",
-    "end_date",
-    "peak_intensity",
-    "aura_minutes",
-    *scales.MIGRAINE_FEATURE_CODES,
-)
-_DOSE_COLUMNS = (
-    "patient_id",
-    "date",
-    "medication__med_class",
-    "medication__kind",
-    "attack_id",
-    "medication__name",
-)
-
-
-def _day_row(values: tuple) -> tuple[int, DayRow]:
-    pain = {
-        code: value
-        for code, value in zip(scales.PAIN_AREA_CODES, values[7:], strict=True)
-        if value is not None
-    }
-    return values[0], DayRow(*values[1:7], pain_map=pain)
-
-
-def _attack_row(values: tuple) -> tuple[int, AttackSpan]:
-    flags = values[8:]
-    features = frozenset(
-        code for code, on in zip(scales.MIGRAINE_FEATURE_CODES, flags, strict=True) if on
-    )
-    span = AttackSpan(
-        id=values[1],
-        started_at=values[2],
-        ended_at=values[3],
-        start_date=values[4],
-        end_date=values[5],
-        peak=values[6],
-        features=features,
-        aura_minutes=values[7],
-    )
-    return values[0], span
-
-
-def bulk_day_facts(
-    *,
-    patients: Sequence[User],
-    windows: dict[int, tuple[date, date]],
-    full_days_since: date | None = None,
-) -> dict[int, list[DayFacts]]:
-    """Day facts for many patients in three queries (days, attacks, doses).
-
-    ``windows`` maps patient id to an inclusive (start, end) range. Each patient gets exactly
-    what ``diary.selectors.day_facts`` would return for the same range: the same attack
-    look-back and dose window, then ``derive_days`` with the patient's time zone.
-
-    With ``full_days_since``, check-ins before that date are loaded only when they say
-    "headache: yes" (the one check-in field that changes headache/migraine/medication counts),
-    so their stress, sleep and pain stay empty: the dashboard needs those for recent days only.
-    """
-    if not windows:
-        return {}
-    ids = list(windows)
-    first = min(start for start, _ in windows.values())
-    last = max(end for _, end in windows.values())
-    days: dict[int, list[DayRow]] = defaultdict(list)
-    day_rows = Day.objects.filter(
-        patient_id__in=ids, deleted_at__isnull=True, date__range=(first, last)
-    )
-    if full_days_since is not None:
-        day_rows = day_rows.filter(Q(date__gte=full_days_since) | Q(headache=True))
-    day_rows = day_rows.values_list(*_DAY_COLUMNS)
-    for values in day_rows:
-        patient_id, row = _day_row(values)
-        days[patient_id].append(row)
-    attacks: dict[int, list[AttackSpan]] = defaultdict(list)
-    attack_rows = (
-        HeadacheAttack.objects.filter(
-            patient_id__in=ids, deleted_at__isnull=True, start_date__lte=last
-        )
-        .filter(
-            Q(end_date__gte=first - timedelta(days=ATTACK_LOOKBACK_DAYS)) | Q(end_date__isnull=True)
-        )
-        .order_by("started_at")
-        .values_list(*_ATTACK_COLUMNS)
-    )
-    for values in attack_rows:
-        patient_id, span = _attack_row(values)
-        attacks[patient_id].append(span)
-    doses: dict[int, list[DoseEntry]] = defaultdict(list)
-    dose_rows = (
-        Dose.objects.filter(patient_id__in=ids, deleted_at__isnull=True, date__range=(first, last))
-        .order_by("taken_at")
-        .values_list(*_DOSE_COLUMNS)
-    )
-    for patient_id, day, med_class, kind, attack_id, name in dose_rows:
-        acute = kind == Medication.Kind.ACUTE
-        doses[patient_id].append(DoseEntry(day, med_class, acute, attack_id, name))
-    by_id = {patient.pk: patient for patient in patients}
-    result = {}
-    for patient_id, (start, end) in windows.items():
-        lookback = start - timedelta(days=ATTACK_LOOKBACK_DAYS)
-        result[patient_id] = derive_days(
-            start=start,
-            end=end,
-            zone=patient_zone(by_id[patient_id]),
-            days=[row for row in days[patient_id] if start <= row.date <= end],
-            attacks=[
-                a
-                for a in attacks[patient_id]
-                if a.start_date <= end and (a.end_date is None or a.end_date >= lookback)
-            ],
-            doses=[d for d in doses[patient_id] if start <= d.date <= end],
-        )
-    return result
 
 
 # --- dashboard --------------------------------------------------------------------------------
@@ -328,7 +181,7 @@ def summarize(facts: list[DayFacts]) -> DiarySummary:
         medication=Trend(load_now.acute_medication_days, load_before.acute_medication_days),
         chronic_pattern=load_now.meets_chronic_pattern,
         overuse=tuple(criteria.overuse_rows(now)),
-        areas=frozenset(criteria.painful_areas(facts[-WPI_WINDOW_DAYS:])),
+        areas=wpi_areas(facts[-WPI_WINDOW_DAYS:]),
     )
 
 
@@ -390,7 +243,7 @@ def diary_summaries(
     recent = min(
         (end - timedelta(days=WPI_WINDOW_DAYS - 1) for _, end in windows.values()), default=None
     )
-    facts = bulk_day_facts(patients=patients, windows=windows, full_days_since=recent)
+    facts = day_facts_many(patients=patients, windows=windows, full_days_since=recent)
     fresh = {pk: summarize(day_facts) for pk, day_facts in facts.items()}
     _store({keys[pk]: summary for pk, summary in fresh.items() if keys[pk]})
     return summaries | fresh
@@ -459,7 +312,7 @@ def invitation_state(*, code: str) -> tuple[str, Share | None]:
 
 def normalize_code(code: str) -> str:
     """Codes are read aloud and typed: ignore case, spaces and dashes (as share_redeem does)."""
-    return (code or "").strip().upper().replace("-", "").replace(" ", "")
+    return normalize_share_code(code)
 
 
 def access_events_for(*, patient: User) -> QuerySet[AccessEvent]:

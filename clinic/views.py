@@ -11,7 +11,6 @@ import json
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -27,8 +26,6 @@ from clinic.fhir import patient_bundle
 from clinic.report_page import ReportPeriodForm
 from diary.days import patient_today, patient_zone
 
-REDEEM_FAILURE_LIMIT = 10  # failed codes per clinician per hour before redeeming is paused
-REDEEM_FAILURE_WINDOW = 3600
 ACCESS_LOG_PAGE_SIZE = 25
 DASHBOARD_PAGE_SIZE = 100
 ACTION_LABELS = {
@@ -37,6 +34,8 @@ ACTION_LABELS = {
     "report_pdf": "Downloaded your report (PDF)",
     "fhir_export": "Downloaded your diary (FHIR)",
     "api.export.pdf": "Downloaded your report (PDF) through the API",
+    "share_code_guessed": "Entered a wrong share code that starts like your invitation's code",
+    "share_code_reused": "Tried your share code after it had stopped working",
 }
 
 
@@ -190,13 +189,9 @@ def redeem(request):
 
 
 def _redeem_post(request):
+    """Failures are counted and limited by ``services.share_redeem`` (shared with the API)."""
     form = ShareRedeemForm(request.POST)
     context = {"form": form, "nav": "redeem"}
-    failures_key = f"clinic:redeem-failures:{request.user.pk}"
-    if cache.get(failures_key, 0) >= REDEEM_FAILURE_LIMIT:
-        form.is_valid()
-        form.add_error(None, "Too many codes that did not work. Try again in an hour.")
-        return render(request, "clinic/redeem.html", context, status=429)
     if not form.is_valid():
         return render(request, "clinic/redeem.html", context, status=400)
     state, share = selectors.invitation_state(code=form.cleaned_data["code"])
@@ -204,10 +199,15 @@ def _redeem_post(request):
         messages.info(request, "You already have access to this patient's diary.")
         return redirect("clinic:report", patient_id=share.patient_id)
     try:
-        share = services.share_redeem(clinician=request.user, code=form.cleaned_data["code"])
+        share = services.share_redeem(
+            clinician=request.user, code=form.cleaned_data["code"], request=request
+        )
+    except services.ShareRedeemLimited as error:
+        form.add_error(None, error.messages)
+        response = render(request, "clinic/redeem.html", context, status=429)
+        response["Retry-After"] = "3600"
+        return response
     except services.ShareError as error:
-        cache.add(failures_key, 0, REDEEM_FAILURE_WINDOW)
-        cache.incr(failures_key)
         form.add_error("code", error.messages)
         return render(request, "clinic/redeem.html", context, status=REDEEM_STATUS[state])
     messages.success(request, f"{share.patient.email} now shares their diary with you.")

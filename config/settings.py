@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # no-store + Permissions-Policy on every response that is not a static file.
+    "config.middleware.PrivateResponseMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -112,10 +114,6 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["ENGINE"] = "config.postgresql"  # Django's, with C timestamp parsing
-    if not env_bool("DATABASE_PREPARED_STATEMENTS", True):  # e.g. a transaction-mode pooler
-        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A short busy timeout stops "database is locked" when the dev server and a task overlap.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -147,13 +145,21 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Brute-force lockout (django-axes): 5 failures per email+IP lock that pair out for 15 minutes.
+# The e-mail is counted normalised (trimmed, lower-cased) on the web form and the API alike.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+# Lockout logs hold e-mails, IPs and user agents: purged after this many days (a beat task)
+# and at once for an account that is deleted.
+LOCKOUT_LOG_RETENTION_DAYS = int(os.environ.get("LOCKOUT_LOG_RETENTION_DAYS", "30"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+# Behind a TLS proxy set PROXY_COUNT to the number of proxies: lockouts, share-code limits and
+# the access log then see the client's address, not the proxy's (accounts.access.client_ip).
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "accounts.access.client_ip"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en"
@@ -205,6 +211,22 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features the app never uses, switched off (config.middleware.PrivateResponseMiddleware).
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
 X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -258,11 +280,16 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Opt-in daily check-in reminders at each patient's local time (diary.reminders).
     "diary-reminders": {"task": "diary.tasks.send_daily_reminders", "schedule": 900.0},
+    # Lockout logs and failed share codes older than LOCKOUT_LOG_RETENTION_DAYS are deleted.
+    "accounts-purge-lockout-logs": {
+        "task": "accounts.tasks.purge_lockout_logs",
+        "schedule": crontab(hour=4, minute=5),
+    },
 }
 
 CACHES = {
     "default": (
-        {"BACKEND": "config.cache.ReusedClientRedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL and not TESTING
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -276,11 +303,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.SafeJSONParser"],
     "DEFAULT_THROTTLE_RATES": {
         "auth": os.environ.get("THROTTLE_AUTH", "20/min"),
         "writes": os.environ.get("THROTTLE_WRITES", "600/min"),
     },
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
+    # Throttles key anonymous clients on the address PROXY_COUNT proxies in (0: the peer), never
+    # on a client-written X-Forwarded-For.
+    "NUM_PROXIES": PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 KNOX_TOKEN_MODEL = "knox.AuthToken"

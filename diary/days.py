@@ -6,7 +6,7 @@ imports the code that writes the diary.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -43,3 +43,20 @@ def local_date(patient: User, moment: datetime) -> date:
 
 def local_datetime(patient: User, day: date, clock: time) -> datetime:
     return datetime.combine(day, clock, tzinfo=patient_zone(patient))
+
+
+def night_moment(day: date, clock: time, zone: ZoneInfo) -> datetime:
+    """The moment of a clock time in the night that ends on the morning of ``day`` (a day's
+    record holds last night's sleep): from noon on it is the evening before."""
+    on = day - timedelta(days=1) if clock.hour >= 12 else day
+    return datetime.combine(on, clock, tzinfo=zone)
+
+
+def night_minutes(day: date, start: time, end: time, zone: ZoneInfo) -> int:
+    """Real minutes from ``start`` to ``end`` in the night before ``day``, in the patient's
+    zone: 23:00 to 07:00 is 540 minutes on the night clocks go back, 420 when they go forward."""
+    begin, finish = night_moment(day, start, zone), night_moment(day, end, zone)
+    if finish < begin:  # both on the same side of noon, the end on the next day
+        finish = datetime.combine(finish.date() + timedelta(days=1), end, tzinfo=zone)
+    seconds = (finish.astimezone(UTC) - begin.astimezone(UTC)).total_seconds()
+    return int(seconds // 60)

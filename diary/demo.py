@@ -9,7 +9,7 @@ Planted, clinically grounded patterns (clinical reference §1-§6) that the insi
 find in persona 0 (patient@example.com):
 
 - stress_letdown: high-stress stretches end in sharp drops (>= 3 points); a new attack is far
-  more likely on the day of the drop or the next (Lipton et al., Neurology 2014). Stress level
+  more likely on the day after the drop (Lipton et al., Neurology 2014). Stress level
   itself carries no extra risk.
 - sleep_pain: short/poor nights (~25 %) add about 3 painful areas and 1.5 intensity points the
   next day (Edwards et al., Pain 2008; Tang et al., Sleep 2012).
@@ -80,7 +80,7 @@ class Persona:
     stress_base: float
     stretch_every: tuple[int, int]  # days between high-stress stretches
     onset_base: tuple[float, float]  # daily onset probability at the start / end of the diary
-    onset_letdown: float  # onset probability on the day of a >= 3-point drop or the day after
+    onset_letdown: float  # onset probability on the day after a >= 3-point drop
     mild_share: float  # share of attacks that are mild, tension-type-like
     pain_areas: tuple[float, float]  # mean painful areas at the start / end
     pain_days: float  # share of logged days with any body pain
@@ -362,7 +362,7 @@ class _Simulation:
         for t in range(self.n):
             if t <= blocked_until:
                 continue
-            letdown = self.drop[t] >= 3 or (t > 0 and self.drop[t - 1] >= 3)
+            letdown = t > 0 and self.drop[t - 1] >= 3
             low, high = self.p.onset_base
             probability = self.p.onset_letdown if letdown else low + (high - low) * self.frac(t)
             if not self.chance(probability):

@@ -1,7 +1,8 @@
 """Per-day clinical facts derived from a diary: the single home of the day definitions.
 
-Pure functions (no queries): the selectors feed them rows, and the calendar, the clinician
-report, CSV export and the insight loader all use the same definitions.
+Pure functions (no queries). ``diary.selectors.diary_rows`` loads the rows (for the calendar,
+trends, clinician dashboard and report, insights) and they all get their days from here:
+``derive_days`` for one ``DayFacts`` per day, ``derive_arrays`` for numpy columns.
 
 Definitions (clinical reference §1, IHS trial guidelines; van der Arend et al., Cephalalgia 2023;
 Bertisch et al., Neurology 2020):
@@ -13,15 +14,16 @@ Bertisch et al., Neurology 2020):
 - moderate/severe day: peak intensity >= 4/10;
 - onset: the diary day an attack starts, unless it starts within one calendar day of the
   previous attack's end (a relapse of the same attack);
-- acute medication day: any acute medication taken that diary day.
+- acute medication day: any acute medication taken that diary day;
+- headache minutes: real elapsed minutes of the counted attacks within the diary day;
+- WPI-like: the areas marked on any day of a window (ACR 2016).
 A diary day runs from 04:00 local to 04:00 the next day (late-night entries belong to the day
 that is ending). Minutes are real elapsed time, so a diary day across a clock change lasts 23 or
 25 hours; an attack still open runs until ``now``.
 
 The rules are written once, over numpy columns, in ``derive_arrays``: its work is per attack,
 per day an attack covers, per dose and per "headache: yes" answer, so a whole diary costs what its
-data costs (the insight loader). ``derive_days`` builds the pages' one ``DayFacts`` per calendar
-day on top of it.
+data costs. ``derive_days`` builds one ``DayFacts`` per calendar day on top of it.
 """
 
 from __future__ import annotations
@@ -113,6 +115,11 @@ class DayFacts:
     pain: dict[str, int] = field(default_factory=dict)
 
     @property
+    def has_entry(self) -> bool:
+        """Something was recorded: a check-in, a headache or acute medication."""
+        return self.recorded or self.headache_day or self.acute_medication_day
+
+    @property
     def painful_areas(self) -> int:
         return len(self.pain)
 
@@ -125,8 +132,8 @@ class DayFacts:
 class AttackColumns:
     """Attacks as parallel columns (entry i of each is one attack): what ``derive_arrays`` reads.
 
-    The insight loader fills them straight from query rows, without an object per attack;
-    ``from_spans`` builds them from ``AttackSpan`` objects.
+    ``diary.selectors.DiaryRows`` fills them straight from query rows, without an object per
+    attack; ``from_spans`` builds them from ``AttackSpan`` objects.
     """
 
     ids: Sequence[object]  # what DoseColumns.attack_id refers to
@@ -161,6 +168,7 @@ class DoseColumns:
     med_class: Sequence[str]  # codes of scales.MEDICATION_CLASS_CODES
     acute: Sequence[bool]
     attack_id: Sequence[object]  # the attack the dose treated, or None
+    name: Sequence[str] = ()  # the medication's name (only the pages show it)
 
     @classmethod
     def from_entries(cls, doses: Iterable[DoseEntry]) -> DoseColumns:
@@ -170,6 +178,7 @@ class DoseColumns:
             med_class=[dose.med_class for dose in doses],
             acute=[dose.acute for dose in doses],
             attack_id=[dose.attack_id for dose in doses],
+            name=[dose.name for dose in doses],
         )
 
 
@@ -258,15 +267,6 @@ def window_starts(days, zone: ZoneInfo) -> np.ndarray:
     return local - np.fromiter(map(in_microseconds.__getitem__, offsets), np.int64, len(days))
 
 
-def onset_dates(attacks: list[AttackSpan]) -> set[date]:
-    """Diary days on which a new attack starts (relapses within one day are not onsets)."""
-    columns = AttackColumns.from_spans(attacks)
-    first_day = _ordinals(columns.start_date)
-    end_day = _end_days(columns.end_date)
-    onset = _onset_flags(_microseconds(columns.started_at), first_day, end_day)
-    return {date.fromordinal(day) for day in first_day[onset].tolist()}
-
-
 def _onset_flags(started: np.ndarray, first_day: np.ndarray, end_day: np.ndarray) -> np.ndarray:
     """Per attack: it starts more than one day after every earlier attack has ended.
 
@@ -291,15 +291,14 @@ def derive_arrays(
     doses: DoseColumns,
     headache_answers: Iterable[date] = (),
     now: datetime | None = None,
-    history_attacks: AttackColumns | None = None,
 ) -> DerivedDays:
     """The day rules for every day from ``start`` to ``end``, as numpy columns.
 
     The work is per attack, per day an attack covers, per dose and per answer, never per day of
     the range: the days without data only cost their share of a few numpy fills.
-    ``headache_answers`` are the days the patient answered "headache: yes"; ``history_attacks``
-    (default: ``attacks``) may include earlier attacks so an onset on ``start`` is judged
-    correctly. An open attack runs until ``now`` (default: the current time).
+    ``headache_answers`` are the days the patient answered "headache: yes"; ``attacks`` may
+    include earlier attacks so an onset on ``start`` is judged correctly. An open attack runs
+    until ``now`` (default: the current time).
     """
     now = now or datetime.now(tz=zone)
     today = now.astimezone(zone).date()
@@ -307,9 +306,6 @@ def derive_arrays(
     acute = _AcuteDoses.of(doses, days)
     spans = _AttackArrays.of(attacks, acute, now, today)
     covered = _AttackDays.of(spans, acute, days, zone)
-    history = (
-        spans if history_attacks is None else _AttackArrays.of(history_attacks, acute, now, today)
-    )
     headache_day = days.flags(_ordinals(headache_answers))
     headache_day[covered.day[covered.headache]] = True
     migraine_day = np.zeros(days.count, dtype=bool)
@@ -320,7 +316,7 @@ def derive_arrays(
         headache_day=headache_day,
         migraine_day=migraine_day,
         moderate_severe_day=peak >= scales.MODERATE_SEVERE_MIN,
-        onset=days.flags(history.onset_days()),
+        onset=days.flags(spans.onset_days()),
         peak=peak,
         headache_minutes=minutes,
         features=features,
@@ -506,31 +502,30 @@ def derive_days(
     end: date,
     zone: ZoneInfo,
     days: Iterable = (),
-    attacks: Iterable[AttackSpan] = (),
-    doses: Iterable[DoseEntry] = (),
+    attacks: AttackColumns | Iterable[AttackSpan] = (),
+    doses: DoseColumns | Iterable[DoseEntry] = (),
     now: datetime | None = None,
-    history_attacks: Iterable[AttackSpan] | None = None,
 ) -> list[DayFacts]:
     """One DayFacts per calendar day from ``start`` to ``end`` inclusive.
 
-    ``days`` are Day rows (or objects with the same attributes); ``history_attacks`` (default:
-    ``attacks``) may include earlier attacks so an onset on ``start`` is judged correctly.
-    The rules come from ``derive_arrays``; this adds the check-ins and medication names.
+    ``days`` are Day rows (or objects with the same attributes); ``attacks`` may include
+    earlier attacks so an onset on ``start`` is judged correctly. The rules come from
+    ``derive_arrays``; this adds the check-ins and medication names.
     """
-    doses = list(doses)
+    if not isinstance(attacks, AttackColumns):
+        attacks = AttackColumns.from_spans(attacks)
+    if not isinstance(doses, DoseColumns):
+        doses = DoseColumns.from_entries(doses)
     facts = [DayFacts(date=start + timedelta(days=i)) for i in range((end - start).days + 1)]
     answers = _apply_day_rows(facts, start, days)
     derived = derive_arrays(
         start=start,
         end=end,
         zone=zone,
-        attacks=AttackColumns.from_spans(attacks),
-        doses=DoseColumns.from_entries(doses),
+        attacks=attacks,
+        doses=doses,
         headache_answers=answers,
         now=now,
-        history_attacks=None
-        if history_attacks is None
-        else AttackColumns.from_spans(history_attacks),
     )
     _apply_derived(facts, derived)
     _apply_medication_names(facts, start, doses)
@@ -584,15 +579,15 @@ def _apply_derived(facts: list[DayFacts], derived: DerivedDays) -> None:
         fact.medication_classes = _CLASS_SETS[classes]
 
 
-def _apply_medication_names(facts: list[DayFacts], start: date, doses: list[DoseEntry]) -> None:
+def _apply_medication_names(facts: list[DayFacts], start: date, doses: DoseColumns) -> None:
     """Names of each day's acute medications, in the order the doses come (each name once)."""
-    for dose in doses:
-        index = (dose.date - start).days
-        if not (dose.acute and dose.name and 0 <= index < len(facts)):
+    for day, acute, name in zip(doses.date, doses.acute, doses.name, strict=False):
+        index = (day - start).days
+        if not (acute and name and 0 <= index < len(facts)):
             continue
         fact = facts[index]
-        if dose.name not in fact.medication_names:
-            fact.medication_names = (*fact.medication_names, dose.name)
+        if name not in fact.medication_names:
+            fact.medication_names = (*fact.medication_names, name)
 
 
 def _ordinals(days: Iterable[date]) -> np.ndarray:
@@ -609,12 +604,10 @@ def _microseconds(moments: Iterable[datetime]) -> np.ndarray:
     return np.array([(moment - _EPOCH) // _MICROSECOND for moment in moments], dtype=np.int64)
 
 
-def wpi_like(pain_maps: Iterable[dict[str, int]]) -> int:
-    """WPI-like count (0-19): areas marked on any of the given days (ACR 2016, Wolfe 2016)."""
-    areas: set[str] = set()
-    for pain in pain_maps:
-        areas.update(pain)
-    return len(areas)
+def wpi_areas(facts: Iterable[DayFacts]) -> frozenset[str]:
+    """WPI-like areas (their count is 0-19): marked on any of the given days (ACR 2016,
+    Wolfe 2016)."""
+    return frozenset(code for fact in facts for code in fact.pain)
 
 
 def generalized_pain(areas: Iterable[str]) -> bool:

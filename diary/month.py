@@ -26,8 +26,7 @@ class Cell:
 
     @property
     def recorded(self) -> bool:
-        fact = self.fact
-        return bool(fact and (fact.recorded or fact.headache_day or fact.acute_medication_day))
+        return bool(self.fact and self.fact.has_entry)
 
     @property
     def headache(self) -> str:

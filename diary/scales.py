@@ -17,8 +17,8 @@ MAX_SLEEP_MINUTES = 24 * 60
 MAX_LATENCY_MINUTES = 12 * 60
 MAX_AWAKENINGS = 50
 NOTES_MAX_CHARS = 2000
+EARLIEST_DIARY_YEAR = 1900  # API and CSV import refuse earlier days
 DAY_ROLLOVER_HOUR = 4  # an entry before 04:00 local belongs to the day that is ending
-EARLIEST_YEAR = 1900  # diary dates before this are typos
 
 SLEEP_QUALITY_LABELS = {1: "Very poor", 2: "Poor", 3: "Fair", 4: "Good", 5: "Very good"}
 STRESS_LABELS = {0: "None", 3: "Some", 5: "Moderate", 8: "High", 10: "Worst imaginable"}

@@ -88,7 +88,7 @@ DOSE_FIELDS = (
 PAIN_FIELDS = tuple(scales.pain_field(code) for code in scales.PAIN_AREA_CODES)
 QUESTIONNAIRE_PARTS = ("instrument", "date", "answers")
 ANY_VERSION = "*"  # expected_version of ``If-Match: *``: any version, but the object must exist
-TOO_EARLY = f"Dates before {scales.EARLIEST_YEAR} are not accepted."
+TOO_EARLY = f"Dates before {scales.EARLIEST_DIARY_YEAR} are not accepted."
 ALREADY_ANSWERED = "You already answered this questionnaire on that day."
 
 
@@ -116,10 +116,10 @@ _LATEST_BEHIND_UTC = timedelta(hours=12 + scales.DAY_ROLLOVER_HOUR)
 
 
 def _check_day(patient: User, day: date) -> None:
-    """Refuse days before ``scales.EARLIEST_YEAR`` or after the patient's today. A day no later
-    than the earliest diary day on Earth is decided without the patient's time zone (no
-    profile query for back-filled days)."""
-    if day.year < scales.EARLIEST_YEAR:
+    """Refuse days before ``scales.EARLIEST_DIARY_YEAR`` or after the patient's today. A day
+    no later than the earliest diary day on Earth is decided without the patient's time zone
+    (no profile query for back-filled days)."""
+    if day.year < scales.EARLIEST_DIARY_YEAR:
         raise ValidationError({"date": TOO_EARLY})
     if day <= (timezone.now() - _LATEST_BEHIND_UTC).date():
         return
@@ -128,11 +128,11 @@ def _check_day(patient: User, day: date) -> None:
 
 
 def _check_dates(obj: Model, *names: str) -> None:
-    """Dates before ``scales.EARLIEST_YEAR`` are typos, and time-zone arithmetic on them
+    """Dates before ``scales.EARLIEST_DIARY_YEAR`` are typos, and time-zone arithmetic on them
     overflows, so they are refused before any is done."""
     for name in names:
         value = getattr(obj, name)
-        if isinstance(value, date) and value.year < scales.EARLIEST_YEAR:
+        if isinstance(value, date) and value.year < scales.EARLIEST_DIARY_YEAR:
             raise ValidationError({name: TOO_EARLY})
 
 

@@ -35,11 +35,7 @@ class Bucket:
 
     @property
     def recorded_days(self) -> int:
-        return sum(_recorded(fact) for fact in self.facts)
-
-
-def _recorded(fact: DayFacts) -> bool:
-    return fact.recorded or fact.headache_day or fact.acute_medication_day
+        return sum(fact.has_entry for fact in self.facts)
 
 
 def weekly_buckets(facts: list[DayFacts]) -> list[Bucket]:
@@ -159,7 +155,7 @@ def build_trends(facts: list[DayFacts]) -> Trends:
         start=facts[0].date,
         end=facts[-1].date,
         days=len(facts),
-        recorded_days=sum(_recorded(f) for f in facts),
+        recorded_days=sum(f.has_entry for f in facts),
         headache_days=sum(f.headache_day for f in facts),
         migraine_days=sum(f.migraine_day for f in facts),
         moderate_severe_days=sum(f.moderate_severe_day for f in facts),

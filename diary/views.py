@@ -32,7 +32,6 @@ from diary.forms import (
     QuestionnaireForm,
 )
 from diary.models import Medication
-from insights.selectors import current_insights
 
 TRENDS_DEFAULT_DAYS = 30
 
@@ -82,15 +81,7 @@ def _day_page(request, day: date):
             return redirect(_day_url(context, day))
     else:
         form = CheckinForm(initial=checkin.initial_values(context), context=context)
-    page = _checkin_page(context, form, attack_choice)
-    if context.is_today:
-        page["insights"] = _found_insights(request.user)
-    return render(request, "diary/day.html", page)
-
-
-def _found_insights(patient) -> list:
-    """Up to three stored `found` insights for the check-in page (read, never computed here)."""
-    return [row for row in current_insights(patient=patient) if row.status == "found"][:3]
+    return render(request, "diary/day.html", _checkin_page(context, form, attack_choice))
 
 
 def _day_url(context, day: date) -> str:
@@ -219,7 +210,6 @@ def calendar(request):
     if first <= today_:
         facts = selectors.day_facts(patient=patient, start=first, end=min(last, today_))
     weeks = month.month_grid(first=first, facts=facts, today=today_)
-    cells = [cell for week in weeks for cell in week if cell.in_month and cell.recorded]
     return render(
         request,
         "diary/calendar.html",
@@ -230,9 +220,9 @@ def calendar(request):
             "today": today_,
             "previous_month": month.shift_month(first, -1),
             "next_month": month.shift_month(first, 1) if last < today_ else None,
-            "recorded_days": len(cells),
-            "headache_days": sum(c.headache in ("migraine", "headache") for c in cells),
-            "migraine_days": sum(c.headache == "migraine" for c in cells),
+            "recorded_days": sum(fact.has_entry for fact in facts),
+            "headache_days": sum(fact.headache_day for fact in facts),
+            "migraine_days": sum(fact.migraine_day for fact in facts),
             "is_future_month": first > today_,
             "weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
         },

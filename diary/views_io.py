@@ -1,5 +1,5 @@
 """CSV download and upload pages for patients (format: design/diary-csv.md). Thin: the work is
-in ``diary.csv_io``."""
+in ``diary.csv_import`` and ``diary.csv_export``."""
 
 from datetime import date
 from functools import wraps
@@ -11,7 +11,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from diary import csv_io, scales
+from diary import csv_export, csv_import, scales
 from diary.days import patient_today
 
 MAX_UPLOAD_BYTES = 1024 * 1024
@@ -69,7 +69,7 @@ def export_csv(request):
         start, end = _optional_date(request, "start"), _optional_date(request, "end")
     except ValueError as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
-    text = csv_io.export_csv(request.user, start=start, end=end)
+    text = csv_export.export_csv(request.user, start=start, end=end)
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     filename = f"flaremap-diary-{patient_today(request.user).isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -84,7 +84,7 @@ def import_csv(request):
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     report = None
     if form.is_bound and form.is_valid():
-        report = csv_io.import_csv(
+        report = csv_import.import_csv(
             request.user,
             form.cleaned_data["file"],
             dry_run=form.cleaned_data["dry_run"],
@@ -94,9 +94,10 @@ def import_csv(request):
         "form": form,
         "report": report,
         "nav": "profile",
-        "columns": ",".join(csv_io.COLUMNS),
-        "feature_codes": csv_io.FEATURE_ORDER,
+        "columns": ",".join(csv_export.COLUMNS),
+        "feature_codes": csv_export.FEATURE_ORDER,
         "medication_classes": scales.MEDICATION_CLASS_CODES,
         "pain_areas": scales.PAIN_AREA_CODES,
+        "earliest_year": scales.EARLIEST_DIARY_YEAR,
     }
     return render(request, "diary/import.html", context)

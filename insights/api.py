@@ -62,14 +62,16 @@ class InsightSerializer(serializers.ModelSerializer):
                 "help_text": "The effect size in `effect_label` units (odds ratio, difference, "
                 "slope or day count); null when not assessed."
             },
-            "ci_low": {"help_text": "Lower end of the 95% interval (null when not applicable)."},
+            "ci_low": {
+                "help_text": "Lower end of the interval (for associations widened for the "
+                "kinds tested, `details.interval_level`; null when not applicable)."
+            },
             "ci_high": {
-                "help_text": "Upper end of the 95% interval (null when unbounded or not "
-                "applicable)."
+                "help_text": "Upper end of the interval (null when unbounded or not applicable)."
             },
             "p_value": {
-                "help_text": "For associations: Holm-adjusted across the five association "
-                "kinds (the unadjusted value is `details.p_unadjusted`)."
+                "help_text": "For associations: one-sided in the claimed direction, "
+                "Bonferroni-adjusted across the association kinds tested."
             },
             "n_days": {"help_text": "Diary days the result is based on."},
             "n_events": {"help_text": "Events counted (e.g. headache starts), when relevant."},
@@ -119,8 +121,9 @@ class InsightListView(APIView):
         summary="Current insights",
         description=(
             "The stored current insight of each kind (`found` first), recomputed in the "
-            "background after diary changes. Associations are `found` only when the 95% "
-            "interval excludes no effect and the Holm-adjusted p-value is below 0.05."
+            "background after diary changes. Associations are `found` only when the effect "
+            "goes the claimed way and its interval, widened for the kinds tested "
+            "(Bonferroni), excludes no effect."
         ),
         parameters=[PATIENT_PARAM],
         responses={200: InsightSerializer(many=True), **READ_ERRORS},

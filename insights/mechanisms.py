@@ -88,14 +88,17 @@ MECHANISMS: tuple[Mechanism, ...] = (
     Mechanism(
         slug="inflammation",
         title="Inflammation",
-        lead="Low-grade inflammation can make nerves more sensitive, and poor sleep feeds it.",
+        lead="Low-grade inflammation can make nerves more sensitive.",
         paragraphs=(
             "Inflammation is the body's repair and defence response. Some of its messenger "
             "molecules also make pain nerves more excitable. During migraine, nerves around blood "
             "vessels of the head release substances such as CGRP that add to this local, sterile "
             "inflammation; some newer migraine medicines block CGRP.",
-            "A short night raises inflammatory markers the next day in sleep studies. This is one "
-            "of the ways poor sleep and next-day pain may be connected.",
+            "How sleep and inflammation relate is less simple than often said. A large review "
+            "of population studies (Irwin 2016) found disturbed sleep, and also sleeping much "
+            "longer than usual, linked with higher inflammatory markers, but short sleep itself "
+            "was not. A short night is therefore not shown to cause next-day pain through "
+            "inflammation; the sleep insight is better explained by central sensitization.",
             "Inflammation from other conditions (for example joint disease) deserves its own "
             "assessment; a pain diary cannot tell these apart, but it can show your clinician "
             "when and how pain changes.",
@@ -133,12 +136,15 @@ MECHANISMS: tuple[Mechanism, ...] = (
         title="The let-down effect",
         lead="Attacks can start when stress suddenly eases, not only when it peaks.",
         paragraphs=(
-            "Many people notice attacks at the start of a weekend or holiday, or right after a "
-            "deadline. In a diary study, the chance of a migraine starting rose in the hours "
-            "after stress fell from one evening to the next, even though the stress level itself "
-            "was not linked to attacks.",
-            "A likely explanation is that stress hormones damp pain for a while, and the sudden "
-            "drop removes that brake. Sleeping in and skipped meals on days off may add to it.",
+            "Some people notice attacks right after a deadline or a stressful stretch ends. In a "
+            "diary study, the chance of a migraine starting rose in the hours after stress fell "
+            "from one evening to the next, even though the stress level itself was not linked "
+            "to attacks.",
+            "Why this happens is not known. One hypothesis is that stress hormones damp pain for "
+            "a while and a sudden drop removes that brake. Days off also change sleep, meals and "
+            "caffeine, which can bring on attacks by themselves, so a weekend pattern alone "
+            "cannot show a let-down: Flaremap takes weekends and sleep into account before it "
+            "calls a pattern a let-down, and even then it shows timing, not the cause.",
             "If your diary shows this pattern, a gentler wind-down (keeping sleep and meal times "
             "regular as pressure eases) is something to discuss with your clinician.",
         ),
@@ -176,7 +182,7 @@ MECHANISM_BY_SLUG = {mechanism.slug: mechanism for mechanism in MECHANISMS}
 KIND_MECHANISMS = {
     "stress_headache": ("stress-and-mood", "let-down-effect"),
     "stress_letdown": ("let-down-effect", "stress-and-mood"),
-    "sleep_pain": ("inflammation", "central-sensitization"),
+    "sleep_pain": ("central-sensitization", "inflammation"),
     "pain_stress_feedback": ("stress-and-mood", "central-sensitization"),
     "pain_spread": ("central-sensitization", "overlapping-conditions"),
     "headache_frequency": ("shared-pain-pathways", "familial-links"),

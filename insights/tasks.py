@@ -17,7 +17,7 @@ from functools import partial
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from insights import services
@@ -35,32 +35,26 @@ def _debounce_key(patient_id: int) -> str:
 
 
 def schedule_recompute(patient_id: int) -> None:
-    """Mark the patient stale now and enqueue one recompute after the transaction commits."""
+    """Mark the patient stale now and enqueue a recompute once the transaction commits.
+
+    The mark is written in the diary write's own transaction, so it can never be lost. Each
+    write registers its own on-commit enqueue, and a burst (a 500-row import) still costs one
+    recompute: ``enqueue_recompute`` skips while one is pending or, in-process, once the patient
+    is current. A rolled-back savepoint drops its mark and its callback together.
+    """
     now = timezone.now()
-    updated = AnalysisState.objects.filter(patient_id=patient_id).update(data_changed_at=now)
-    if not updated:
-        AnalysisState.objects.get_or_create(
+    if not AnalysisState.objects.filter(patient_id=patient_id).update(data_changed_at=now):
+        AnalysisState.objects.update_or_create(
             patient_id=patient_id, defaults={"data_changed_at": now}
         )
-    if not _already_queued(patient_id):
-        transaction.on_commit(partial(enqueue_recompute, patient_id))
-
-
-def _already_queued(patient_id: int) -> bool:
-    """True if this transaction already holds an enqueue for the patient: a 500-row import or
-    batch then costs one recompute, not 500. Django drops the callbacks of a rolled-back
-    (savepoint) block, so a rollback never leaves the patient without one."""
-    return any(
-        isinstance(callback, partial)
-        and callback.func is enqueue_recompute
-        and callback.args == (patient_id,)
-        for _, callback, _ in connection.run_on_commit
-    )
+    transaction.on_commit(partial(enqueue_recompute, patient_id), robust=True)
 
 
 def enqueue_recompute(patient_id: int) -> bool:
     """Send the task unless one is already pending; never raise (the stale mark is the backup)."""
     if recompute_patient.app.conf.task_always_eager:
+        if services.is_current(patient_id):
+            return False  # an earlier write of the same commit already recomputed
         try:
             recompute_patient.apply(args=(patient_id,))
         except Exception:  # analysis must never break a diary save

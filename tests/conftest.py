@@ -5,6 +5,8 @@
 - ``erin``: a clinician whose share from alice was revoked.
 """
 
+from contextlib import contextmanager
+
 import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -82,14 +84,31 @@ def api_as():
 def broker_queue(settings):
     """Send tasks to the real Redis broker on a queue of this test's own (skips without
     PostgreSQL and REDIS_URL); pair it with ``tests.workers.Worker(broker_queue)``."""
-    from config.celery import app
     from tests.workers import new_queue, require_real_services
 
     require_real_services()
     queue = new_queue()
-    previous = (app.conf.task_always_eager, app.conf.task_default_queue)
-    app.conf.task_always_eager = False
-    app.conf.task_default_queue = queue
-    settings.INSIGHTS_DEBOUNCE_SECONDS = 0
-    yield queue
-    app.conf.task_always_eager, app.conf.task_default_queue = previous
+    with celery_settings(task_always_eager=False, task_default_queue=queue):
+        settings.INSIGHTS_DEBOUNCE_SECONDS = 0
+        yield queue
+
+
+@contextmanager
+def celery_settings(**changes):
+    """Change the Celery app's settings for a block and put them back (``conf.update``, the
+    public API; Celery refuses attribute patching of its settings)."""
+    from config.celery import app
+
+    previous = {name: app.conf[name] for name in changes}
+    app.conf.update(changes)
+    try:
+        yield app.conf
+    finally:
+        app.conf.update(previous)
+
+
+@pytest.fixture
+def not_eager():
+    """Tasks are sent to the broker instead of running in-process (tests patch the sending)."""
+    with celery_settings(task_always_eager=False) as conf:
+        yield conf

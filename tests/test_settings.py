@@ -12,7 +12,8 @@ PROBE = (
     "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], "
     "'name': str(s.DATABASES['default']['NAME']), 'eager': s.CELERY_TASK_ALWAYS_EAGER, "
     "'broker': s.CELERY_BROKER_URL, 'email': s.EMAIL_BACKEND, 'debug': s.DEBUG, "
-    "'hasher': s.PASSWORD_HASHERS[0], 'ssl_redirect': s.SECURE_SSL_REDIRECT}))"
+    "'hasher': s.PASSWORD_HASHERS[0], 'ssl_redirect': s.SECURE_SSL_REDIRECT, "
+    "'cache': s.CACHES['default']['BACKEND']}))"
 )
 
 
@@ -45,21 +46,11 @@ def test_database_and_redis_urls_switch_to_postgres_and_a_real_broker():
         REDIS_URL="redis://cache.example:6379/0",
     )
     values = json.loads(result.stdout)
-    assert values["engine"] == "config.postgresql"
+    assert values["engine"] == "django.db.backends.postgresql"
     assert values["name"] == "flare"
     assert values["eager"] is False
     assert values["broker"] == "redis://cache.example:6379/0"
-
-
-def test_prepared_statements_can_be_turned_off_for_a_transaction_mode_pooler():
-    probe = (
-        "import django; django.setup(); from django.db import connection; "
-        "print(connection.get_connection_params()['prepare_threshold'])"
-    )
-    url = "postgres://u:p@db.example:5432/flare"
-    assert _run(probe, DATABASE_URL=url).stdout.strip() == str(sys.maxsize)
-    off = _run(probe, DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="0")
-    assert off.stdout.strip() == "None"
+    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
 
 
 def test_production_settings_pass_check_deploy_without_warnings():

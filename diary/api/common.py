@@ -14,31 +14,18 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
-from rest_framework.exceptions import ParseError, PermissionDenied, ValidationError
-from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import JSONParser
-from rest_framework.permissions import SAFE_METHODS
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from accounts import access
 from accounts.access import Grant
 from accounts.models import User
+from config.throttling import WriteRateThrottle
 from diary.services import ANY_VERSION
 
 MAX_DB_INT = 2**63 - 1
 
 
 # --- parsing ------------------------------------------------------------------------------------
-
-
-class SafeJSONParser(JSONParser):
-    """JSON only; a pathologically nested body is a 400 like any other malformed JSON."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            raise ParseError("JSON parse error - the document is nested too deeply.") from None
 
 
 # --- who reads, who writes ----------------------------------------------------------------------
@@ -132,61 +119,12 @@ def as_api_error(exc: DjangoValidationError) -> ValidationError:
     return ValidationError(field_errors(exc))
 
 
-# --- pagination ---------------------------------------------------------------------------------
-
-
-class StableCursorPagination(CursorPagination):
-    """Cursor pages in a stable order chosen by the view (``view.cursor_ordering(request)``).
-
-    A cursor whose position cannot be a value of the ordering field is a 400, never a 500.
-    """
-
-    page_size = 100
-    page_size_query_param = "page_size"
-    page_size_query_description = "Items per page (1-500, default 100)."
-    max_page_size = 500
-    ordering = ("-id",)
-
-    def paginate_queryset(self, queryset, request, view=None):
-        self._model = queryset.model
-        return super().paginate_queryset(queryset, request, view)
-
-    def get_ordering(self, request, queryset, view):
-        ordering = getattr(view, "cursor_ordering", None)
-        return tuple(ordering(request)) if ordering else tuple(self.ordering)
-
-    def decode_cursor(self, request):
-        try:
-            cursor = super().decode_cursor(request)
-        except Exception:  # NotFound from DRF or a decoding error: same answer
-            raise ValidationError({"cursor": ["Invalid cursor."]}) from None
-        if cursor is not None and cursor.position is not None:
-            field = self._model._meta.get_field(self.ordering[0].lstrip("-"))
-            try:
-                if "\x00" in cursor.position:
-                    raise DjangoValidationError("NUL")
-                field.to_python(cursor.position)
-            except (DjangoValidationError, ValueError, OverflowError):
-                raise ValidationError({"cursor": ["Invalid cursor."]}) from None
-        return cursor
-
-
 # --- throttling ---------------------------------------------------------------------------------
-
-
-class WriteRateThrottle(ScopedRateThrottle):
-    """The ``writes`` rate (settings.REST_FRAMEWORK) on unsafe methods; reads are not limited."""
-
-    def allow_request(self, request, view):
-        if request.method in SAFE_METHODS:
-            return True
-        return super().allow_request(request, view)
 
 
 class WriteThrottledMixin:
     throttle_classes = [WriteRateThrottle]
     throttle_scope = "writes"
-    parser_classes = [SafeJSONParser]
 
 
 # --- OpenAPI shapes -----------------------------------------------------------------------------

@@ -2,14 +2,12 @@
 diary, and its one-page report, for the patient (data rights) or a clinician they share with
 (logged; notes only with that scope).
 
-The formats belong to ``diary.csv_io``, ``clinic.fhir`` and ``clinic.report_page`` /
+The formats belong to ``diary.csv_export``, ``clinic.fhir`` and ``clinic.report_page`` /
 ``clinic.pdf``; these views only resolve who may read and hand the file over.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from django.http import HttpResponse
@@ -22,8 +20,6 @@ from rest_framework.views import APIView
 
 from diary.api.common import PATIENT_PARAM, READ_ERRORS, read_grant
 from diary.api.views import DateRangeSerializer
-
-NOTES_COLUMN = "notes"
 
 
 class CSVRenderer(BaseRenderer):
@@ -60,20 +56,6 @@ class ExportView(APIView):
         return response
 
 
-def blank_notes(text: str) -> str:
-    """The CSV with its notes column emptied (a share without the notes scope)."""
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or NOTES_COLUMN not in rows[0]:
-        return text
-    column = rows[0].index(NOTES_COLUMN)
-    for row in rows[1:]:
-        if column < len(row):
-            row[column] = ""
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n" if "\r\n" in text else "\n").writerows(rows)
-    return out.getvalue()
-
-
 def _date_range(request):
     params = DateRangeSerializer(data=request.query_params)
     params.is_valid(raise_exception=True)
@@ -94,13 +76,13 @@ class CSVExportView(ExportView):
         tags=["export"],
     )
     def get(self, request):
-        from diary import csv_io  # the CSV engineer's module; imported when used
+        from diary import csv_export
 
         start, end = _date_range(request)
         grant = read_grant(request, action="api.export.csv")
-        text = csv_io.export_csv(grant.patient, start=start, end=end)
-        if not grant.allows("notes"):
-            text = blank_notes(text)
+        text = csv_export.export_csv(
+            grant.patient, start=start, end=end, notes=grant.allows("notes")
+        )
         response = HttpResponse(text, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="flaremap-diary.csv"'
         return response

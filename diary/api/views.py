@@ -19,13 +19,13 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
+from config.pagination import KeysetPagination
 from diary.api.common import (
     IF_MATCH_PARAM,
     PATIENT_PARAM,
     READ_ERRORS,
     WRITE_ERRORS,
     WRITE_PATIENT_PARAM,
-    StableCursorPagination,
     WriteThrottledMixin,
     etag_for,
     if_match,
@@ -84,7 +84,7 @@ class SyncedResourceViewSet(WriteThrottledMixin, viewsets.GenericViewSet):
     """List / read / upsert / delete one synced resource (configured by ``resource``)."""
 
     resource: Resource
-    pagination_class = StableCursorPagination
+    pagination_class = KeysetPagination
     lookup_url_kwarg = "key"
 
     def get_queryset(self):

@@ -136,12 +136,15 @@ class InsightResult:
     effect: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
-    p_value: float | None = None  # Holm-adjusted for association kinds
+    p_value: float | None = None  # one-sided, Bonferroni-adjusted for association kinds
     n_days: int = 0
     n_events: int | None = None
     effect_label: str = ""
     details: dict = field(default_factory=dict)
-    candidate: bool = False  # interval excludes no effect (and kind-specific rules hold)
+    candidate: bool = False  # the kind-specific rules for a claim hold (e.g. a rise >= 2 areas)
+    test: object = field(default=None, compare=False, repr=False)
+    """What the final step needs to test in the claimed direction and widen the interval for
+    the number of kinds tested (a ``stats.Wald``); never stored."""
 
 
 # --- Minimum data ------------------------------------------------------------------------------
@@ -188,8 +191,33 @@ def join_phrases(phrases) -> str:
 
 
 def evidence_label(onsets: int) -> str:
-    """10-23 onsets: preliminary; 24 or more: established (clinical reference §6)."""
+    """10-23 onsets: preliminary; 24 or more: established (clinical reference §6). The stored
+    code stays; pages show it as ``EVIDENCE_TEXT`` says, since "established" only means enough
+    headache starts were logged, not that the link is proven."""
     return "established" if onsets >= ESTABLISHED_ONSETS else "preliminary"
+
+
+EVIDENCE_TEXT = {
+    "established": f"{ESTABLISHED_ONSETS} or more headache starts logged",
+    "preliminary": f"preliminary: fewer than {ESTABLISHED_ONSETS} headache starts logged",
+}
+
+
+def clear_day_before(diary: DiaryArrays) -> np.ndarray:
+    """Days t at risk of a new attack whatever happens on them: day t-1 is logged without a
+    headache and day t's headache status is known. The risk set is fixed by the day before, so
+    it cannot depend on the outcome (an attack continuing into day t does not remove day t
+    from some analyses and not others), and a stress rating on day t-1 precedes any onset on
+    day t."""
+    clear = np.zeros(diary.n, bool)
+    if diary.n > 1:
+        clear[1:] = diary.headache_known[:-1] & ~diary.headache_day[:-1] & diary.headache_known[1:]
+    return clear
+
+
+def weekday(diary: DiaryArrays) -> np.ndarray:
+    """Day of the week of every row (Monday 0)."""
+    return (diary.start.weekday() + np.arange(diary.n)) % 7
 
 
 # --- Wording -----------------------------------------------------------------------------------
@@ -220,8 +248,41 @@ def _round(value: float, decimals: int) -> float:
     return round(value, decimals)
 
 
-def interval(low: float | None, high: float | None) -> str:
-    return f"95% interval {number(low)} to {number(high)}"
+def interval(low: float | None, high: float | None, level: float = 95) -> str:
+    top = "no upper limit" if high is None or math.isinf(high) else number(high)
+    return f"{level_text(level)} interval {number(low)} to {top}"
+
+
+def level_text(level: float) -> str:
+    """95 -> "95%", 97.5 -> "97.5%", 96.666 -> "96.7%"."""
+    return f"{round(level, 1):g}%"
+
+
+def count_phrase(count: int, singular: str, plural: str | None = None) -> str:
+    """ "1 headache day", "2 headache days"."""
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+def certainty(result: InsightResult) -> str:
+    """The interval in plain words, consistent with the decision: the interval shown is
+    widened for the number of patterns checked (Bonferroni), so "clear" means it excludes no
+    effect in the direction the sentence names."""
+    tests = result.details.get("tests", 1)
+    checked = f"allowing for the {tests} patterns checked" if tests > 1 else "allowing for chance"
+    no_effect = 1.0 if getattr(result.test, "log_scale", False) else 0.0
+    if result.status != FOUND and result.ci_high is not None and result.ci_high < no_effect:
+        return "If anything, your diary points the other way; that is not the pattern named here."
+    if result.status != FOUND and result.ci_low is not None and result.ci_low > no_effect:
+        return "The change is clear, but smaller than the size needed to call it this pattern."
+    if result.status == FOUND:
+        strength = "very likely" if (result.p_value or 1) < ALPHA / 10 else "likely"
+        return f"Even {checked}, this is {strength} more than chance."
+    if result.details.get("p_unadjusted", 1) < ALPHA:
+        return (
+            f"There is a hint of this, but {checked} it could still be chance, so the wide "
+            "interval includes no effect."
+        )
+    return f"So far this could well be chance ({checked})."
 
 
 def percent(value: float) -> str:
@@ -280,20 +341,22 @@ class OnsetTable:
 
 
 def onset_result(
-    kind: str, table: OnsetTable, estimate, *, n_events: int, **details
+    kind: str, table: OnsetTable, test, *, n_events: int, effect_label: str, **details
 ) -> InsightResult:
-    """The result of an onset analysis before the Holm step: the exact odds ratio (``estimate``
-    from ``stats.exact_odds_ratio``) with the 2x2 evidence a patient and clinician can check."""
+    """The result of an onset analysis before the multiplicity step: the odds ratio of a
+    penalized logistic model (``test``, a ``stats.Wald`` on the log scale, tested for a raised
+    risk) with the 2x2 counts a patient and clinician can check."""
+    low, high = test.interval(ALPHA / 2)
     return InsightResult(
         kind=kind,
         status=NOT_FOUND,
-        effect=estimate.effect,
-        ci_low=estimate.ci_low,
-        ci_high=estimate.ci_high,
-        p_value=estimate.p_value,
+        effect=test.effect,
+        ci_low=low,
+        ci_high=high,
+        p_value=test.p_above(),
         n_days=table.days,
         n_events=n_events,
-        effect_label="odds ratio",
+        effect_label=effect_label,
         details={
             **details,
             "risk_exposed": table.risk_exposed,
@@ -303,9 +366,9 @@ def onset_result(
             "unexposed_days": table.unexposed_days,
             "unexposed_onsets": table.unexposed_events,
             "evidence": evidence_label(n_events),
-            "p_unadjusted": estimate.p_value,
         },
-        candidate=estimate.ci_low > 1 or estimate.ci_high < 1,
+        candidate=True,
+        test=test,
     )
 
 
@@ -330,11 +393,17 @@ def onset_needs(
     days_noun: tuple[str, str],
     onsets: int | None = None,
 ) -> list[Need]:
-    """Onset analyses: >=60 at-risk days, >=10 onsets, >=5 exposed and >=5 unexposed days."""
+    """Onset analyses: >=60 at-risk days, >=10 onsets, >=5 exposed and >=5 unexposed days.
+    Each phrase names what is counted: onsets inside the risk set, not every logged start."""
     events = table.events if onsets is None else onsets
     return [
         Need(table.days, MIN_AT_RISK_DAYS, *days_noun),
-        Need(events, MIN_ONSETS, "logged headache start", "logged headache starts"),
+        Need(
+            events,
+            MIN_ONSETS,
+            "headache start after a headache-free day",
+            "headache starts after a headache-free day",
+        ),
         Need(table.exposed_days, MIN_EXPOSED_DAYS, *exposed_noun),
         Need(table.unexposed_days, MIN_EXPOSED_DAYS, *unexposed_noun),
     ]

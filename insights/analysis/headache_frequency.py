@@ -3,8 +3,10 @@
 Day definitions come from ``diary.derive`` (IHS trial guidelines; van der Arend et al.,
 Cephalalgia 2023). Alerts: >= 5 and >= 10 headache days per 30 days (risk of chronification
 3.18 and 5.95 times that of < 5 days, Xu et al., Cephalalgia 2020), >= 8 migraine days, and the
-chronic-migraine pattern of ICHD-3 1.3 (>= 15 headache days with >= 8 migraine days) in each of
-the latest three 30-day periods. Counts use logged days only (nothing is imputed).
+chronic-migraine pattern of ICHD-3 1.3 (>= 15 headache days with >= 8 migraine days) for more
+than 3 months, i.e. in each of the latest four 30-day periods. Counts use logged days only
+(nothing is imputed), and the summary says how many days of the window were not logged: the
+true count may be higher.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ ALERT_HEADACHE_DAYS = (5, 10)
 ALERT_MIGRAINE_DAYS = 8
 CHRONIC_HEADACHE_DAYS = 15
 CHRONIC_MIGRAINE_DAYS = 8
-CHRONIC_PERIODS = 3
+CHRONIC_PERIODS = 4  # "for more than 3 months": three 30-day periods are not enough
 HISTORY_PERIODS = 12
 
 
@@ -90,7 +92,7 @@ def analyze(diary: DiaryArrays) -> InsightResult:
 
 
 def _chronic_pattern(headache: list[int], migraine: list[int], logged: list[int]) -> bool:
-    """ICHD-3 1.3 thresholds met in each of the latest three 30-day periods."""
+    """ICHD-3 1.3 thresholds met in each of the latest four 30-day periods (> 3 months)."""
     if len(headache) < CHRONIC_PERIODS:
         return False
     recent = slice(-CHRONIC_PERIODS, None)
@@ -110,27 +112,51 @@ def _trend(headache: list[int], logged: list[int]) -> float | None:
     return theil_sen_slope(x, np.array([headache[i] for i in usable], dtype=float))
 
 
+def _migraine_phrase(count: int) -> str:
+    return f"{count} of them {'a migraine day' if count == 1 else 'migraine days'}"
+
+
+def _trend_text(details: dict) -> str:
+    """The trend with the range it comes from: the lowest and highest monthly count among the
+    well-logged 30-day periods it was fitted on."""
+    trend = details["trend_per_month"]
+    if trend is None or abs(trend) < 0.5:
+        return ""
+    counts = [
+        month["headache_days"]
+        for month in details["monthly"]
+        if month["logged_days"] >= common.MIN_LOGGED_IN_WINDOW
+    ]
+    direction = "rising" if trend > 0 else "falling"
+    return (
+        f" Over recent months the count has been {direction} by about "
+        f"{common.days_phrase_float(abs(trend))} a month (between {min(counts)} and "
+        f"{max(counts)} headache days per 30 days over {len(counts)} well-logged months)."
+    )
+
+
 def describe(result: InsightResult) -> str:
     """Counts in plain words, with the threshold each one meets."""
     if result.status == common.INSUFFICIENT:
         return result.summary
     d = result.details
+    unlogged = common.WINDOW_DAYS - d["logged_days"]
     counts = (
-        f"In the last 30 days you logged {d['headache_days']} headache days, "
-        f"{d['migraine_days']} of them migraine days (on {d['logged_days']} logged days)"
+        f"In the last 30 days you logged {common.count_phrase(d['headache_days'], 'headache day')}"
+        f", {_migraine_phrase(d['migraine_days'])}"
     )
-    trend = d["trend_per_month"]
-    trend_text = ""
-    if trend is not None and abs(trend) >= 0.5:
-        direction = "rising" if trend > 0 else "falling"
-        trend_text = (
-            f" Over recent months the count has been {direction} by about "
-            f"{common.days_phrase_float(abs(trend))} a month."
+    if unlogged:
+        verb = "was" if unlogged == 1 else "were"
+        counts += (
+            f"; {common.count_phrase(unlogged, 'day')} of the 30 {verb} not logged, "
+            "so the true count may be higher"
         )
+    trend_text = _trend_text(d)
     if d["chronic_pattern"]:
         threshold = (
-            " For three months in a row this meets the published threshold for a chronic-migraine"
-            " pattern (15 or more headache days with 8 or more migraine days)."
+            " For more than three months (four 30-day periods in a row) this meets the published"
+            " threshold for a chronic-migraine pattern (15 or more headache days with 8 or more"
+            " migraine days)."
         )
     elif result.status == common.FOUND:
         levels = common.join_phrases(alert.replace("+", " or more") for alert in d["alerts"])

@@ -4,7 +4,8 @@ Weekly WPI-like count = the number of the 19 ACR 2016 areas marked painful on at
 logged day of that week (Wolfe et al. 2016; a daily map is not the validated instrument, hence
 "WPI-like"). Weeks need >= 4 logged days and the trend >= 8 such weeks. The Theil-Sen slope
 (Sen 1968) is tested with Mann-Kendall, its variance corrected for serial correlation (Hamed &
-Rao 1998). Found when significant after Holm adjustment and the fitted rise over the period is
+Rao 1998), one-sided for a rise (the claim is "spreading"). Found when significant after the
+multiplicity adjustment, with the adjusted interval above 0 and a fitted rise over the period of
 >= 2 areas (clinical reference §6). Separately, a "widespread pattern" flag when weekly WPI >= 7
 with pain in >= 4 of 5 regions (jaw, chest, abdomen excluded) in >= 12 weeks: a prompt to fill in
 the Symptom Severity Scale, never a diagnosis.
@@ -19,7 +20,7 @@ import numpy as np
 from diary import scales
 from insights.analysis import common
 from insights.analysis.common import DiaryArrays, InsightResult
-from insights.analysis.stats import mean, theil_sen_trend
+from insights.analysis.stats import Z_975, Wald, mean, theil_sen_trend
 
 KIND = "pain_spread"
 MIN_RISE_AREAS = 2.0
@@ -90,7 +91,6 @@ def analyze(diary: DiaryArrays) -> InsightResult:
         "fitted_start": trend.intercept + trend.slope * first,
         "fitted_end": trend.intercept + trend.slope * last,
         "variance_factor": trend.variance_factor,
-        "p_unadjusted": trend.p_value,
         "weekly": usable_wpi[-26:].tolist(),
         "widespread_pattern": _widespread(usable_wpi, regions[usable]),
         "headache_cooccurrence": _cooccurrence(diary),
@@ -101,13 +101,21 @@ def analyze(diary: DiaryArrays) -> InsightResult:
         effect=trend.slope * per_month,
         ci_low=trend.ci_low * per_month,
         ci_high=trend.ci_high * per_month,
-        p_value=trend.p_value,
+        p_value=trend.p_value / 2 if trend.slope > 0 else 1 - trend.p_value / 2,
         n_days=logged_days,
         n_events=weeks,
         effect_label="painful areas per month",
         details=details,
-        candidate=trend.ci_low > 0 and rise >= MIN_RISE_AREAS,
+        candidate=rise >= MIN_RISE_AREAS,
+        test=_sen_wald(trend, per_month),
     )
+
+
+def _sen_wald(trend, per_month: float) -> Wald:
+    """Sen's interval as a normal interval (half-width / 1.96), so the final step can widen it
+    for the number of kinds tested like the others."""
+    error = (trend.ci_high - trend.ci_low) * per_month / (2 * Z_975)
+    return Wald(trend.slope * per_month, error)
 
 
 def _widespread(wpi: np.ndarray, regions: np.ndarray) -> bool:
@@ -140,7 +148,8 @@ def describe(result: InsightResult) -> str:
         f"the number of body areas you marked painful each week went from about "
         f"{common.number(d['fitted_start'])} to {common.number(d['fitted_end'])} over "
         f"{d['weeks']} logged weeks ({common.number(result.effect)} areas per month, "
-        f"{common.interval(result.ci_low, result.ci_high)}; {result.n_days} days)"
+        f"{common.interval(result.ci_low, result.ci_high, d.get('interval_level', 95))}; "
+        f"{result.n_days} days)"
     )
     widespread = (
         " In most recent weeks the pain was also widespread (7 or more areas across at least 4 "
@@ -151,7 +160,11 @@ def describe(result: InsightResult) -> str:
     if result.status == common.FOUND:
         return (
             f"Your body pain has been spreading: {trend}. Pain that spreads to new areas can be "
-            f"a sign the nervous system is becoming more sensitive.{widespread} "
+            f"a sign the nervous system is becoming more sensitive. {common.certainty(result)}"
+            f"{widespread} "
             f"{common.PATTERN_NOTE} {common.CLINICIAN_NOTE}"
         )
-    return f"No clear spreading of body pain so far: {trend}.{widespread} {common.MORE_DATA_NOTE}"
+    return (
+        f"No clear spreading of body pain so far: {trend}. {common.certainty(result)}"
+        f"{widespread} {common.MORE_DATA_NOTE}"
+    )

@@ -6,7 +6,9 @@ patient's own 25th percentile or under 6 hours, or quality "poor"/"very poor" (<
 the number of painful body areas on day t (mean intensity of painful areas as a secondary
 measure). In daily-process studies of chronic pain a poor night predicts more next-day pain more
 strongly than the reverse (Tang et al., Sleep 2012; Edwards et al., Pain 2008). Days are
-autocorrelated, so the difference in means comes from a regression with Newey-West errors.
+autocorrelated, so the difference in means comes from a regression with Newey-West errors. The
+claim is "more pain after poor nights", so the test is one-sided in that direction: fewer
+painful areas after poor nights is never reported as sleep turning up the pain.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import numpy as np
 
 from insights.analysis import common
 from insights.analysis.common import DiaryArrays, InsightResult
-from insights.analysis.stats import coefficient, mean, ols_hac, percentile
+from insights.analysis.stats import Wald, mean, ols_hac, percentile
 
 KIND = "sleep_pain"
 SHORT_NIGHT_MINUTES = 6 * 60
@@ -62,8 +64,9 @@ def analyze(diary: DiaryArrays) -> InsightResult:
     ]
     if common.shortfall(needs):
         return common.insufficient(KIND, needs, what="sleep and next-day body pain", n_days=n_days)
-    coef, se, df = ols_hac(areas, exposed.astype(float))
-    estimate = coefficient(coef, se, df, 1)
+    coef, se, df = ols_hac(areas, exposed.astype(float), floor=True)
+    test = Wald(float(coef[1]), float(se[1]), df)
+    ci_low, ci_high = test.interval(common.ALPHA / 2)
     intensity_after_poor, intensity_after_other = _mean_intensities(diary, usable, poor)
     details = {
         "short_night_minutes": cutoff,
@@ -73,20 +76,20 @@ def analyze(diary: DiaryArrays) -> InsightResult:
         "mean_intensity_after_other": intensity_after_other,
         "poor_nights": n_poor,
         "other_nights": n_other,
-        "p_unadjusted": estimate.p_value,
     }
     return InsightResult(
         kind=KIND,
         status=common.NOT_FOUND,
-        effect=estimate.effect,
-        ci_low=estimate.ci_low,
-        ci_high=estimate.ci_high,
-        p_value=estimate.p_value,
+        effect=test.effect,
+        ci_low=ci_low,
+        ci_high=ci_high,
+        p_value=test.p_above(),
         n_days=n_days,
         n_events=n_poor,
         effect_label="difference in painful areas, poor vs other nights",
         details=details,
-        candidate=estimate.ci_low > 0 or estimate.ci_high < 0,
+        candidate=True,
+        test=test,
     )
 
 
@@ -121,15 +124,16 @@ def describe(result: InsightResult) -> str:
     )
     evidence = (
         f"difference {common.number(result.effect)} areas, "
-        f"{common.interval(result.ci_low, result.ci_high)}; {result.n_days} days, "
-        f"{d['poor_nights']} short or poor nights"
+        f"{common.interval(result.ci_low, result.ci_high, d.get('interval_level', 95))}; "
+        f"{result.n_days} days, {d['poor_nights']} short or poor nights"
     )
     if result.status == common.FOUND:
         return (
-            f"Sleep and pain seem to go together for you: {means} ({evidence}). Poor sleep can "
-            f"turn up the body's pain volume. {common.ASSOCIATION_NOTE} {common.CLINICIAN_NOTE}"
+            f"After poor nights you tend to have more body pain: {means} ({evidence}). "
+            f"{common.certainty(result)} Poor sleep can turn up the body's pain volume. "
+            f"{common.ASSOCIATION_NOTE} {common.CLINICIAN_NOTE}"
         )
     return (
-        f"No clear link so far between sleep and next-day body pain: {means} ({evidence}). "
-        f"{common.MORE_DATA_NOTE}"
+        f"No clear sign so far that poor nights bring more body pain the next day: {means} "
+        f"({evidence}). {common.certainty(result)} {common.MORE_DATA_NOTE}"
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from scipy.special import gammaln, ndtri
+from scipy.special import gammaln, ndtr, ndtri
 from scipy.special import stdtr as _student_cdf
 from scipy.special import stdtrit as _student_ppf
 
@@ -281,12 +281,16 @@ def newey_west_lags(n: int) -> int:
     return int(math.floor(4 * (n / 100) ** (2 / 9)))
 
 
-def ols_hac(y: np.ndarray, x: np.ndarray, *, lags: int | None = None) -> tuple:
+def ols_hac(y: np.ndarray, x: np.ndarray, *, lags: int | None = None, floor: bool = False) -> tuple:
     """OLS of ``y`` on ``x`` (constant added) with Newey-West errors (Bartlett kernel).
 
     Daily diary series are autocorrelated, so ordinary errors would overstate certainty
     (clinical reference §6). Returns (coefficients, standard errors, residual df), including the
-    small-sample factor n/(n-k) as statsmodels' ``cov_type="HAC"`` does.
+    small-sample factor n/(n-k) as statsmodels' ``cov_type="HAC"`` does. Newey-West variances
+    are biased down in samples of a few hundred days (the kernel shrinks the autocovariances
+    and the plug-in window is short), which made one-sided tests at 0.005 reject 1.5-2% of
+    null diaries; ``floor=True`` keeps each variance at least the classical OLS one, which
+    brought them back to nominal in the null simulations (``benchmarks/bench_false_claims.py``).
     """
     y = np.asarray(y, dtype=float)
     design = _with_constant(np.asarray(x, dtype=float))
@@ -306,6 +310,11 @@ def ols_hac(y: np.ndarray, x: np.ndarray, *, lags: int | None = None) -> tuple:
         cross = scores_t[:, lag:] @ scores[:-lag]
         meat += weight * (cross + cross.T)
     cov = bread @ meat @ bread * n / (n - k)
+    if floor:
+        residuals = y - design @ coef
+        classical = bread * float(residuals @ residuals) / (n - k)
+        cov = cov.copy()
+        np.fill_diagonal(cov, np.maximum(cov.diagonal(), classical.diagonal()))
     return coef, _standard_errors(cov), n - k
 
 
@@ -503,3 +512,108 @@ def holm(p_values: dict[str, float]) -> dict[str, float]:
         running = max(running, min(1.0, (m - rank) * p_value))
         adjusted[key] = running
     return adjusted
+
+
+# --- One-sided tests and multiplicity-adjusted intervals ---------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Wald:
+    """A coefficient and its standard error, tested in the direction an insight claims.
+
+    ``df`` gives Student's t (regressions with few days), ``None`` the normal distribution;
+    ``log_scale`` marks a log odds ratio, shown exponentiated. An interval at one-sided level
+    ``alpha`` per end matches a one-sided test at ``alpha`` exactly: its lower end excludes no
+    effect precisely when the one-sided p-value is below ``alpha``.
+    """
+
+    estimate: float
+    error: float
+    df: int | None = None
+    log_scale: bool = False
+
+    def _cdf(self, value: float) -> float:
+        return float(_student_cdf(self.df, value) if self.df else ndtr(value))
+
+    def _quantile(self, probability: float) -> float:
+        return float(_student_ppf(self.df, probability) if self.df else ndtri(probability))
+
+    def p_above(self) -> float:
+        """One-sided p-value for "the coefficient is above 0" (1 when nothing varies)."""
+        if not self.error > 0 or not math.isfinite(self.estimate):
+            return 1.0
+        return self._cdf(-self.estimate / self.error)
+
+    def interval(self, alpha: float) -> tuple[float, float]:
+        """Two-sided interval with ``alpha`` in each tail, on the shown scale."""
+        reach = self._quantile(1 - alpha) * self.error if self.error > 0 else 0.0
+        low, high = self.estimate - reach, self.estimate + reach
+        return (_exp(low), _exp(high)) if self.log_scale else (low, high)
+
+    @property
+    def effect(self) -> float:
+        return _exp(self.estimate) if self.log_scale else self.estimate
+
+
+def _exp(value: float) -> float:
+    return math.exp(value) if value < 700 else math.inf
+
+
+# --- Penalized logistic regression for rare daily onsets ---------------------------------------
+
+_FIRTH_ITERATIONS = 60
+_MAX_STEP = 3.0
+
+
+def firth_logistic(y: np.ndarray, x: np.ndarray, *, lags: int | None = None) -> tuple:
+    """Logistic regression with Firth's penalty (Firth 1993; Heinze & Schemper 2002) and
+    errors that respect autocorrelation.
+
+    Attack onsets are rare and an exposure may have no onsets at all; Firth's estimate stays
+    finite and less biased where plain maximum likelihood diverges (clinical reference §6). The
+    variance of each coefficient is the larger of the model-based one and a Newey-West
+    (Bartlett) sandwich over consecutive rows, so neither clustered attacks nor a persistent
+    exposure make the interval too narrow. Returns (coefficients, standard errors).
+    """
+    y = np.asarray(y, dtype=float)
+    design = _with_constant(np.asarray(x, dtype=float))
+    n, k = design.shape
+    coef = np.zeros(k)
+    prevalence = min(max(y.mean(), 0.5 / n), 1 - 0.5 / n)
+    coef[0] = math.log(prevalence / (1 - prevalence))
+    for _ in range(_FIRTH_ITERATIONS):
+        prob = _expit(design @ coef)
+        weight = prob * (1 - prob)
+        bread = _inverse(design.T @ (design * weight[:, None]))
+        hat = weight * ((design @ bread) * design).sum(axis=1)
+        step = bread @ (design.T @ (y - prob + hat * (0.5 - prob)))
+        largest = float(np.abs(step).max())
+        if largest > _MAX_STEP:
+            step *= _MAX_STEP / largest
+        coef = coef + step
+        if largest < 1e-6:
+            break
+    prob = _expit(design @ coef)
+    weight = prob * (1 - prob)
+    bread = _inverse(design.T @ (design * weight[:, None]))
+    scores = design * (y - prob)[:, None]
+    lags = newey_west_lags(n) if lags is None else lags
+    meat = scores.T @ scores
+    for lag in range(1, lags + 1):
+        cross = scores.T[:, lag:] @ scores[:-lag]
+        meat += (1 - lag / (lags + 1)) * (cross + cross.T)
+    sandwich = bread @ meat @ bread * n / (n - k)
+    variance = np.maximum(bread.diagonal(), sandwich.diagonal())
+    return coef, np.sqrt(np.clip(variance, 0, None))
+
+
+def _expit(values: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-np.clip(values, -500, 500)))
+
+
+def _inverse(matrix: np.ndarray) -> np.ndarray:
+    """Inverse of an information matrix; the pseudo-inverse when a column never varies."""
+    try:
+        return np.linalg.inv(matrix)
+    except np.linalg.LinAlgError:
+        return np.linalg.pinv(matrix)

@@ -1,10 +1,20 @@
-"""The let-down effect: a drop in stress from day t-1 to day t and a new attack on day t or t+1.
+"""The let-down effect: a drop in stress from day t-1 to day t and a new attack on day t+1.
 
 Lipton et al. (Neurology 2014;82:1395): in 17 people with 2,011 diary entries, a decline in
 stress from one evening to the next predicted migraine onset in the following 6-18 hours
-(OR 1.5-1.9), while stress level itself did not. Exposure: a drop of >= 3 points, or of one
-personal standard deviation for patients whose stress rarely drops that far (clinical
+(OR 1.5-1.9), also after adjusting for the stress level. Exposure: a drop of >= 3 points, or of
+one personal standard deviation for patients whose stress rarely drops that far (clinical
 reference §6).
+
+Honest version of that design. Both ratings precede the onset tested: the evening ratings of
+days t-1 and t, then an onset on day t+1 (an onset on day t may come before the day's rating
+and colour it). The risk set is fixed before the outcome: day t logged without a headache.
+Weekends and sleep can produce the same picture (stress falls on Saturday, people sleep in,
+attacks come on Sunday), so the odds ratio comes from a Firth-penalized logistic model that
+adjusts for a weekend outcome day, the night's sleep (distance from the patient's usual
+length, which covers both short nights and sleeping in) and the stress level of day t, with
+autocorrelation-robust errors; it is tested one-sided for a raised risk. The mechanism itself
+(stress hormones damping pain) stays a hypothesis the diary cannot test.
 """
 
 from __future__ import annotations
@@ -15,11 +25,12 @@ import numpy as np
 
 from insights.analysis import common
 from insights.analysis.common import DiaryArrays, InsightResult
-from insights.analysis.stats import exact_odds_ratio
+from insights.analysis.stats import Wald, firth_logistic
 
 KIND = "stress_letdown"
 DROP_POINTS = 3
 MIN_DROP_POINTS = 2
+WEEKEND = (5, 6)
 
 
 def drop_threshold(stress: np.ndarray, drops: np.ndarray) -> int:
@@ -36,76 +47,99 @@ def drop_threshold(stress: np.ndarray, drops: np.ndarray) -> int:
 
 
 def analyze(diary: DiaryArrays) -> InsightResult:
-    """Exact conditional odds ratio of onset on day t or t+1 after a drop versus other days."""
+    """Adjusted odds ratio of an onset on day t+1 after a drop from day t-1 to day t."""
     if diary.n < 3:
-        return _insufficient(common.onset_table(np.zeros(0, bool), np.zeros(0, bool)), 0)
+        return _insufficient(common.onset_table(np.zeros(0, bool), np.zeros(0, bool)))
     stress = diary.stress
     drop = stress[:-2] - stress[1:-1]  # day t-1 minus day t, for t = 1..n-2
-    known_next = diary.headache_known[2:]
-    usable = ~np.isnan(drop) & diary.at_risk[1:-1] & known_next
+    usable = ~np.isnan(drop) & common.clear_day_before(diary)[2:]
     threshold = drop_threshold(stress, drop[usable])
     exposed = drop[usable] >= threshold
-    onset = (diary.onset[1:-1] | diary.onset[2:])[usable]
+    onset = diary.onset[2:][usable]
     table = common.onset_table(exposed, onset)
-    onsets = _distinct_onsets(diary, usable)
-    if common.shortfall(_needs(table, onsets)):
-        return _insufficient(table, onsets)
+    if common.shortfall(_needs(table)):
+        return _insufficient(table)
+    covariates = _covariates(diary, usable)
+    coef, se = firth_logistic(onset.astype(float), np.column_stack([exposed, *covariates]))
     return common.onset_result(
         KIND,
         table,
-        exact_odds_ratio(*table.cells()),
-        n_events=onsets,
+        Wald(float(coef[1]), float(se[1]), log_scale=True),
+        n_events=table.events,
+        effect_label="odds ratio after a stress drop (weekend, sleep and stress adjusted)",
         drop_points=threshold,
-        window="same day or next day",
+        window="the next day",
+        adjusted_for=["weekend", "sleep", "stress level"],
     )
 
 
-def _distinct_onsets(diary: DiaryArrays, usable: np.ndarray) -> int:
-    """Onsets inside any usable day's two-day window, each counted once."""
-    covered = np.zeros(diary.n, bool)
-    covered[1:-1] |= usable & diary.onset[1:-1]
-    covered[2:] |= usable & diary.onset[2:]
-    return int(np.count_nonzero(covered))
+def _covariates(diary: DiaryArrays, usable: np.ndarray) -> list[np.ndarray]:
+    """Confounders of day t -> t+1 rows: weekend outcome day, the night before it (hours from
+    the patient's median, 0 with a missing-night indicator), and the stress level of day t.
+    Columns that never vary are left out, and so is a yes/no column true or false on fewer
+    than 5 rows: it can fit those rows exactly, which stalls the fit and tells nothing."""
+    weekend = np.isin(common.weekday(diary)[2:], WEEKEND)[usable]
+    minutes = diary.sleep_minutes[2:][usable]
+    known = ~np.isnan(minutes)
+    median = float(np.median(minutes[known])) if known.any() else 0.0
+    sleep_off = np.where(known, np.abs(minutes - median) / 60, 0.0)
+    level = diary.stress[1:-1][usable]
+    columns = [weekend.astype(float), sleep_off, (~known).astype(float), level]
+    return [column for column in columns if _informative(column)]
 
 
-def _needs(table: common.OnsetTable, onsets: int) -> list[common.Need]:
+def _informative(column: np.ndarray) -> bool:
+    if np.ptp(column) == 0:
+        return False
+    if np.isin(column, (0.0, 1.0)).all():
+        ones = int(np.count_nonzero(column))
+        return min(ones, len(column) - ones) >= common.MIN_EXPOSED_DAYS
+    return True
+
+
+def _needs(table: common.OnsetTable) -> list[common.Need]:
     return common.onset_needs(
         table,
-        onsets=onsets,
         days_noun=(
-            "day with stress recorded on it and the day before",
-            "days with stress recorded on them and the day before",
+            "headache-free day with stress recorded on it and the day before",
+            "headache-free days with stress recorded on them and the day before",
         ),
-        exposed_noun=("day when stress dropped", "days when stress dropped"),
-        unexposed_noun=("day without a stress drop", "days without a stress drop"),
+        exposed_noun=("such day when stress dropped", "such days when stress dropped"),
+        unexposed_noun=("such day without a stress drop", "such days without a stress drop"),
     )
 
 
-def _insufficient(table: common.OnsetTable, onsets: int) -> InsightResult:
+def _insufficient(table: common.OnsetTable) -> InsightResult:
     return common.insufficient(
-        KIND, _needs(table, onsets), what="drops in stress and headaches", n_days=table.days
+        KIND, _needs(table), what="drops in stress and headaches", n_days=table.days
     )
 
 
 def describe(result: InsightResult) -> str:
-    """Plain-language summary with absolute risks, odds ratio, interval and days used."""
+    """Counts first, then the adjusted odds ratio and what it can and cannot show."""
     if result.status == common.INSUFFICIENT:
         return result.summary
     d = result.details
-    risks = (
-        f"on days when your stress fell by {d['drop_points']} points or more, a new headache "
-        f"started that day or the next {common.percent(d['risk_exposed'])} of the time, "
-        f"against {common.percent(d['risk_unexposed'])} on other days"
+    counts = (
+        f"after {d['exposed_onsets']} of "
+        f"{common.count_phrase(d['exposed_days'], 'day')} when your stress fell by "
+        f"{d['drop_points']} points or more, a new headache started the next day, against "
+        f"{d['unexposed_onsets']} of {common.count_phrase(d['unexposed_days'], 'other day')}"
     )
     evidence = (
-        f"odds ratio {common.number(result.effect)}, "
-        f"{common.interval(result.ci_low, result.ci_high)}; "
-        f"{result.n_days} days and {result.n_events} headache starts"
+        f"taking weekends, sleep and stress level into account, the odds were "
+        f"{common.number(result.effect)} times as high "
+        f"({common.interval(result.ci_low, result.ci_high, d.get('interval_level', 95))}; "
+        f"{result.n_days} days and {result.n_events} headache starts)"
     )
     if result.status == common.FOUND:
         return (
-            f"Your diary shows a let-down pattern: {risks} ({evidence}; {d['evidence']} "
-            f"evidence). Many people notice attacks when pressure eases, such as at weekends or "
-            f"at the start of a holiday. {common.ASSOCIATION_NOTE} {common.CLINICIAN_NOTE}"
+            f"Your diary fits a let-down pattern: {counts}; {evidence}. "
+            f"{common.certainty(result)} That attacks follow an easing of stress is a "
+            f"hypothesis; your diary shows the timing, not the cause. "
+            f"{common.ASSOCIATION_NOTE} {common.CLINICIAN_NOTE}"
         )
-    return f"No clear let-down pattern so far: {risks} ({evidence}). {common.MORE_DATA_NOTE}"
+    return (
+        f"No clear let-down pattern so far: {counts}; {evidence}. {common.certainty(result)} "
+        f"{common.MORE_DATA_NOTE}"
+    )

@@ -2,8 +2,9 @@
 
 from django import template
 
-from insights.analysis.common import number
+from insights.analysis.common import EVIDENCE_TEXT, level_text, number
 from insights.mechanisms import mechanisms_for
+from insights.selectors import current_insights
 
 register = template.Library()
 
@@ -50,3 +51,24 @@ def insight_mechanisms(kind: str):
 @register.filter
 def has_interval(insight) -> bool:
     return insight.ci_low is not None or insight.ci_high is not None
+
+
+@register.filter
+def interval_level(insight) -> str:
+    """The interval's level: 95% widened for the number of patterns checked, so that it
+    excludes no effect exactly when the insight is found (stored in details)."""
+    return level_text(float((insight.details or {}).get("interval_level", 95)))
+
+
+@register.filter
+def evidence_text(code: str) -> str:
+    """ "established" only means 24 or more headache starts were logged; say that."""
+    return EVIDENCE_TEXT.get(code, code)
+
+
+@register.inclusion_tag("insights/_today.html")
+def today_insights(patient):
+    """Up to three stored `found` insights for today's check-in page (read, never computed
+    here); a tag of the insights app, so the diary's pages need not import it."""
+    found = [row for row in current_insights(patient=patient) if row.status == "found"]
+    return {"insights": found[:3]}

@@ -1,7 +1,13 @@
 """POST /api/v1/auth/token/ and per-device token management."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from knox.models import AuthToken
+from knox.settings import knox_settings
+
+from accounts import services
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/auth/token/"
@@ -96,3 +102,47 @@ def test_tokens_are_stored_hashed(api_client, alice):
 
 def test_anonymous_token_list_answers_401(api_client, db):
     assert api_client.get("/api/v1/auth/tokens/").status_code == 401
+
+
+# --- the per-user token limit (TOKEN_LIMIT_PER_USER) ------------------------------------------
+
+
+def test_no_user_ever_holds_more_live_tokens_than_the_limit(api_client, alice):
+    for n in range(24):
+        services.token_create(user=alice, device_name=f"phone {n}")
+    assert _login(api_client, device_name="phone 25").status_code == 201
+    assert AuthToken.objects.filter(user=alice).count() == knox_settings.TOKEN_LIMIT_PER_USER == 20
+
+
+def test_at_the_limit_a_new_login_signs_out_the_least_recently_used_device(api_client, alice):
+    made = [services.token_create(user=alice, device_name=f"phone {n}")[0] for n in range(20)]
+    forgotten = made[7]  # knox moves the expiry forward on use: the earliest is the least used
+    AuthToken.objects.filter(pk=forgotten.pk).update(expiry=timezone.now() + timedelta(days=1))
+    response = _login(api_client, device_name="new phone")
+    assert response.status_code == 201
+    names = set(AuthToken.objects.filter(user=alice).values_list("device__name", flat=True))
+    assert "phone 7" not in names
+    assert {"phone 0", "phone 19", "new phone"} <= names
+
+
+def test_expired_tokens_do_not_count_and_are_not_listed(api_client, alice):
+    old, _ = services.token_create(user=alice, device_name="old tablet")
+    AuthToken.objects.filter(pk=old.pk).update(expiry=timezone.now() - timedelta(minutes=1))
+    token = _login(api_client).json()["token"]
+    assert not AuthToken.objects.filter(pk=old.pk).exists()
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert len(api_client.get("/api/v1/auth/tokens/").json()) == 1
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_login_throttle(api_client, db):
+    answers = [
+        api_client.post(
+            URL,
+            {"email": f"spray{n}@example.com", "password": "Winter2026!"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"10.0.{n}.1",
+        ).status_code
+        for n in range(21)
+    ]
+    assert answers[:20] == [401] * 20
+    assert answers[20] == 429

@@ -2,7 +2,7 @@
 through the same access rules (and audit) as every other read."""
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_patient_downloads_their_diary_as_csv(api_as, alice, alice_diary):
-    pytest.importorskip("diary.csv_io")
+    pytest.importorskip("diary.csv_export")
     response = api_as(alice).get("/api/v1/export/csv/")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -24,7 +24,7 @@ def test_a_patient_downloads_their_diary_as_csv(api_as, alice, alice_diary):
 
 
 def test_a_csv_export_can_be_limited_to_a_date_range(api_as, alice, alice_diary):
-    pytest.importorskip("diary.csv_io")
+    pytest.importorskip("diary.csv_export")
     response = api_as(alice).get("/api/v1/export/csv/", {"from": "2026-03-03"})
     assert response.content.decode().splitlines()[1:] == []
     assert api_as(alice).get("/api/v1/export/csv/", {"to": "soon"}).status_code == 400
@@ -33,7 +33,7 @@ def test_a_csv_export_can_be_limited_to_a_date_range(api_as, alice, alice_diary)
 def test_a_clinician_csv_has_no_notes_without_the_notes_scope_and_is_logged(
     api_as, alice, carol, alice_diary
 ):
-    pytest.importorskip("diary.csv_io")
+    pytest.importorskip("diary.csv_export")
     response = api_as(carol).get(f"/api/v1/export/csv/?patient={alice.pk}")
     assert response.status_code == 200
     assert b"private" not in response.content
@@ -43,6 +43,23 @@ def test_a_clinician_csv_has_no_notes_without_the_notes_scope_and_is_logged(
     assert (
         b"private day note" in api_as(carol).get(f"/api/v1/export/csv/?patient={alice.pk}").content
     )
+
+
+def test_a_csv_export_from_year_1_to_9999_is_the_whole_diary(api_as, alice, alice_diary):
+    whole = api_as(alice).get("/api/v1/export/csv/").content
+    response = api_as(alice).get("/api/v1/export/csv/", {"from": "0001-01-01", "to": "9999-12-31"})
+    assert response.status_code == 200
+    assert response.content == whole
+
+
+def test_a_clinician_csv_neutralises_spreadsheet_formulas(api_as, alice, carol, alice_diary):
+    from diary import services
+
+    Share.objects.filter(patient=alice, clinician=carol).update(scope_notes=True)
+    services.day_upsert(patient=alice, date=date(2026, 3, 1), notes='=HYPERLINK("http://x")')
+    response = api_as(carol).get(f"/api/v1/export/csv/?patient={alice.pk}")
+    assert "2026-03-01" in response.content.decode()
+    assert ',"\'=HYPERLINK(""http://x"")"\n' in response.content.decode()
 
 
 def test_the_fhir_export_is_a_bundle_with_the_patient_and_observations(api_as, alice, alice_diary):

@@ -1,7 +1,11 @@
 """Sign-up and the public and account pages at phone size, with axe-core."""
 
-import pytest
+import re
 
+import pytest
+from knox.models import AuthToken
+
+from accounts import services
 from accounts.models import User
 from tests.browser.conftest import no_horizontal_scroll
 
@@ -67,6 +71,27 @@ def test_public_pages_have_no_serious_accessibility_violations(phone_page, path)
 
 def test_account_and_insight_pages_have_no_serious_accessibility_violations(page_as, alice):
     page = page_as(alice)
-    for path in ("/accounts/profile/", "/accounts/delete/", "/insights/"):
+    services.token_create(user=alice, device_name="Pixel 8")
+    for path in ("/accounts/profile/", "/accounts/delete/", "/accounts/devices/", "/insights/"):
         page.goto(path)
         assert _axe_serious(page) == [], path
+
+
+def test_a_patient_signs_out_a_lost_phone_from_their_phone(page_as, alice):
+    services.token_create(user=alice, device_name="Lost Pixel 7 with a long device name too")
+    services.token_create(user=alice, device_name="Kitchen iPad")
+    page = page_as(alice)
+    page.goto("/accounts/profile/")
+    page.get_by_role("link", name="Signed-in phones and apps").click()
+    assert page.get_by_text("Lost Pixel 7").is_visible()
+    assert no_horizontal_scroll(page)
+    button = page.get_by_role("button", name=re.compile(r"^Sign out Lost Pixel 7"))
+    assert button.bounding_box()["height"] >= 44  # a thumb-sized target
+    with page.expect_navigation():
+        button.click()
+    assert page.get_by_text("That device is signed out").is_visible()
+    assert page.get_by_text("Lost Pixel 7").count() == 0
+    assert page.get_by_text("Kitchen iPad").is_visible()
+    assert list(AuthToken.objects.filter(user=alice).values_list("device__name", flat=True)) == [
+        "Kitchen iPad"
+    ]

@@ -51,7 +51,7 @@ def test_consent_journey_by_taps_invite_redeem_view_log_revoke(page_as, patient,
     me.get_by_label("My free-text notes").tap()
     me.get_by_role("button", name="Create invitation").tap()
     link = me.get_by_label("Or send this link").input_value()
-    assert re.search(r"/clinic/redeem/\?code=[A-Z2-9]{8}$", link)
+    assert re.search(r"/clinic/redeem/\?code=[A-Z2-9]{12}$", link)
     assert no_horizontal_scroll(me)
     me.screenshot(path=shots / "share-code-390.png", full_page=True)
 

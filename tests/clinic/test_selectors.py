@@ -1,5 +1,5 @@
-"""Bulk day facts and dashboard rows: same definitions as the per-patient selectors, constant
-query counts whatever the number of patients."""
+"""Many patients' day facts and dashboard rows: the same facts as the per-patient selector,
+constant query counts whatever the number of patients."""
 
 from datetime import UTC, date, datetime, timedelta
 
@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.access import record_access
 from clinic import selectors
 from diary.days import patient_today
-from diary.selectors import day_facts
+from diary.selectors import day_facts, day_facts_many
 from insights.models import Insight
 from tests.clinic.bulk_data import make_patients
 from tests.clinic.conftest import PERIOD
@@ -18,30 +18,30 @@ from tests.factories import ClinicianFactory, ShareFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_bulk_day_facts_equal_the_per_patient_selector(diary_alice, bob):
+def test_day_facts_of_many_patients_equal_the_per_patient_selector(diary_alice, bob):
     windows = {diary_alice.pk: PERIOD, bob.pk: PERIOD}
-    bulk = selectors.bulk_day_facts(patients=[diary_alice, bob], windows=windows)
+    bulk = day_facts_many(patients=[diary_alice, bob], windows=windows)
     assert bulk[diary_alice.pk] == day_facts(patient=diary_alice, start=PERIOD[0], end=PERIOD[1])
     assert bulk[bob.pk] == day_facts(patient=bob, start=PERIOD[0], end=PERIOD[1])
 
 
-def test_bulk_day_facts_respect_each_patients_own_window(diary_alice):
+def test_day_facts_of_many_patients_respect_each_patients_own_window(diary_alice):
     """An attack just before the window still decides the onset, as in day_facts."""
     window = (date(2026, 1, 11), date(2026, 1, 31))
-    bulk = selectors.bulk_day_facts(patients=[diary_alice], windows={diary_alice.pk: window})
+    bulk = day_facts_many(patients=[diary_alice], windows={diary_alice.pk: window})
     assert bulk[diary_alice.pk] == day_facts(patient=diary_alice, start=window[0], end=window[1])
     assert bulk[diary_alice.pk][0].headache_day  # 11 Jan, second day of A2
     assert not bulk[diary_alice.pk][0].onset
 
 
-def test_bulk_day_facts_on_generated_diaries_equal_the_per_patient_selector():
+def test_day_facts_of_many_patients_on_generated_diaries_equal_the_per_patient_selector():
     clinician = ClinicianFactory()
     patients = make_patients(clinician=clinician, count=6, days=40, seed=7)
     windows = {}
     for patient in patients:
         today = patient_today(patient)
         windows[patient.pk] = (today - timedelta(days=39), today)
-    bulk = selectors.bulk_day_facts(patients=patients, windows=windows)
+    bulk = day_facts_many(patients=patients, windows=windows)
     for patient in patients:
         start, end = windows[patient.pk]
         assert bulk[patient.pk] == day_facts(patient=patient, start=start, end=end)
@@ -133,13 +133,13 @@ def test_dashboard_summary_is_cached_until_the_diary_changes(alice, carol, monke
     from diary import services
 
     calls = []
-    original = selectors.bulk_day_facts
+    original = selectors.day_facts_many
 
     def counting(**kwargs):
         calls.append(set(kwargs["windows"]))
         return original(**kwargs)
 
-    monkeypatch.setattr(selectors, "bulk_day_facts", counting)
+    monkeypatch.setattr(selectors, "day_facts_many", counting)
     services.day_upsert(patient=alice, date=patient_today(alice), stress=3)
     first = selectors.dashboard_rows(reader=carol)[0]
     assert calls == [{alice.pk}] and first.headache.now == 0

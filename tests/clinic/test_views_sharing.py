@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Share
+from accounts.models import SHARE_CODE_ALPHABET, AccessEvent, Share, ShareCodeAttempt
 from tests.factories import ClinicianFactory, ShareFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,17 +30,29 @@ def test_patient_creates_an_invitation_and_sees_its_code_and_link(client, alice)
     assert response.status_code == 302
     assert response["Location"] == reverse("clinic:share_detail", kwargs={"share_id": share.pk})
     page = client.get(response["Location"]).content.decode()
-    assert f"{share.code[:4]}-{share.code[4:]}" in page
+    assert f"{share.code[:4]}-{share.code[4:8]}-{share.code[8:]}" in page
     assert f"/clinic/redeem/?code={share.code}" in page
     assert share.scopes == ["diary", "insights"]
     assert share.status == "pending"
 
 
-def test_invitation_expires_after_14_days_by_default(client, alice):
+def test_invitation_expires_after_72_hours_by_default(client, alice):
     invite(client, alice)
     share = Share.objects.get(patient=alice)
     lifetime = share.invite_expires_at - share.created_at
-    assert abs(lifetime - timedelta(days=14)) < timedelta(seconds=1)
+    assert abs(lifetime - timedelta(hours=72)) < timedelta(seconds=1)
+
+
+def test_codes_have_59_bits_in_groups_a_patient_can_read_aloud(client, alice):
+    for _ in range(3):
+        invite(client, alice)
+    for share in Share.objects.filter(patient=alice):
+        assert len(share.code) == 12
+        assert set(share.code) <= set(SHARE_CODE_ALPHABET)
+        assert not set(share.code) & set("01OIL")
+        assert share.code_display == "-".join([share.code[:4], share.code[4:8], share.code[8:]])
+    assert len(SHARE_CODE_ALPHABET) ** 12 > 2**59
+    assert len({share.code for share in Share.objects.all()}) == 3
 
 
 def test_link_holds_no_personal_data(client, alice):
@@ -248,13 +260,100 @@ def test_redeeming_own_code_again_leads_to_the_patient(client, pending, dave):
     assert response["Location"] == report
 
 
-def test_failed_codes_are_throttled(client, dave, pending):
+def _an_hour_passes():
+    ShareCodeAttempt.objects.update(at=timezone.now() - timedelta(hours=1, seconds=1))
+
+
+def test_failed_codes_are_throttled_per_clinician_for_an_hour(client, dave, pending):
     client.force_login(dave)
-    for _ in range(10):
-        client.post(REDEEM, {"code": "ZZZZZZZZ"})
-    response = client.post(REDEEM, {"code": pending.code})
+    for n in range(10):
+        client.post(REDEEM, {"code": f"Z{n}ZZZZZZZZZZ"}, REMOTE_ADDR=f"203.0.113.{n}")
+    response = client.post(REDEEM, {"code": pending.code}, REMOTE_ADDR="198.51.100.7")
     assert response.status_code == 429
+    assert response["Retry-After"] == "3600"
+    assert "Too many codes that did not work" in response.content.decode()
     pending.refresh_from_db()
     assert pending.clinician is None
-    cache.clear()
+    _an_hour_passes()
     assert client.post(REDEEM, {"code": pending.code}).status_code == 302
+
+
+def test_code_failures_are_counted_in_the_database_for_every_worker(client, dave, pending):
+    client.force_login(dave)
+    for n in range(10):
+        client.post(REDEEM, {"code": f"Z{n}ZZZZZZZZZZ"}, REMOTE_ADDR=f"203.0.113.{n}")
+        cache.clear()  # another worker's local-memory cache knows nothing of this one
+    assert client.post(REDEEM, {"code": pending.code}).status_code == 429
+
+
+def test_web_and_api_share_one_failure_count_per_source_address(client, api_client, pending):
+    for n in range(20):
+        clinician = ClinicianFactory()  # clinician sign-up is open: accounts are free
+        api_client.force_authenticate(clinician)
+        path = "/api/v1/shares/redeem/" if n % 2 else REDEEM
+        poster = api_client if n % 2 else client
+        if poster is client:
+            client.force_login(clinician)
+        poster.post(path, {"code": f"Q{n:02d}QQQQQQQQQ"}, REMOTE_ADDR="203.0.113.9")
+    fresh = ClinicianFactory()
+    client.force_login(fresh)
+    assert client.post(REDEEM, {"code": pending.code}, REMOTE_ADDR="203.0.113.9").status_code == 429
+    api_client.force_authenticate(fresh)
+    api = api_client.post(
+        "/api/v1/shares/redeem/", {"code": pending.code}, REMOTE_ADDR="203.0.113.9"
+    )
+    assert api.status_code == 429
+    assert (
+        client.post(REDEEM, {"code": pending.code}, REMOTE_ADDR="198.51.100.1").status_code == 302
+    )
+
+
+def test_guesses_at_one_code_are_limited_whatever_the_address_and_account(client, pending):
+    for n in range(10):
+        client.force_login(ClinicianFactory())
+        wrong = pending.code[:4] + ("ZZZZZZZZ" if pending.code[4:] != "ZZZZZZZZ" else "YYYYYYYY")
+        response = client.post(REDEEM, {"code": wrong}, REMOTE_ADDR=f"203.0.113.{n}")
+        assert response.status_code == 404
+    client.force_login(ClinicianFactory())
+    response = client.post(REDEEM, {"code": pending.code}, REMOTE_ADDR="198.51.100.2")
+    assert response.status_code == 429
+    assert "tried too many times" in response.content.decode()
+    pending.refresh_from_db()
+    assert pending.clinician is None
+
+
+def test_patient_sees_a_wrong_code_like_theirs_in_the_access_log(client, alice, dave, pending):
+    client.force_login(dave)
+    wrong = pending.code[:4] + ("ZZZZZZZZ" if pending.code[4:] != "ZZZZZZZZ" else "YYYYYYYY")
+    client.post(REDEEM, {"code": wrong}, REMOTE_ADDR="203.0.113.50")
+    event = AccessEvent.objects.get(patient=alice)
+    assert (event.actor, event.action, event.ip_address) == (
+        dave,
+        "share_code_guessed",
+        "203.0.113.50",
+    )
+    client.force_login(alice)
+    log = client.get(reverse("clinic:access_log")).content.decode()
+    assert "Entered a wrong share code that starts like your invitation" in log
+    assert wrong not in log
+
+
+def test_patient_sees_when_someone_tries_their_code_after_it_was_used(client, alice, pending):
+    first, second = ClinicianFactory(), ClinicianFactory()
+    client.force_login(first)
+    client.post(REDEEM, {"code": pending.code})
+    client.force_login(second)
+    assert client.post(REDEEM, {"code": pending.code}).status_code == 400
+    event = AccessEvent.objects.get(patient=alice, action="share_code_reused")
+    assert event.actor == second
+    client.force_login(first)  # the clinician who holds the share, entering it again: no alert
+    client.post(REDEEM, {"code": pending.code})
+    assert AccessEvent.objects.filter(action="share_code_reused").count() == 1
+
+
+def test_an_eight_symbol_code_made_before_the_change_still_works(client, alice, dave):
+    old = ShareFactory(patient=alice, clinician=None, redeemed_at=None, code="ABCD2345")
+    client.force_login(dave)
+    assert client.post(REDEEM, {"code": "abcd-2345"}).status_code == 302
+    old.refresh_from_db()
+    assert old.clinician == dave

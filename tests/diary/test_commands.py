@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from diary.models import Day, HeadacheAttack
-from tests.diary.test_csv_io import EXAMPLE
+from tests.diary.test_csv_import import EXAMPLE
 from tests.factories import ClinicianFactory
 
 pytestmark = pytest.mark.django_db

@@ -22,9 +22,8 @@ from diary.derive import (
     feature_names,
     generalized_pain,
     migraine_criteria_met,
-    onset_dates,
     window_starts,
-    wpi_like,
+    wpi_areas,
 )
 
 ZONE = ZoneInfo("Europe/London")
@@ -120,7 +119,8 @@ def test_a_headache_restarting_the_day_after_is_a_relapse_not_an_onset():
     first = attack(id="a")
     relapse = attack(id="b", day=D + timedelta(days=1))
     later = attack(id="c", day=D + timedelta(days=4))
-    assert onset_dates([first, relapse, later]) == {D, D + timedelta(days=4)}
+    result = facts([first, relapse, later], end=D + timedelta(days=4))
+    assert [day for day, fact in result.items() if fact.onset] == [D, D + timedelta(days=4)]
 
 
 def test_an_ongoing_attack_covers_every_day_until_now():
@@ -150,7 +150,8 @@ def test_preventive_medication_does_not_make_an_acute_medication_day():
 
 
 def test_wpi_like_counts_areas_marked_on_any_day():
-    assert wpi_like([{"neck": 2}, {"neck": 5, "hip_left": 3}, {}]) == 2
+    days = [SimpleNamespace(pain=pain) for pain in ({"neck": 2}, {"neck": 5, "hip_left": 3}, {})]
+    assert wpi_areas(days) == {"neck", "hip_left"}
 
 
 def test_generalized_pain_needs_four_of_five_regions_without_jaw_chest_abdomen():
@@ -356,18 +357,10 @@ def test_only_acute_doses_make_medication_days():
     assert derived.medication[0].tolist() == [code == "nsaid" for code in CLASS_CODES]
 
 
-def test_history_attacks_make_a_relapse_on_the_first_day_not_an_onset():
+def test_an_attack_before_the_range_makes_a_relapse_on_its_first_day_not_an_onset():
     before = attack(day=D - timedelta(days=1), id="before")
     today = attack(id="today")
-    derived = derive_arrays(
-        start=D,
-        end=D,
-        zone=ZONE,
-        attacks=AttackColumns.from_spans([today]),
-        doses=DoseColumns.from_entries([]),
-        now=NOW,
-        history_attacks=AttackColumns.from_spans([before, today]),
-    )
+    derived = arrays(attacks=[before, today])
     assert derived.headache_day.tolist() == [True] and derived.onset.tolist() == [False]
 
 

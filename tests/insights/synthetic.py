@@ -18,6 +18,7 @@ from insights.analysis.common import DiaryArrays, empty_diary
 AREAS = len(scales.PAIN_AREA_CODES)
 TRIPTAN = scales.MEDICATION_CLASS_CODES.index("triptan")
 SIMPLE = scales.MEDICATION_CLASS_CODES.index("simple_analgesic")
+LOWER_BACK = scales.PAIN_AREA_CODES.index("lower_back")
 
 
 def _logit(p: float) -> float:
@@ -37,6 +38,7 @@ def synthetic_diary(
     spread_areas_per_month: float = 0.0,
     pain_to_stress: float = 0.0,
     triptan_days_last_30: int = 0,
+    stress_odds_per_point: float = 1.0,
 ) -> DiaryArrays:
     """A diary of ``days`` days; each keyword plants one effect of the given size."""
     rng = np.random.default_rng(seed)
@@ -49,7 +51,9 @@ def synthetic_diary(
         extra = rng.random((days, AREAS)) < poor_sleep_extra_areas / AREAS * 2
         painful |= extra & poor[:, None]
     intensity = np.where(painful, rng.integers(2, 8, (days, AREAS)), 0).astype(float)
-    headache_day, onset = _attacks(rng, stress, onset_rate, letdown_odds, high_stress_odds)
+    headache_day, onset = _attacks(
+        rng, stress, onset_rate, letdown_odds, high_stress_odds, stress_odds_per_point
+    )
     peak = np.where(headache_day, rng.integers(4, 9, days), 0).astype(float)
     if pain_to_stress:
         worst = np.maximum(intensity.max(axis=1), peak)
@@ -101,7 +105,7 @@ def _areas(rng, days: int, spread_per_month: float) -> np.ndarray:
     return painful
 
 
-def _attacks(rng, stress, rate, letdown_odds, high_odds):
+def _attacks(rng, stress, rate, letdown_odds, high_odds, odds_per_point=1.0):
     days = len(stress)
     headache, onset = np.zeros(days, bool), np.zeros(days, bool)
     high = stress >= np.percentile(stress, 75)
@@ -113,11 +117,86 @@ def _attacks(rng, stress, rate, letdown_odds, high_odds):
         if headache[t]:
             continue
         logit = base
-        if letdown_odds != 1 and (drop[t] or (t > 0 and drop[t - 1])):
+        if letdown_odds != 1 and t > 0 and drop[t - 1]:  # the day after the drop
             logit += np.log(letdown_odds)
         if high_odds != 1 and t > 0 and high[t - 1]:
             logit += np.log(high_odds)
+        if odds_per_point != 1 and t > 0:
+            logit += np.log(odds_per_point) * (stress[t - 1] - 4)
         if draws[t] < 1 / (1 + np.exp(-logit)):
             onset[t] = True
             headache[t : t + (2 if lengths[t] < 0.25 else 1)] = True
     return headache, onset
+
+
+def realistic_null_diary(
+    *,
+    seed: int,
+    days: int = 365,
+    start: date = date(2025, 1, 6),
+    weekend_stress_drop: float = 1.5,
+    weekend_attack_odds: float = 1.8,
+    stress_to_pain: float = 0.0,
+):
+    """A diary in which no exposure changes any outcome, but with everything that fools naive
+    tests: stress a noisy reading of a persistent state (latent AR(1), phi 0.85) that is lower
+    at weekends; attacks in clusters (a slow on/off regime) and more likely at weekends; longer
+    sleep at weekends; persistent body pain with slow flares; missing days in runs. Weekends
+    drive stress, sleep and attacks alike, so only an analysis adjusted for them stays honest.
+    ``stress_to_pain`` plants one effect only: the lower back hurts more the day after stress
+    (points of pain per point of stress), for checking that the other direction is not named.
+    """
+    rng = np.random.default_rng(seed)
+    weekend = np.isin((start.weekday() + np.arange(days)) % 7, (5, 6))
+    latent, state = np.empty(days), 0.0
+    for t in range(days):
+        state = 0.85 * state + rng.normal(0, 1.0)
+        latent[t] = state
+    stress = np.clip(
+        np.round(4.5 + latent - weekend_stress_drop * weekend + rng.normal(0, 1.0, days)), 0, 10
+    )
+    cluster, on = np.empty(days, bool), False
+    for t in range(days):
+        on = rng.random() < (0.9 if on else 0.05)
+        cluster[t] = on
+    rate = np.where(cluster, 0.25, 0.06) * np.where(weekend, weekend_attack_odds, 1.0)
+    headache, onset = np.zeros(days, bool), np.zeros(days, bool)
+    for t in range(days):
+        if not headache[t] and rng.random() < rate[t]:
+            onset[t] = True
+            headache[t : t + (2 if rng.random() < 0.3 else 1)] = True
+    minutes = np.clip(rng.normal(420, 50, days) + 60 * weekend, 180, 720).round()
+    quality = np.clip(np.round(3 + rng.normal(0, 0.9, days)), 1, 5)
+    flare = np.repeat(rng.random(days // 14 + 1) < 0.3, 14)[:days]
+    painful = _areas(rng, days, 0.0) | (flare[:, None] & (rng.random((days, AREAS)) < 0.15))
+    intensity = np.where(painful, rng.integers(2, 8, (days, AREAS)), 0).astype(float)
+    peak = np.where(headache, rng.integers(4, 9, days), 0).astype(float)
+    if stress_to_pain:
+        back = np.full(days, 3.0)
+        back[1:] += stress_to_pain * (stress[:-1] - 4.5)
+        intensity[:, LOWER_BACK] = np.clip(np.round(back + rng.normal(0, 0.7, days)), 1, 10)
+        intensity[:, :LOWER_BACK] = 0  # the worst pain of the day is the lower back
+        intensity[:, LOWER_BACK + 1 :] = 0
+        peak[:] = 0
+    missing_run, recorded = 0, np.ones(days, bool)
+    for t in range(days):
+        if missing_run == 0 and rng.random() < 0.03:
+            missing_run = int(rng.integers(1, 6))
+        if missing_run:
+            recorded[t], missing_run = False, missing_run - 1
+    diary = empty_diary(start=start, days=days)
+    medication = diary.medication.copy()
+    medication[:, SIMPLE] = headache & (rng.random(days) < 0.3)
+    return replace(
+        diary,
+        recorded=recorded,
+        headache_day=headache & recorded,
+        migraine_day=headache & recorded & (rng.random(days) < 0.6),
+        onset=onset & recorded,
+        peak=np.where(recorded, peak, 0.0),
+        stress=np.where(recorded, stress, np.nan),
+        sleep_minutes=np.where(recorded, minutes, np.nan),
+        sleep_quality=np.where(recorded, quality, np.nan),
+        pain=np.where(recorded[:, None], intensity, np.nan),
+        medication=medication & recorded[:, None],
+    )

@@ -86,3 +86,13 @@ def test_found_associations_say_association_not_proof():
     assert sleep.status == common.FOUND
     assert common.ASSOCIATION_NOTE in sleep.summary
     assert "clinician" in sleep.summary
+
+
+def test_cards_show_the_adjusted_level_and_what_established_means():
+    from types import SimpleNamespace
+
+    from insights.templatetags.insight_format import evidence_text, interval_level
+
+    assert interval_level(SimpleNamespace(details={"interval_level": 98.0})) == "98%"
+    assert interval_level(SimpleNamespace(details={})) == "95%"
+    assert evidence_text("established") == "24 or more headache starts logged"

@@ -49,14 +49,16 @@ def test_eight_migraine_days_alerts_on_their_own():
     assert "8+ migraine days" in _result(_diary([9], [8])).details["alerts"]
 
 
-def test_chronic_pattern_needs_three_periods_in_a_row():
-    assert _result(_diary([16, 16, 16], [8, 9, 10])).details["chronic_pattern"]
-    assert not _result(_diary([10, 16, 16], [8, 9, 10])).details["chronic_pattern"]
-    assert not _result(_diary([16, 16, 16], [8, 7, 10])).details["chronic_pattern"]
+def test_chronic_pattern_needs_more_than_three_months_so_four_periods_in_a_row():
+    assert _result(_diary([16, 16, 16, 16], [8, 9, 10, 8])).details["chronic_pattern"]
+    assert not _result(_diary([16, 16, 16], [8, 9, 10])).details["chronic_pattern"]
+    assert not _result(_diary([10, 16, 16, 16], [8, 8, 9, 10])).details["chronic_pattern"]
+    assert not _result(_diary([16, 16, 16, 16], [8, 8, 7, 10])).details["chronic_pattern"]
 
 
 def test_chronic_pattern_is_worded_as_meeting_a_published_threshold():
-    summary = _result(_diary([16, 16, 16], [8, 9, 10])).summary
+    summary = _result(_diary([16, 16, 16, 16], [8, 9, 10, 8])).summary
+    assert "more than three months" in summary
     assert "meets the published threshold for a chronic-migraine pattern" in summary
     assert "clinician" in summary
 
@@ -76,3 +78,23 @@ def test_a_diary_shorter_than_30_days_is_insufficient():
 def test_monthly_history_is_oldest_first():
     monthly = _result(_diary([1, 2, 3])).details["monthly"]
     assert [m["headache_days"] for m in monthly] == [1, 2, 3]
+
+
+def test_unlogged_days_are_counted_and_the_count_may_be_higher():
+    diary = _diary([6])
+    recorded = diary.recorded.copy()
+    recorded[-3:] = False
+    result = _result(replace(diary, recorded=recorded))
+    assert "3 days of the 30 were not logged, so the true count may be higher" in result.summary
+
+
+def test_a_fully_logged_window_does_not_warn_and_one_headache_day_is_singular():
+    result = _result(_diary([1], [1]))
+    assert "1 headache day, 1 of them a migraine day" in result.summary
+    assert "not logged" not in result.summary
+
+
+def test_a_trend_says_the_range_it_comes_from():
+    result = _result(_diary([2, 4, 6, 8]))
+    assert "rising by about 2 days a month" in result.summary
+    assert "between 2 and 8 headache days per 30 days over 4 well-logged months" in result.summary

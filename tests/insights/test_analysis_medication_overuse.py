@@ -52,10 +52,62 @@ def test_simple_analgesics_need_fifteen_days():
     assert _result(_diary({"simple_analgesic": 15})).status == "found"
 
 
-def test_several_classes_together_meet_the_ten_day_rule():
-    result = _result(_diary({"simple_analgesic": 6, "nsaid": 5}))
+def test_paracetamol_7_and_ibuprofen_6_days_are_one_class_and_not_flagged():
+    result = _result(_diary({"simple_analgesic": 7, "nsaid": 6}))
+    assert result.status == "not_found"
+    assert result.details["days_by_class"]["non_opioid"] == 13
+    assert result.details["leading_class"] == "non_opioid"
+    assert result.details["levels"] == {"non_opioid": "approaching"}
+    assert "several classes" not in result.summary
+    assert "simple painkillers" in result.summary and "on 13 days" in result.summary
+
+
+def test_simple_analgesics_and_nsaids_count_together_at_fifteen_days():
+    assert _result(_diary({"simple_analgesic": 8, "nsaid": 6})).status == "not_found"
+    result = _result(_diary({"simple_analgesic": 8, "nsaid": 7}))
+    assert result.status == "found"
+    assert "threshold of 15 days" in result.summary
+
+
+def test_a_day_with_paracetamol_and_ibuprofen_counts_once():
+    diary = _diary({"simple_analgesic": 15})
+    medication = diary.medication.copy()
+    medication[:15, scales.MEDICATION_CLASS_CODES.index("nsaid")] = True  # the same 15 days
+    result = _result(replace(diary, medication=medication))
+    assert result.details["days_by_class"]["non_opioid"] == 15
+    assert result.details["any_acute_days"] == 15
+
+
+def test_different_classes_on_ten_days_meet_the_multiple_class_rule():
+    result = _result(_diary({"simple_analgesic": 6, "triptan": 4}))
     assert result.status == "found"
     assert result.details["leading_class"] == medication_overuse.MULTI_CLASS
+    assert "from different classes" in result.summary
+    assert "never two classes on the same day" in result.summary
+    assert "several classes together" not in result.summary
+
+
+def test_different_classes_on_nine_days_are_approaching():
+    result = _result(_diary({"nsaid": 5, "triptan": 4}))
+    assert result.status == "not_found"
+    assert result.details["levels"] == {medication_overuse.MULTI_CLASS: "approaching"}
+
+
+def test_the_multiple_class_rule_needs_no_single_class_overused():
+    result = _result(_diary({"triptan": 10, "nsaid": 3}))
+    assert result.details["leading_class"] == "triptan"
+    assert medication_overuse.MULTI_CLASS not in result.details["levels"]
+
+
+def test_combination_analgesics_are_named_with_their_adjuvant():
+    result = _result(_diary({"combination": 10}))
+    assert result.status == "found"
+    assert "with caffeine, codeine or another adjuvant" in result.summary
+
+
+def test_one_day_is_singular():
+    result = _result(_diary({"triptan": 1}))
+    assert "on 1 day," in result.summary and "1 days" not in result.summary
 
 
 def test_gepants_have_no_threshold_and_are_only_reported():
@@ -64,14 +116,22 @@ def test_gepants_have_no_threshold_and_are_only_reported():
     assert result.details["no_threshold_days"] == {"gepant": 20}
 
 
-def test_overuse_pattern_needs_three_months_with_fifteen_headache_days():
-    assert _result(_diary({"triptan": 11}, periods=3, headache_days=16)).details["overuse_pattern"]
-    assert not _result(_diary({"triptan": 11}, periods=3, headache_days=12)).details[
+def test_overuse_pattern_needs_more_than_three_months_with_fifteen_headache_days():
+    four = _result(_diary({"triptan": 11}, periods=4, headache_days=16))
+    assert four.details["overuse_pattern"]
+    assert "more than three months" in four.summary
+    three = _result(_diary({"triptan": 11}, periods=3, headache_days=16))
+    assert not three.details["overuse_pattern"]
+    assert not _result(_diary({"triptan": 11}, periods=4, headache_days=14)).details[
         "overuse_pattern"
     ]
-    assert not _result(_diary({"triptan": 11}, periods=2, headache_days=16)).details[
-        "overuse_pattern"
-    ]
+
+
+def test_three_months_of_triptans_after_a_month_below_is_not_the_pattern():
+    diary = _diary({"triptan": 11}, periods=4, headache_days=16)
+    medication = diary.medication.copy()
+    medication[:30] = False
+    assert not _result(replace(diary, medication=medication)).details["overuse_pattern"]
 
 
 def test_no_acute_medication_says_so():

@@ -3,7 +3,7 @@ from datetime import date
 
 import numpy as np
 
-from insights.analysis import analyze_diary, pain_spread
+from insights.analysis import analyze_diary, common, pain_spread
 from insights.analysis.common import empty_diary
 from tests.insights.synthetic import synthetic_diary
 
@@ -75,3 +75,14 @@ def test_headache_cooccurrence_compares_headache_days_with_other_days():
     diary = synthetic_diary(seed=1, days=120)
     details = pain_spread.analyze(diary).details["headache_cooccurrence"]
     assert details["headache_days"] == int((diary.recorded & diary.headache_day).sum())
+
+
+def test_a_clear_but_small_rise_is_not_called_spreading_and_says_why():
+    result = common.InsightResult(
+        kind="pain_spread",
+        status="not_found",
+        ci_low=0.1,
+        ci_high=0.4,
+        details={"tests": 5, "p_unadjusted": 0.001},
+    )
+    assert "smaller than the size needed" in common.certainty(result)

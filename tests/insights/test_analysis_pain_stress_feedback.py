@@ -30,7 +30,7 @@ def test_pure_noise_is_not_found():
 def test_a_short_diary_is_insufficient():
     result = pain_stress_feedback.analyze(synthetic_diary(seed=1, days=30))
     assert result.status == "insufficient_data"
-    assert "pairs of consecutive days with pain and stress recorded" in result.summary
+    assert "runs of 4 consecutive days with pain and stress recorded" in result.summary
 
 
 def test_the_kind_p_value_is_bonferroni_doubled_over_the_two_directions():
@@ -39,3 +39,11 @@ def test_the_kind_p_value_is_bonferroni_doubled_over_the_two_directions():
         result.details["pain_to_stress"]["p_value"], result.details["stress_to_pain"]["p_value"]
     )
     assert result.p_value == min(1.0, 2 * smaller)
+
+
+def test_each_direction_shows_the_level_it_is_tested_at():
+    result = _result(synthetic_diary(seed=1, days=240, pain_to_stress=0.4))
+    tests = result.details["tests"]
+    level = 100 * (1 - 0.05 / tests)  # each direction gets half the kind's share, per end
+    assert result.details["interval_level"] == level
+    assert f"{round(level, 1):g}% interval" in result.summary

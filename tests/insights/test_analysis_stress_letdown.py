@@ -46,9 +46,19 @@ def test_the_drop_falls_back_to_one_personal_sd_but_never_below_two_points():
     assert stress_letdown.drop_threshold(np.array([0, 9, 1, 8, 2, 10.0]), few_drops) == 3
 
 
-def test_an_onset_the_day_after_a_drop_counts_once():
-    diary = synthetic_diary(seed=3, days=120)
-    onset = np.zeros(diary.n, bool)
-    onset[[20, 21]] = True  # two onsets inside overlapping windows
-    usable = np.ones(diary.n - 2, bool)
-    assert stress_letdown._distinct_onsets(replace(diary, onset=onset), usable) == 2
+def test_onsets_on_the_drop_day_itself_are_not_tested_against_that_drop():
+    """The day's stress rating may come after that day's onset, so the drop (evening t-1 to
+    evening t) is tested against day t+1 only, and day t must be headache-free."""
+    diary = synthetic_diary(seed=2, days=365)
+    rng = np.random.default_rng(0)
+    drop = np.zeros(diary.n, bool)
+    drop[1:] = diary.stress[:-1] - diary.stress[1:] >= 3
+    after_drop = np.roll(drop, 1)
+    on_drop_day = drop & (rng.random(diary.n) < 0.5)
+    elsewhere = ~drop & ~after_drop & (rng.random(diary.n) < 0.1)
+    onset = on_drop_day | elsewhere
+    result = stress_letdown.analyze(replace(diary, onset=onset, headache_day=onset))
+    d = result.details
+    assert d["exposed_onsets"] == 0
+    assert d["exposed_days"] >= 5
+    assert result.status == "not_found"

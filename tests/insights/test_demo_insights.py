@@ -25,7 +25,13 @@ def test_the_demo_patient_gets_at_least_three_found_insights(demo_patient):
 
 @pytest.mark.parametrize(
     "kind",
-    ["stress_letdown", "sleep_pain", "pain_spread", "headache_frequency", "medication_overuse"],
+    [
+        "stress_letdown",
+        "sleep_pain",
+        "pain_spread",
+        "headache_frequency",
+        "medication_overuse",
+    ],
 )
 def test_each_planted_demo_pattern_is_found(demo_patient, kind):
     row = next(row for row in current_insights(patient=demo_patient) if row.kind == kind)

@@ -1,16 +1,20 @@
-"""insights.loader.load_rows_many: the batch loader gives each patient exactly load_rows' rows."""
+"""insights.loader.load_rows_many: loading many patients gives each one exactly the rows and the
+arrays a load of that patient alone gives."""
 
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from django.utils import timezone
 
 from diary import services
 from diary.days import patient_today, patient_zone
-from insights.loader import load_rows, load_rows_many
+from insights.loader import diary_from_rows, load_diary, load_rows_many
 
 NOW = datetime(2026, 3, 10, 20, 0, tzinfo=UTC)  # 11 March, 10:00 in Kiritimati
+ARRAYS = ("recorded", "headache_day", "migraine_day", "onset", "peak", "stress", "pain")
+ARRAYS += ("sleep_minutes", "sleep_quality", "medication")
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +46,7 @@ def _diary(patient, days: int, *, offset: int = 0):
             )
 
 
-def test_each_patient_gets_the_rows_load_rows_gives(alice, bob):
+def test_each_patient_gets_the_rows_and_arrays_a_load_of_their_own_gives(alice, bob):
     bob.patient_profile.timezone = "Pacific/Kiritimati"  # a day ahead of alice
     bob.patient_profile.save()
     bob.refresh_from_db()
@@ -52,11 +56,15 @@ def test_each_patient_gets_the_rows_load_rows_gives(alice, bob):
     assert todays[bob.pk] == todays[alice.pk] + timedelta(days=1)
     many = load_rows_many([alice, bob], todays=todays)
     for patient in (alice, bob):
-        single = load_rows(patient=patient, until=todays[patient.pk])
-        assert many[patient.pk].days == single.days
-        assert many[patient.pk].attacks == single.attacks
-        assert sorted(many[patient.pk].doses, key=str) == sorted(single.doses, key=str)
+        today = todays[patient.pk]
+        single = load_rows_many([patient], todays={patient.pk: today})[patient.pk]
+        assert many[patient.pk] == single
         assert len(single.days) > 0 and len(single.attacks) > 0 and len(single.doses) > 0
+        arrays = diary_from_rows(many[patient.pk], today=today, zone=patient_zone(patient))
+        alone = load_diary(patient=patient, today=today)
+        assert arrays.start == alone.start and arrays.n == alone.n
+        for name in ARRAYS:
+            np.testing.assert_array_equal(getattr(arrays, name), getattr(alone, name))
 
 
 def test_rows_after_a_patients_own_today_are_left_out(alice, bob):

@@ -33,9 +33,8 @@ def test_a_failing_analysis_never_blocks_a_diary_save(
     assert AnalysisState.objects.get(patient=alice).computed_at is None  # left stale
 
 
-def test_a_burst_of_edits_enqueues_one_task(alice, monkeypatch, settings):
+def test_a_burst_of_edits_enqueues_one_task(alice, monkeypatch, settings, not_eager):
     sent = []
-    monkeypatch.setattr(tasks.recompute_patient.app.conf, "task_always_eager", False)
     monkeypatch.setattr(tasks.recompute_patient, "apply_async", lambda **kw: sent.append(kw))
     for _ in range(20):
         tasks.enqueue_recompute(alice.pk)
@@ -43,9 +42,8 @@ def test_a_burst_of_edits_enqueues_one_task(alice, monkeypatch, settings):
     assert sent[0]["countdown"] == settings.INSIGHTS_DEBOUNCE_SECONDS
 
 
-def test_the_debounce_is_released_when_the_task_starts(alice, monkeypatch):
+def test_the_debounce_is_released_when_the_task_starts(alice, monkeypatch, not_eager):
     sent = []
-    monkeypatch.setattr(tasks.recompute_patient.app.conf, "task_always_eager", False)
     monkeypatch.setattr(tasks.recompute_patient, "apply_async", lambda **kw: sent.append(kw))
     tasks.enqueue_recompute(alice.pk)
     tasks.recompute_patient.run(alice.pk)
@@ -53,11 +51,12 @@ def test_the_debounce_is_released_when_the_task_starts(alice, monkeypatch):
     assert len(sent) == 2
 
 
-def test_an_unreachable_broker_leaves_the_patient_stale_without_raising(alice, monkeypatch):
+def test_an_unreachable_broker_leaves_the_patient_stale_without_raising(
+    alice, monkeypatch, not_eager
+):
     def unreachable(**kwargs):
         raise ConnectionError("broker down")
 
-    monkeypatch.setattr(tasks.recompute_patient.app.conf, "task_always_eager", False)
     monkeypatch.setattr(tasks.recompute_patient, "apply_async", unreachable)
     assert tasks.enqueue_recompute(alice.pk) is False
 

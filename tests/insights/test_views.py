@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
+from diary.days import patient_today
 from insights.mechanisms import KIND_MECHANISMS, MECHANISMS
 from insights.models import AnalysisState, Insight
 
@@ -139,3 +142,16 @@ def test_a_diary_with_only_missing_data_says_it_is_still_collecting(client, alic
     _insight(alice, kind="sleep_pain", status="insufficient_data", effect=None)
     client.force_login(alice)
     assert "Still collecting data" in client.get(reverse("insights:list")).content.decode()
+
+
+def test_todays_check_in_shows_up_to_three_found_insights_and_past_days_none(client, alice):
+    for kind in ("stress_letdown", "sleep_pain", "pain_spread", "stress_headache"):
+        _insight(alice, kind=kind)
+    _insight(alice, kind="headache_frequency", status="not_found")
+    client.force_login(alice)
+    today = client.get(reverse("diary:today")).content.decode()
+    assert "What your diary shows" in today
+    assert today.count("Summary of") == 3
+    yesterday = patient_today(alice) - timedelta(days=1)
+    past = client.get(reverse("diary:day", args=[yesterday])).content.decode()
+    assert "What your diary shows" not in past

@@ -5,7 +5,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from diary import csv_io
+from diary import csv_export
 
 
 def _date(text: str) -> date:
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         user = User.objects.filter(email__iexact=email.strip()).first()
         if user is None or not user.is_patient:
             raise CommandError(f"No patient account for {email}.")
-        text = csv_io.export_csv(
+        text = csv_export.export_csv(
             user, start=_date(start) if start else None, end=_date(end) if end else None
         )
         self.stdout.write(text, ending="")

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from accounts import services as account_services
 from accounts.models import User, validate_timezone
-from diary import csv_io
+from diary import csv_import
 
 
 class Command(BaseCommand):
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         text = self._read(file)
         with transaction.atomic():
             patient = self._patient(email.strip(), create=create, zone=timezone)
-            report = csv_io.import_csv(patient, text, dry_run=options["dry_run"])
+            report = csv_import.import_csv(patient, text, dry_run=options["dry_run"])
             if not report.ok:
                 transaction.set_rollback(True)  # an account made by --create goes too
         for warning in report.warnings:
