@@ -112,7 +112,7 @@ def write(
     body_id = fields.pop("id", None)
     if body_id is not None and resource.key_field == "id" and body_id != key:
         raise ValidationError({"id": ["Does not match the id in the URL."]})
-    if create_only:
+    if create_only:  # only the UUID-keyed services take it: days have no POST
         fields["create_only"] = True
     for attempt in (1, 2):
         try:
