@@ -152,20 +152,13 @@ class Day(SyncedModel):
     @property
     def pain_map(self) -> dict[str, int]:
         """Marked areas and their intensity, in the canonical area order."""
-        loaded = self.__dict__  # plain reads: this runs for every row an API list returns
-        result = {}
-        for code, name in _PAIN_AREA_FIELDS:
-            value = loaded[name] if name in loaded else getattr(self, name)
-            if value is not None:
-                result[code] = value
-        return result
+        values = ((code, getattr(self, scales.pain_field(code))) for code in scales.PAIN_AREA_CODES)
+        return {code: value for code, value in values if value is not None}
 
     @property
     def painful_area_count(self) -> int:
         return len(self.pain_map)
 
-
-_PAIN_AREA_FIELDS = tuple((code, scales.pain_field(code)) for code in scales.PAIN_AREA_CODES)
 
 for _code in scales.PAIN_AREA_CODES:
     Day.add_to_class(

@@ -1,15 +1,26 @@
 """Writes for the diary. One validated path shared by the web forms, the API, CSV import and
-the demo seeder: every write checks ownership, ranges and dates, bumps ``version`` (optimistic
-concurrency for offline clients), and marks the patient's insights for recompute on commit.
+the demo seeder: every write locks the patient's own row, checks ranges, dates and the version
+the client edited (optimistic concurrency for offline clients), saves only a real change, and
+marks the patient's insights for recompute on commit.
+
+Each upsert and delete answers ``(object, Outcome)``. A write that leaves the stored object as
+it is (a replayed request after a lost response) is ``UNCHANGED``: nothing is saved, the
+version stays and no ``VersionConflict`` is raised, as RFC 9110 13.1.1 allows for If-Match.
+Two first writes of one object at the same moment cannot lock a row that does not exist yet:
+the database's unique key stops the second with an IntegrityError, and a retry of the whole
+write finds the first one's row (the API retries once).
 """
 
 from __future__ import annotations
 
+import copy
+import enum
 import uuid
 from datetime import date, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from accounts.models import PatientProfile, User
@@ -74,8 +85,22 @@ DOSE_FIELDS = (
 )
 
 
+PAIN_FIELDS = tuple(scales.pain_field(code) for code in scales.PAIN_AREA_CODES)
+QUESTIONNAIRE_PARTS = ("instrument", "date", "answers")
+ANY_VERSION = "*"  # expected_version of ``If-Match: *``: any version, but the object must exist
+TOO_EARLY = f"Dates before {scales.EARLIEST_DIARY_YEAR} are not accepted."
+ALREADY_ANSWERED = "You already answered this questionnaire on that day."
+
+
+class Outcome(enum.Enum):
+    CREATED = "created"  # a new object, or a deleted one written again
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"  # nothing saved: a replay, or a delete of a tombstone
+
+
 class VersionConflict(Exception):
-    """The client edited an older version; carries the current object so it can merge."""
+    """The client edited an older version; carries the current object (None: there is none)
+    so it can merge."""
 
     def __init__(self, current):
         super().__init__("This entry was changed elsewhere; reload it and try again.")
@@ -90,13 +115,25 @@ class NotFound(Exception):
 _LATEST_BEHIND_UTC = timedelta(hours=12 + scales.DAY_ROLLOVER_HOUR)
 
 
-def _check_not_future(patient: User, day: date, field: str = "date") -> None:
-    """Refuse days after the patient's today. A day no later than the earliest diary day on
-    Earth is decided without the patient's time zone (no profile query for back-filled days)."""
+def _check_day(patient: User, day: date) -> None:
+    """Refuse days before ``scales.EARLIEST_DIARY_YEAR`` or after the patient's today. A day
+    no later than the earliest diary day on Earth is decided without the patient's time zone
+    (no profile query for back-filled days)."""
+    if day.year < scales.EARLIEST_DIARY_YEAR:
+        raise ValidationError({"date": TOO_EARLY})
     if day <= (timezone.now() - _LATEST_BEHIND_UTC).date():
         return
     if day > patient_today(patient):
-        raise ValidationError({field: "This day is in the future; you can only log past days."})
+        raise ValidationError({"date": "This day is in the future; you can only log past days."})
+
+
+def _check_dates(obj: Model, *names: str) -> None:
+    """Dates before ``scales.EARLIEST_DIARY_YEAR`` are typos, and time-zone arithmetic on them
+    overflows, so they are refused before any is done."""
+    for name in names:
+        value = getattr(obj, name)
+        if isinstance(value, date) and value.year < scales.EARLIEST_DIARY_YEAR:
+            raise ValidationError({name: TOO_EARLY})
 
 
 def _minutes_between(start: time, end: time) -> int:
@@ -133,50 +170,135 @@ def sleep_metrics(
     return tst, tib, efficiency
 
 
+# --- the steps every write shares ----------------------------------------------------------------
+
+_BOOKKEEPING = frozenset({"version", "created_at", "updated_at"})
+
+
+def _refuse_unknown(fields: dict, allowed) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
+
+
+def _object_id(raw) -> uuid.UUID:
+    """A client id as a UUID; a malformed one cannot name anything, so it is not found."""
+    if isinstance(raw, uuid.UUID):
+        return raw
+    try:
+        return uuid.UUID(str(raw))
+    except ValueError:
+        raise NotFound("Not found.") from None
+
+
+def _locked(model: type[Model], *, patient: User, object_id) -> Model | None:
+    """The patient's object with this id, locked; None for a new id. An id of another
+    patient's object is NotFound, like an unknown one, so ids never tell whose they are."""
+    if object_id is None:
+        return None
+    object_id = _object_id(object_id)
+    stored = model.objects.filter(patient=patient, pk=object_id).select_for_update().first()
+    if stored is None and model.objects.filter(pk=object_id).exclude(patient=patient).exists():
+        raise NotFound("Not found.")
+    return stored
+
+
+def _edit(model: type[Model], stored, *, identity: dict, replace: bool, reset, fields: dict):
+    """The object as this write leaves it: a copy of ``stored`` (which keeps the stored values
+    for the comparison and for a VersionConflict) or a new object. Replacing resets the
+    ``reset`` fields to their defaults first; writing to a tombstone brings it back."""
+    if stored is None:
+        obj = model(**identity)
+    else:
+        obj = copy.copy(stored)
+        obj.deleted_at = None
+        if replace:
+            defaults = model()
+            for name in reset:
+                attname = model._meta.get_field(name).attname
+                setattr(obj, attname, getattr(defaults, attname))
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    return obj
+
+
+def _identity(patient: User, object_id) -> dict:
+    return {"patient": patient, **({"id": _object_id(object_id)} if object_id else {})}
+
+
+def _content(obj: Model) -> dict:
+    """Everything a write can change: every column but the sync bookkeeping."""
+    return {
+        field.attname: getattr(obj, field.attname)
+        for field in obj._meta.get_fields()
+        if field.concrete and field.attname not in _BOOKKEEPING
+    }
+
+
+def _check_version(stored, expected_version) -> None:
+    """``If-Match``: a number must be the stored version; ANY_VERSION needs a stored object."""
+    if expected_version is None:
+        return
+    if stored is None or (expected_version != ANY_VERSION and stored.version != expected_version):
+        raise VersionConflict(stored)
+
+
+def _save(stored, obj, *, patient: User, expected_version, exclude=("patient",)):
+    """Finish a write: validate ``obj`` (ranges and choices from ``scales`` through the model
+    fields); if it equals ``stored``, save nothing (UNCHANGED); else check the version the
+    client edited, bump it, save and mark the insights stale.
+
+    ``full_clean`` skips the CheckConstraints: each is covered by a field validator or by an
+    explicit check in the service, and Django would run each as a query of its own. The
+    constraints still guard the table.
+    """
+    obj.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+    if stored is not None and _content(obj) == _content(stored):
+        return stored, Outcome.UNCHANGED
+    _check_version(stored, expected_version)
+    obj.updated_at = timezone.now()
+    if stored is not None:
+        obj.version = stored.version + 1
+    obj.save()
+    schedule_recompute(patient.pk)
+    created = stored is None or stored.is_deleted
+    return obj, Outcome.CREATED if created else Outcome.CHANGED
+
+
+def _tombstone(rows: QuerySet, *, patient: User, expected_version, missing: str = "Not found."):
+    """Delete the one object of ``rows`` (the patient's own) by leaving a tombstone, so
+    syncing clients learn of it. Deleting a tombstone again is UNCHANGED (a replayed DELETE)."""
+    stored = rows.select_for_update().first()
+    if stored is None:
+        raise NotFound(missing)
+    if stored.is_deleted:
+        return stored, Outcome.UNCHANGED
+    _check_version(stored, expected_version)
+    stored.deleted_at = stored.updated_at = timezone.now()
+    stored.version += 1
+    stored.save()
+    schedule_recompute(patient.pk)
+    return stored, Outcome.CHANGED
+
+
 # --- days -------------------------------------------------------------------------------------
 
 
-def one_or_none(queryset):
-    """The only row of a unique lookup, or None. Unlike ``first()`` it adds no ORDER BY, which
-    the database does not need here and Django pays for per selected column."""
-    return next(iter(queryset.order_by()[:1]), None)
-
-
-def _check_version(obj, expected_version: int | None) -> None:
-    if expected_version is not None and obj.version != expected_version:
-        raise VersionConflict(obj)
-
-
-def _save_validated(obj, *, exclude: list[str] | None = None) -> None:
-    """Field validation (ranges and choices from ``scales``) before the database's own checks.
-
-    Each CheckConstraint is covered by a field validator or by an explicit check in the service,
-    so ``full_clean`` does not evaluate them again: Django runs each one as a SAVEPOINT + SELECT
-    (~95 queries for a day write, most of the cost of an API write). The constraints still
-    guard the table.
-    """
-    obj.full_clean(
-        exclude=exclude or ["patient"], validate_unique=False, validate_constraints=False
-    )
-    obj.save()
-
-
-def _touch(obj, *, created: bool) -> None:
-    now = timezone.now()
-    obj.updated_at = now
-    if not created:
-        obj.version += 1
-
-
-def _clean_pain_map(body_pain: dict) -> dict[str, int]:
+def _clean_pain_map(body_pain) -> dict[str, int]:
+    """The body-pain map of every write checked: known WPI area codes, each a whole number
+    1-10, or None for an area that is not painful."""
     if not isinstance(body_pain, dict):
         raise ValidationError({"body_pain": "Send a mapping of area code to intensity 1-10."})
-    unknown = sorted(set(body_pain) - set(scales.PAIN_AREA_CODES))
+    unknown = sorted(str(code) for code in body_pain if code not in scales.PAIN_AREA_BY_CODE)
     if unknown:
-        raise ValidationError({"body_pain": f"Unknown body area(s): {', '.join(unknown)}."})
+        # Lone surrogates cannot be encoded in a JSON answer; show them escaped.
+        names = ", ".join(
+            code[:40].encode("utf-8", "backslashreplace").decode() for code in unknown
+        )
+        raise ValidationError({"body_pain": f"Unknown body area(s): {names}."})
     clean = {}
     for code, value in body_pain.items():
-        if value is None or value == 0:
+        if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValidationError({"body_pain": f"Intensity for {code} must be a whole number."})
@@ -192,71 +314,35 @@ def day_upsert(
     patient: User,
     date: date,
     body_pain: dict | None = None,
-    expected_version: int | None = None,
+    expected_version: int | str | None = None,
     replace: bool = True,
     **fields,
-) -> tuple[Day, bool]:
+) -> tuple[Day, Outcome]:
     """Create or update the patient's record for one local day (``PUT /days/<date>/``).
 
     ``replace`` (PUT semantics) resets fields not given to empty; otherwise only the given
     fields change (PATCH). ``body_pain`` maps WPI area codes to intensity 1-10; areas not in it
     are unmarked when replacing. Raises ValidationError (field messages) or VersionConflict.
     """
-    locked = one_or_none(Day.objects.select_for_update().filter(patient=patient, date=date))
-    return day_upsert_locked(
-        patient=patient,
-        date=date,
-        locked=locked,
-        body_pain=body_pain,
-        expected_version=expected_version,
+    _refuse_unknown(fields, DAY_FIELDS)
+    _check_day(patient, date)
+    pain = _clean_pain_map(body_pain) if body_pain is not None else None
+    if "notes" in fields and fields["notes"] is None:
+        fields["notes"] = ""
+    stored = Day.objects.filter(patient=patient, date=date).select_for_update().first()
+    day = _edit(
+        Day,
+        stored,
+        identity={"patient": patient, "date": date},
         replace=replace,
-        **fields,
+        reset=(*DAY_FIELDS, *PAIN_FIELDS),
+        fields=fields,
     )
-
-
-def day_upsert_locked(
-    *,
-    patient: User,
-    date: date,
-    locked: Day | None,
-    body_pain: dict | None = None,
-    expected_version: int | None = None,
-    replace: bool = True,
-    **fields,
-) -> tuple[Day, bool]:
-    """``day_upsert`` for a caller that already holds the day's row lock (``locked``: that row,
-    selected for update, or None) in its own transaction and lets any error end it, as the
-    API's write path does: no second lock query and no savepoint of its own."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("day_upsert_locked needs the caller's transaction")
-    unknown = set(fields) - set(DAY_FIELDS)
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
-    _check_not_future(patient, date)
-    day = locked
-    if day is None:
-        day = Day(patient=patient, date=date)
-        created = True
-    else:
-        _check_version(day, expected_version)
-        created = day.deleted_at is not None  # reviving a tombstone reads as a create
-        day.deleted_at = None
-    if replace:
-        for name in DAY_FIELDS:
-            setattr(day, name, "" if name == "notes" else None)
-        for code in scales.PAIN_AREA_CODES:
-            setattr(day, scales.pain_field(code), None)
-    for name, value in fields.items():
-        setattr(day, name, "" if (name == "notes" and value is None) else value)
-    if body_pain is not None:
-        clean = _clean_pain_map(body_pain)
-        for code in scales.PAIN_AREA_CODES:
-            setattr(day, scales.pain_field(code), clean.get(code))
+    if pain is not None:
+        for code, name in zip(scales.PAIN_AREA_CODES, PAIN_FIELDS, strict=True):
+            setattr(day, name, pain.get(code))
     _derive_sleep(day)
-    _touch(day, created=day._state.adding)
-    _save_validated(day)
-    schedule_recompute(patient.pk)
-    return day, created
+    return _save(stored, day, patient=patient, expected_version=expected_version)
 
 
 def _derive_sleep(day: Day) -> None:
@@ -269,67 +355,14 @@ def _derive_sleep(day: Day) -> None:
 
 
 @transaction.atomic
-def day_delete(*, patient: User, date: date, expected_version: int | None = None) -> Day:
+def day_delete(
+    *, patient: User, date: date, expected_version: int | str | None = None
+) -> tuple[Day, Outcome]:
     """Tombstone a day so syncing clients learn about the deletion."""
-    day = one_or_none(Day.objects.select_for_update().filter(patient=patient, date=date))
-    if day is None or day.deleted_at is not None:
-        raise NotFound("No entry for that day.")
-    _check_version(day, expected_version)
-    day.deleted_at = timezone.now()
-    _touch(day, created=False)
-    day.save()
-    schedule_recompute(patient.pk)
-    return day
-
-
-# --- generic synced objects --------------------------------------------------------------------
-
-
-def _locked_own(model, *, patient: User, object_id):
-    """The patient's object with this id, locked; NotFound for another patient's id."""
-    if object_id is None:
-        return None
-    try:
-        object_id = uuid.UUID(str(object_id))
-    except ValueError:
-        raise NotFound("Not found.") from None
-    obj = one_or_none(model.objects.select_for_update().filter(pk=object_id))
-    if obj is not None and obj.patient_id != patient.pk:
-        raise NotFound("Not found.")
-    return obj
-
-
-def _upsert(model, *, patient, object_id, expected_version, replace, allowed, fields):
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
-    obj = _locked_own(model, patient=patient, object_id=object_id)
-    created = obj is None
-    if created:
-        obj = model(patient=patient, **({"id": object_id} if object_id else {}))
-    else:
-        _check_version(obj, expected_version)
-        if obj.deleted_at is not None:
-            obj.deleted_at = None
-        if replace:
-            defaults = model()
-            for name in allowed:
-                setattr(obj, name, getattr(defaults, name, None))
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    return obj, created
-
-
-def _soft_delete(model, *, patient: User, object_id, expected_version: int | None):
-    obj = _locked_own(model, patient=patient, object_id=object_id)
-    if obj is None or obj.deleted_at is not None:
-        raise NotFound("Not found.")
-    _check_version(obj, expected_version)
-    obj.deleted_at = timezone.now()
-    _touch(obj, created=False)
-    obj.save()
-    schedule_recompute(patient.pk)
-    return obj
+    rows = Day.objects.filter(patient=patient, date=date)
+    return _tombstone(
+        rows, patient=patient, expected_version=expected_version, missing="No entry for that day."
+    )
 
 
 # --- headache attacks --------------------------------------------------------------------------
@@ -340,26 +373,43 @@ def attack_upsert(
     *,
     patient: User,
     attack_id=None,
-    expected_version: int | None = None,
+    expected_version: int | str | None = None,
     replace: bool = True,
+    create_only: bool = False,
     **fields,
-) -> tuple[HeadacheAttack, bool]:
-    """Create or update one headache attack (client UUID: a retried create never duplicates).
+) -> tuple[HeadacheAttack, Outcome]:
+    """Create or update one headache attack (client UUID: a retried create never duplicates;
+    ``create_only``: an existing attack is answered as it is, like a replayed POST).
 
     Validates: start not in the future, end after start, intensity 0-10; derives the diary
     days it covers (``start_date``/``end_date``, both by the 04:00 rollover rule).
     """
-    attack, created = _upsert(
+    _refuse_unknown(fields, ATTACK_FIELDS)
+    stored = _locked(HeadacheAttack, patient=patient, object_id=attack_id)
+    if create_only and stored is not None:
+        return stored, Outcome.UNCHANGED
+    attack = _edit(
         HeadacheAttack,
-        patient=patient,
-        object_id=attack_id,
-        expected_version=expected_version,
+        stored,
+        identity=_identity(patient, attack_id),
         replace=replace,
-        allowed=ATTACK_FIELDS,
+        reset=ATTACK_FIELDS,
         fields=fields,
     )
+    _check_attack_times(attack)
+    attack.start_date = diary_date_for(patient, attack.started_at)
+    attack.end_date = (
+        max(diary_date_for(patient, attack.ended_at - timedelta(seconds=1)), attack.start_date)
+        if attack.ended_at
+        else None
+    )
+    return _save(stored, attack, patient=patient, expected_version=expected_version)
+
+
+def _check_attack_times(attack: HeadacheAttack) -> None:
     if not attack.started_at:
         raise ValidationError({"started_at": "When did the headache start?"})
+    _check_dates(attack, "started_at", "ended_at")
     now = timezone.now()
     if attack.started_at > now + timedelta(minutes=5):
         raise ValidationError({"started_at": "The start cannot be in the future."})
@@ -368,23 +418,14 @@ def attack_upsert(
             raise ValidationError({"ended_at": "The end must be after the start."})
         if attack.ended_at > now + timedelta(minutes=5):
             raise ValidationError({"ended_at": "The end cannot be in the future."})
-    attack.start_date = diary_date_for(patient, attack.started_at)
-    attack.end_date = (
-        max(diary_date_for(patient, attack.ended_at - timedelta(seconds=1)), attack.start_date)
-        if attack.ended_at
-        else None
-    )
-    _touch(attack, created=created)
-    _save_validated(attack)
-    schedule_recompute(patient.pk)
-    return attack, created
 
 
-def attack_delete(*, patient: User, attack_id, expected_version: int | None = None):
-    with transaction.atomic():
-        return _soft_delete(
-            HeadacheAttack, patient=patient, object_id=attack_id, expected_version=expected_version
-        )
+@transaction.atomic
+def attack_delete(
+    *, patient: User, attack_id, expected_version: int | str | None = None
+) -> tuple[HeadacheAttack, Outcome]:
+    rows = HeadacheAttack.objects.filter(patient=patient, pk=_object_id(attack_id))
+    return _tombstone(rows, patient=patient, expected_version=expected_version)
 
 
 # --- medications and doses ----------------------------------------------------------------------
@@ -395,18 +436,22 @@ def medication_upsert(
     *,
     patient: User,
     medication_id=None,
-    expected_version: int | None = None,
+    expected_version: int | str | None = None,
     replace: bool = True,
+    create_only: bool = False,
     **fields,
-) -> tuple[Medication, bool]:
+) -> tuple[Medication, Outcome]:
     """Create or update an entry of the patient's medication list."""
-    medication, created = _upsert(
+    _refuse_unknown(fields, MEDICATION_FIELDS)
+    stored = _locked(Medication, patient=patient, object_id=medication_id)
+    if create_only and stored is not None:
+        return stored, Outcome.UNCHANGED
+    medication = _edit(
         Medication,
-        patient=patient,
-        object_id=medication_id,
-        expected_version=expected_version,
+        stored,
+        identity=_identity(patient, medication_id),
         replace=replace,
-        allowed=MEDICATION_FIELDS,
+        reset=MEDICATION_FIELDS,
         fields=fields,
     )
     medication.name = (medication.name or "").strip()
@@ -420,18 +465,14 @@ def medication_upsert(
     ).exclude(pk=medication.pk)
     if clash.exists():
         raise ValidationError({"name": "This medication is already on your list."})
-    if (
-        medication.started_on
-        and medication.stopped_on
-        and (medication.stopped_on < medication.started_on)
-    ):
+    _check_dates(medication, "started_on", "stopped_on")
+    started, stopped = medication.started_on, medication.stopped_on
+    if started and stopped and stopped < started:
         raise ValidationError({"stopped_on": "The stop date must be on or after the start."})
     if medication.default_amount is not None and medication.default_amount <= 0:
         raise ValidationError({"default_amount": "The amount must be more than 0."})
-    _touch(medication, created=created)
-    _save_validated(medication)
-    schedule_recompute(patient.pk)  # acute vs preventive decides acute-medication days
-    return medication, created
+    # Acute vs preventive decides acute-medication days, so every change is recomputed.
+    return _save(stored, medication, patient=patient, expected_version=expected_version)
 
 
 def medication_for_name(*, patient: User, name: str, med_class: str) -> Medication:
@@ -445,11 +486,19 @@ def medication_for_name(*, patient: User, name: str, med_class: str) -> Medicati
     return medication
 
 
-def medication_delete(*, patient: User, medication_id, expected_version: int | None = None):
-    with transaction.atomic():
-        return _soft_delete(
-            Medication, patient=patient, object_id=medication_id, expected_version=expected_version
-        )
+@transaction.atomic
+def medication_delete(
+    *, patient: User, medication_id, expected_version: int | str | None = None
+) -> tuple[Medication, Outcome]:
+    rows = Medication.objects.filter(patient=patient, pk=_object_id(medication_id))
+    return _tombstone(rows, patient=patient, expected_version=expected_version)
+
+
+def _own_live(model: type[Model], *, patient: User, object_id):
+    """The patient's live object with this id, or None (unknown, deleted or not theirs)."""
+    if object_id is None:
+        return None
+    return model.objects.filter(patient=patient, pk=object_id, deleted_at__isnull=True).first()
 
 
 @transaction.atomic
@@ -457,52 +506,68 @@ def dose_upsert(
     *,
     patient: User,
     dose_id=None,
-    expected_version: int | None = None,
+    expected_version: int | str | None = None,
     replace: bool = True,
+    create_only: bool = False,
     **fields,
-) -> tuple[Dose, bool]:
-    """Record one medication intake; the medication (and attack) must be the patient's own."""
-    dose, created = _upsert(
+) -> tuple[Dose, Outcome]:
+    """Record one medication intake; the medication (and attack) must be the patient's own and
+    live. They are given as objects (``medication``, ``attack``) or ids (``medication_id``,
+    ``attack_id``); the diary day, unit and amount default from the time and medication."""
+    _refuse_unknown(fields, (*DOSE_FIELDS, "medication_id", "attack_id"))
+    stored = _locked(Dose, patient=patient, object_id=dose_id)
+    if create_only and stored is not None:
+        return stored, Outcome.UNCHANGED
+    dose = _edit(
         Dose,
-        patient=patient,
-        object_id=dose_id,
-        expected_version=expected_version,
+        stored,
+        identity=_identity(patient, dose_id),
         replace=replace,
-        allowed=DOSE_FIELDS,
+        reset=DOSE_FIELDS,
         fields=fields,
     )
-    if dose.medication_id is None:
+    medication = _own_live(Medication, patient=patient, object_id=dose.medication_id)
+    if medication is None:
         raise ValidationError({"medication": "Choose a medication from your list."})
-    if dose.medication.patient_id != patient.pk or dose.medication.deleted_at is not None:
-        raise ValidationError({"medication": "Choose a medication from your list."})
-    if dose.attack_id is not None and (
-        dose.attack.patient_id != patient.pk or dose.attack.deleted_at is not None
-    ):
-        raise ValidationError({"attack": "That headache is not in your diary."})
+    dose.medication = medication
+    if dose.attack_id is not None:
+        attack = _own_live(HeadacheAttack, patient=patient, object_id=dose.attack_id)
+        if attack is None:
+            raise ValidationError({"attack": "That headache is not in your diary."})
+        dose.attack = attack
+    _check_dose_time(patient, dose)
+    if not dose.unit:
+        dose.unit = medication.unit
+    if dose.amount is None:
+        dose.amount = medication.default_amount
+    if dose.amount is not None and dose.amount <= 0:
+        raise ValidationError({"amount": "The amount must be more than 0."})
+    return _save(
+        stored,
+        dose,
+        patient=patient,
+        expected_version=expected_version,
+        exclude=("patient", "medication", "attack"),  # checked just above, as the patient's own
+    )
+
+
+def _check_dose_time(patient: User, dose: Dose) -> None:
     if not dose.taken_at:
         raise ValidationError({"taken_at": "When did you take it?"})
+    _check_dates(dose, "taken_at", "date")
     if dose.taken_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"taken_at": "The time cannot be in the future."})
     if not dose.date:
         dose.date = diary_date_for(patient, dose.taken_at)
-    _check_not_future(patient, dose.date)
-    if not dose.unit:
-        dose.unit = dose.medication.unit
-    if dose.amount is None:
-        dose.amount = dose.medication.default_amount
-    if dose.amount is not None and dose.amount <= 0:
-        raise ValidationError({"amount": "The amount must be more than 0."})
-    _touch(dose, created=created)
-    _save_validated(dose)
-    schedule_recompute(patient.pk)
-    return dose, created
+    _check_day(patient, dose.date)
 
 
-def dose_delete(*, patient: User, dose_id, expected_version: int | None = None):
-    with transaction.atomic():
-        return _soft_delete(
-            Dose, patient=patient, object_id=dose_id, expected_version=expected_version
-        )
+@transaction.atomic
+def dose_delete(
+    *, patient: User, dose_id, expected_version: int | str | None = None
+) -> tuple[Dose, Outcome]:
+    rows = Dose.objects.filter(patient=patient, pk=_object_id(dose_id))
+    return _tombstone(rows, patient=patient, expected_version=expected_version)
 
 
 # --- questionnaires ----------------------------------------------------------------------------
@@ -556,48 +621,56 @@ def questionnaire_upsert(
     *,
     patient: User,
     questionnaire_id=None,
-    expected_version: int | None = None,
-    instrument: str,
-    date: date,
-    answers,
-) -> tuple[QuestionnaireResponse, bool]:
-    """Save a questionnaire response and its score (one live response per instrument and day)."""
-    _check_not_future(patient, date)
-    normalized, score = score_questionnaire(instrument, answers)
-    response, created = _upsert(
+    expected_version: int | str | None = None,
+    replace: bool = True,
+    create_only: bool = False,
+    instrument: str | None = None,
+    date: date | None = None,
+    answers=None,
+) -> tuple[QuestionnaireResponse, Outcome]:
+    """Save a questionnaire response and its score (one live response per instrument and day).
+
+    A response is scored whole: without ``replace`` (PATCH) the parts not given are the
+    stored ones."""
+    stored = _locked(QuestionnaireResponse, patient=patient, object_id=questionnaire_id)
+    if create_only and stored is not None:
+        return stored, Outcome.UNCHANGED
+    parts = {"instrument": instrument, "date": date, "answers": answers}
+    for name, value in parts.items():
+        if value is None:
+            if replace or stored is None:
+                raise ValidationError({name: "This field is required."})
+            parts[name] = getattr(stored, name)
+    _check_day(patient, parts["date"])
+    parts["answers"], parts["score"] = score_questionnaire(parts["instrument"], parts["answers"])
+    response = _edit(
         QuestionnaireResponse,
-        patient=patient,
-        object_id=questionnaire_id,
-        expected_version=expected_version,
-        replace=True,
-        allowed=("instrument", "date", "answers", "score"),
-        fields={"instrument": instrument, "date": date, "answers": normalized, "score": score},
+        stored,
+        identity=_identity(patient, questionnaire_id),
+        replace=False,
+        reset=(),
+        fields=parts,
     )
     clash = QuestionnaireResponse.objects.filter(
-        patient=patient, instrument=instrument, date=date, deleted_at__isnull=True
+        patient=patient, instrument=response.instrument, date=response.date, deleted_at__isnull=True
     ).exclude(pk=response.pk)
     if clash.exists():
-        raise ValidationError({"date": "You already answered this questionnaire on that day."})
-    _touch(response, created=created)
+        raise ValidationError({"date": ALREADY_ANSWERED})
     try:
         with transaction.atomic():
-            _save_validated(response)
+            return _save(stored, response, patient=patient, expected_version=expected_version)
     except IntegrityError:
-        raise ValidationError(
-            {"date": "You already answered this questionnaire on that day."}
-        ) from None
-    schedule_recompute(patient.pk)
-    return response, created
+        if stored is None and QuestionnaireResponse.objects.filter(pk=response.pk).exists():
+            raise  # the same id created at the same moment: the caller may retry
+        raise ValidationError({"date": ALREADY_ANSWERED}) from None
 
 
-def questionnaire_delete(*, patient: User, questionnaire_id, expected_version: int | None = None):
-    with transaction.atomic():
-        return _soft_delete(
-            QuestionnaireResponse,
-            patient=patient,
-            object_id=questionnaire_id,
-            expected_version=expected_version,
-        )
+@transaction.atomic
+def questionnaire_delete(
+    *, patient: User, questionnaire_id, expected_version: int | str | None = None
+) -> tuple[QuestionnaireResponse, Outcome]:
+    rows = QuestionnaireResponse.objects.filter(patient=patient, pk=_object_id(questionnaire_id))
+    return _tombstone(rows, patient=patient, expected_version=expected_version)
 
 
 def ensure_patient_profile(patient: User) -> PatientProfile:

@@ -7,7 +7,6 @@ Nothing here knows about diary rules; those live in ``diary.services``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -21,6 +20,7 @@ from accounts import access
 from accounts.access import Grant
 from accounts.models import User
 from config.throttling import WriteRateThrottle
+from diary.services import ANY_VERSION
 
 MAX_DB_INT = 2**63 - 1
 
@@ -82,72 +82,37 @@ def etag_for(obj) -> str:
     return f'"{obj.version}"'
 
 
-@dataclass(frozen=True)
-class Precondition:
-    """What ``If-Match`` asked for: nothing, any existing object (``*``) or one version."""
-
-    present: bool = False
-    version: int | None = None
-
-    @property
-    def any(self) -> bool:
-        return self.present and self.version is None
-
-
-def parse_version(value) -> Precondition:
-    """Parse an ``If-Match`` value (``"3"``, ``W/"3"``, ``3`` or ``*``); 400 when malformed."""
+def parse_version(value) -> int | str | None:
+    """Parse an ``If-Match`` value (``"3"``, ``W/"3"``, ``3`` or ``*``) into the version the
+    services expect (None: no condition; ``ANY_VERSION`` for ``*``); 400 when malformed."""
     if value is None or value == "":
-        return Precondition()
+        return None
     if isinstance(value, int) and not isinstance(value, bool):
-        return Precondition(present=True, version=value)
+        return value
     if isinstance(value, str):
         if value.strip() == "*":
-            return Precondition(present=True)
+            return ANY_VERSION
         match = _ETAG.match(value)
         if match:
-            return Precondition(present=True, version=int(match.group(1)))
+            return int(match.group(1))
     raise ValidationError({"if_match": ['Send the ETag you read, e.g. If-Match: "3".']})
 
 
-def if_match(request) -> Precondition:
+def if_match(request) -> int | str | None:
     return parse_version(request.headers.get("If-Match"))
 
 
 # --- errors -------------------------------------------------------------------------------------
 
-# Database constraints whose generic message would be unhelpful, mapped to a field message.
-CONSTRAINT_MESSAGES = {
-    "medication_stop_after_start": ("stopped_on", "The stop date must be on or after the start."),
-    "attack_end_after_start": ("ended_at", "The end must be after the start."),
-    "attack_end_date_after_start": ("ended_at", "The end must be after the start."),
-    "medication_amount_positive": ("default_amount", "The amount must be more than 0."),
-    "dose_amount_positive": ("amount", "The amount must be more than 0."),
-}
-PAIN_PREFIX = "pain_"
-
 
 def field_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
-    """A Django ValidationError from a service as API field errors (``body_pain`` for areas)."""
+    """A Django ValidationError from a service as API field errors."""
     if not hasattr(exc, "error_dict"):
         return {"non_field_errors": list(exc.messages)}
-    errors: dict[str, list[str]] = {}
-    for name, items in exc.error_dict.items():
-        for item in items:
-            field, message = name, " ".join(item.messages)
-            constraint = _violated_constraint(message) if name == "__all__" else None
-            if constraint is not None:
-                field, message = CONSTRAINT_MESSAGES[constraint]
-            elif name == "__all__":
-                field = "non_field_errors"
-            elif name.startswith(PAIN_PREFIX):
-                field = "body_pain"
-            errors.setdefault(field, []).append(message)
-    return errors
-
-
-def _violated_constraint(message: str) -> str | None:
-    """Django words a violated CheckConstraint as 'Constraint “<name>” is violated.'."""
-    return next((name for name in CONSTRAINT_MESSAGES if f"“{name}”" in message), None)
+    return {
+        "non_field_errors" if name == "__all__" else name: messages
+        for name, messages in exc.message_dict.items()
+    }
 
 
 def as_api_error(exc: DjangoValidationError) -> ValidationError:

@@ -2,24 +2,21 @@
 
 A ``Resource`` ties a URL name to its model, serializer and ``diary.services`` functions.
 ``write`` and ``remove`` are shared by the single-object endpoints and ``POST /sync/batch/``,
-so a retried or batched change behaves exactly like the same request sent alone:
-
-- the stored object is locked, the service applies the change, and if the result equals what
-  was stored the change is undone and answered 200 (a replay after a lost response: no version
-  bump, no 412, RFC 9110 13.1.1);
-- a stale ``If-Match`` answers 412 with the current object; deleting a tombstone answers 204.
+so a batched change behaves exactly like the same request sent alone: the serializer checks
+the JSON, the service does the write (lock, version, replay: a write that changes nothing
+answers 200 without a new version), and the service's exceptions become HTTP answers.
+``services.VersionConflict`` is left to the caller, which answers 412 with the current object.
 """
 
 from __future__ import annotations
 
-import copy
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from rest_framework import serializers
@@ -28,19 +25,10 @@ from rest_framework.exceptions import APIException, ValidationError
 from accounts.models import User
 from diary import services
 from diary.api import serializers as api_serializers
-from diary.api.common import Precondition, as_api_error
-from diary.api.prepared import PreparedRows
+from diary.api.common import as_api_error
 from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
 
-VOLATILE = {"version", "created_at", "updated_at"}
-
-
-class StaleVersion(Exception):
-    """``If-Match`` named an older version; carries the current object (None: no such object)."""
-
-    def __init__(self, current):
-        super().__init__("This entry was changed elsewhere; merge with `current` and retry.")
-        self.current = current
+STALE = "This entry was changed elsewhere; merge with `current` and retry."
 
 
 class WriteConflict(APIException):
@@ -49,23 +37,16 @@ class WriteConflict(APIException):
     default_code = "conflict"
 
 
-class _Undo(Exception):
-    """Leaves the write's transaction (rolling it back) with a result to answer."""
-
-    def __init__(self, result):
-        super().__init__()
-        self.result = result
-
-
 @dataclass(frozen=True)
 class Resource:
     name: str
     model: type
     serializer: type[api_serializers.SyncedSerializer]
     key_field: str  # "date" for days, "id" for the UUID-keyed objects
+    key_argument: str  # the key's name in the services: "date", "attack_id", ...
     ordering: tuple[str, ...]
-    upsert: Callable  # (patient, key, fields, replace, before) -> (obj, created)
-    delete: Callable  # (patient, key) -> obj
+    upsert: Callable  # services.<resource>_upsert
+    delete: Callable  # services.<resource>_delete
     date_filter: Callable | None = None  # (start, end) -> Q of the rows touching that range
 
     def parse_key(self, raw):
@@ -77,24 +58,9 @@ class Resource:
         except (ValueError, TypeError):
             return _not_found()
 
-    def owned(self, patient: User) -> QuerySet:
-        return self.model.objects.filter(patient=patient)
-
-    def lock(self, patient: User, key):
-        """The stored object, locked; another patient's id is 404 before anything else runs."""
-        if self.key_field == "date":
-            rows = PreparedRows(self.model, Q(patient_id=patient.pk, date=key))
-            return services.one_or_none(rows.select_for_update())
-        rows = PreparedRows(self.model, Q(pk=key))
-        obj = services.one_or_none(rows.select_for_update())
-        if obj is not None and obj.patient_id != patient.pk:
-            raise Http404("Not found.")
-        return obj
-
     def live(self, patient: User, key):
-        return services.one_or_none(
-            self.owned(patient).filter(**{self.key_field: key}, deleted_at__isnull=True)
-        )
+        rows = self.model.objects.filter(patient=patient, deleted_at__isnull=True)
+        return rows.filter(**{self.key_field: key}).first()
 
     def changes(
         self,
@@ -103,17 +69,16 @@ class Resource:
         start: date | None = None,
         end: date | None = None,
         updated_since: datetime | None = None,
-    ) -> PreparedRows:
-        """Rows to list: live ones, or every change (tombstones too) since ``updated_since``.
-
-        Lists are the API's hottest reads, so their SQL is compiled once per shape."""
+    ) -> QuerySet:
+        """Rows to list: live ones, or every change (tombstones too) since ``updated_since``."""
+        rows = self.model.objects.filter(patient=patient)
         if updated_since is not None:
-            conditions = Q(patient_id=patient.pk, updated_at__gte=updated_since)
+            rows = rows.filter(updated_at__gte=updated_since)
         else:
-            conditions = Q(patient_id=patient.pk, deleted_at__isnull=True)
+            rows = rows.filter(deleted_at__isnull=True)
         if self.date_filter is not None and (start or end):
-            conditions &= self.date_filter(start, end)
-        return PreparedRows(self.model, conditions)
+            rows = rows.filter(self.date_filter(start, end))
+        return rows
 
     def list_ordering(self, *, syncing: bool) -> tuple[str, ...]:
         return ("updated_at", "id") if syncing else self.ordering
@@ -126,13 +91,6 @@ def _not_found():
     raise Http404("Not found.")
 
 
-def _same_content(resource: Resource, before, after) -> bool:
-    if before is None or before.is_deleted:
-        return False
-    old, new = resource.represent(before), resource.represent(after)
-    return all(old[name] == new[name] for name in old if name not in VOLATILE)
-
-
 def write(
     resource: Resource,
     *,
@@ -140,148 +98,53 @@ def write(
     key,
     data,
     partial: bool,
-    precondition: Precondition,
+    expected_version=None,
     create_only: bool = False,
 ) -> tuple[object, int]:
     """Validate ``data`` and upsert one object; returns (object, HTTP status 200/201).
 
-    Raises ValidationError (400), Http404, StaleVersion (412) or WriteConflict (409).
-    ``create_only`` (POST): an existing object with that id is returned unchanged (200).
+    Raises ValidationError (400), Http404, services.VersionConflict (412) or WriteConflict
+    (409). ``create_only`` (POST): an existing object with that id is returned unchanged (200).
     """
     serializer = resource.serializer(data=data, partial=partial)
     serializer.is_valid(raise_exception=True)
-    body_id = serializer.validated_data.get("id")
+    fields = serializer.service_fields()
+    body_id = fields.pop("id", None)
     if body_id is not None and resource.key_field == "id" and body_id != key:
         raise ValidationError({"id": ["Does not match the id in the URL."]})
+    if create_only:  # only the UUID-keyed services take it: days have no POST
+        fields["create_only"] = True
     for attempt in (1, 2):
         try:
-            return _write_once(
-                resource,
+            obj, outcome = resource.upsert(
                 patient=patient,
-                key=key,
-                serializer=serializer,
-                partial=partial,
-                precondition=precondition,
-                create_only=create_only,
+                **{resource.key_argument: key},
+                expected_version=expected_version,
+                replace=not partial,
+                **fields,
             )
         except IntegrityError:
             # Two first writes of one object raced; the second sees the first once it commits.
             if attempt == 2:
                 raise WriteConflict() from None
+            continue
+        except DjangoValidationError as exc:
+            raise as_api_error(exc) from None
+        except services.NotFound:
+            raise Http404("Not found.") from None
+        return obj, 201 if outcome is services.Outcome.CREATED else 200
     raise AssertionError("unreachable")
 
 
-def _write_once(resource, *, patient, key, serializer, partial, precondition, create_only):
-    try:
-        with transaction.atomic():
-            before = resource.lock(patient, key)
-            if create_only and before is not None:
-                raise _Undo((before, 200))
-            if precondition.present and before is None and not create_only:
-                raise StaleVersion(None)
-            fields = _service_fields(serializer)
-            try:
-                obj, created = resource.upsert(patient, key, fields, not partial, before)
-            except DjangoValidationError as exc:
-                raise as_api_error(exc) from None
-            except services.NotFound:
-                raise Http404("Not found.") from None
-            if _same_content(resource, before, obj):
-                raise _Undo((before, 200))
-            stale = (
-                not create_only
-                and precondition.version is not None
-                and before is not None
-                and before.version != precondition.version
-            )
-            if stale:
-                raise StaleVersion(before)
-            return obj, 201 if created else 200
-    except _Undo as undo:
-        return undo.result
-
-
-def _service_fields(serializer) -> dict:
-    if isinstance(serializer, api_serializers.DaySerializer):
-        return serializer.service_fields()
-    fields = dict(serializer.validated_data)
-    fields.pop("id", None)
-    return fields
-
-
-def remove(resource: Resource, *, patient: User, key, precondition: Precondition):
+def remove(resource: Resource, *, patient: User, key, expected_version=None):
     """Tombstone one object. Deleting a tombstone again succeeds (a replayed DELETE)."""
-    with transaction.atomic():
-        before = resource.lock(patient, key)
-        if before is None:
-            raise Http404("Not found.")
-        if before.is_deleted:
-            return before
-        if precondition.version is not None and before.version != precondition.version:
-            raise StaleVersion(before)
-        try:
-            return resource.delete(patient, key)
-        except services.NotFound:
-            raise Http404("Not found.") from None
-
-
-# --- per-resource service adapters --------------------------------------------------------------
-
-
-def _day_upsert(patient, key, fields, replace, before):
-    if key.year < api_serializers.EARLIEST_YEAR:
-        raise DjangoValidationError({"date": "Days before 1900 are not accepted."})
-    # The row ``write`` already locked, copied: ``before`` must keep the stored values.
-    locked = copy.copy(before) if before is not None else None
-    return services.day_upsert_locked(
-        patient=patient, date=key, replace=replace, locked=locked, **fields
-    )
-
-
-def _day_delete(patient, key):
-    return services.day_delete(patient=patient, date=key)
-
-
-def _attack_upsert(patient, key, fields, replace, before):
-    return services.attack_upsert(patient=patient, attack_id=key, replace=replace, **fields)
-
-
-def _medication_upsert(patient, key, fields, replace, before):
-    return services.medication_upsert(patient=patient, medication_id=key, replace=replace, **fields)
-
-
-def _dose_upsert(patient, key, fields, replace, before):
-    """Turn the ids of the medication and attack into the patient's own objects."""
-    if "medication_id" in fields:
-        medication_id = fields.pop("medication_id")
-        fields["medication"] = Medication.objects.filter(
-            patient=patient, pk=medication_id, deleted_at__isnull=True
-        ).first()
-        if fields["medication"] is None:
-            raise DjangoValidationError({"medication": "Choose a medication from your list."})
-    if "attack_id" in fields:
-        attack_id = fields.pop("attack_id")
-        fields["attack"] = None
-        if attack_id is not None:
-            fields["attack"] = HeadacheAttack.objects.filter(
-                patient=patient, pk=attack_id, deleted_at__isnull=True
-            ).first()
-            if fields["attack"] is None:
-                raise DjangoValidationError({"attack": "That headache is not in your diary."})
-    return services.dose_upsert(patient=patient, dose_id=key, replace=replace, **fields)
-
-
-def _questionnaire_upsert(patient, key, fields, replace, before):
-    """Questionnaires are saved whole; a PATCH fills the missing parts from the stored one."""
-    merged = {}
-    for name in ("instrument", "date", "answers"):
-        if name in fields:
-            merged[name] = fields[name]
-        elif before is not None and not replace:
-            merged[name] = getattr(before, name)
-        else:
-            raise DjangoValidationError({name: "This field is required."})
-    return services.questionnaire_upsert(patient=patient, questionnaire_id=key, **merged)
+    try:
+        obj, _ = resource.delete(
+            patient=patient, **{resource.key_argument: key}, expected_version=expected_version
+        )
+    except services.NotFound:
+        raise Http404("Not found.") from None
+    return obj
 
 
 def _by_date(start, end) -> Q:
@@ -308,9 +171,10 @@ DAYS = Resource(
     model=Day,
     serializer=api_serializers.DaySerializer,
     key_field="date",
+    key_argument="date",
     ordering=("date",),
-    upsert=_day_upsert,
-    delete=_day_delete,
+    upsert=services.day_upsert,
+    delete=services.day_delete,
     date_filter=_by_date,
 )
 HEADACHES = Resource(
@@ -318,9 +182,10 @@ HEADACHES = Resource(
     model=HeadacheAttack,
     serializer=api_serializers.AttackSerializer,
     key_field="id",
+    key_argument="attack_id",
     ordering=("started_at", "id"),
-    upsert=_attack_upsert,
-    delete=lambda patient, key: services.attack_delete(patient=patient, attack_id=key),
+    upsert=services.attack_upsert,
+    delete=services.attack_delete,
     date_filter=_attacks_touching,
 )
 MEDICATIONS = Resource(
@@ -328,18 +193,20 @@ MEDICATIONS = Resource(
     model=Medication,
     serializer=api_serializers.MedicationSerializer,
     key_field="id",
+    key_argument="medication_id",
     ordering=("name", "id"),
-    upsert=_medication_upsert,
-    delete=lambda patient, key: services.medication_delete(patient=patient, medication_id=key),
+    upsert=services.medication_upsert,
+    delete=services.medication_delete,
 )
 DOSES = Resource(
     name="doses",
     model=Dose,
     serializer=api_serializers.DoseSerializer,
     key_field="id",
+    key_argument="dose_id",
     ordering=("taken_at", "id"),
-    upsert=_dose_upsert,
-    delete=lambda patient, key: services.dose_delete(patient=patient, dose_id=key),
+    upsert=services.dose_upsert,
+    delete=services.dose_delete,
     date_filter=_by_date,
 )
 QUESTIONNAIRES = Resource(
@@ -347,11 +214,10 @@ QUESTIONNAIRES = Resource(
     model=QuestionnaireResponse,
     serializer=api_serializers.QuestionnaireSerializer,
     key_field="id",
+    key_argument="questionnaire_id",
     ordering=("date", "id"),
-    upsert=_questionnaire_upsert,
-    delete=lambda patient, key: services.questionnaire_delete(
-        patient=patient, questionnaire_id=key
-    ),
+    upsert=services.questionnaire_upsert,
+    delete=services.questionnaire_delete,
     date_filter=_by_date,
 )
 RESOURCES = {r.name: r for r in (DAYS, HEADACHES, MEDICATIONS, DOSES, QUESTIONNAIRES)}

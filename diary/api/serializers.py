@@ -1,28 +1,20 @@
-"""Serializers for the diary API: they check types and ranges (from ``diary.scales`` through the
-model fields) and shape JSON; every rule about the diary itself is enforced by
-``diary.services`` when the view writes.
+"""Serializers for the diary API: plain ModelSerializers that check types and ranges (from
+``diary.scales`` through the model fields) and shape JSON; every rule about the diary itself
+(body-pain map, dates, ownership) is enforced by ``diary.services`` when the view writes.
 """
 
 from __future__ import annotations
 
-import copy
-from datetime import date, datetime
 from decimal import Decimal
-from functools import cached_property
-from operator import attrgetter
 
 from django.db import models
-from django.utils import timezone
-from django.utils.timezone import is_aware
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import ISO_8601, serializers
-from rest_framework.settings import api_settings
+from rest_framework import serializers
 
 from diary import scales
 from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
 from diary.services import DAY_FIELDS, DOSE_FIELDS
 
-EARLIEST_YEAR = 1900
 SYNC_FIELDS = ["id", "version", "created_at", "updated_at", "deleted"]
 SYNC_READ_ONLY = ["version", "created_at", "updated_at"]
 NOTES_FIELD = "notes"
@@ -53,57 +45,6 @@ class ClockTimeField(serializers.TimeField):
     'went to bed at 23:30' never has, so the schema gives the real pattern instead."""
 
 
-_IDENTITY_FIELDS = (
-    serializers.IntegerField,
-    serializers.FloatField,
-    serializers.BooleanField,
-    serializers.CharField,
-)
-
-
-def _converter(field):
-    """How one field's value becomes JSON in ``to_representation`` (None: it already is).
-
-    The shortcuts return exactly what the field's own ``to_representation`` would."""
-    kind = type(field)
-    if kind in _IDENTITY_FIELDS:
-        return None  # database ints, floats, bools and plain text are their JSON form
-    if kind is serializers.DateTimeField:
-        return _iso_datetime_converter(field) or field.to_representation
-    if kind in (serializers.DateField, serializers.TimeField, ClockTimeField):
-        default = api_settings.DATE_FORMAT if kind is serializers.DateField else None
-        output_format = getattr(field, "format", default or api_settings.TIME_FORMAT)
-        if output_format is not None and output_format.lower() == ISO_8601:
-            return _isoformat
-    if kind is serializers.UUIDField and field.uuid_format == "hex_verbose":
-        return str
-    return field.to_representation
-
-
-def _isoformat(value) -> str:
-    return value if isinstance(value, str) else value.isoformat()
-
-
-def _iso_datetime_converter(field: serializers.DateTimeField):
-    """DRF's ISO 8601 output for aware datetimes, with the request's time zone looked up once
-    per serializer instead of once per value (two timestamps per row of every list)."""
-    output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
-    zone = field.timezone if hasattr(field, "timezone") else field.default_timezone()
-    if output_format is None or output_format.lower() != ISO_8601 or zone is None:
-        return None
-
-    def convert(value):
-        if isinstance(value, str) or not is_aware(value):
-            return field.to_representation(value)
-        text = value.astimezone(zone).isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-    return convert
-
-
-_READ_PLANS: dict[tuple, list[tuple]] = {}
-
-
 class SyncedSerializer(serializers.ModelSerializer):
     """Fields every synced object carries, plus notes hidden from clinicians without the scope.
 
@@ -128,58 +69,25 @@ class SyncedSerializer(serializers.ModelSerializer):
         help_text="True for a tombstone (only listed with `updated_since`).",
     )
 
+    def get_fields(self):
+        fields = super().get_fields()
+        if not self.context.get("show_notes", True):
+            fields.pop(NOTES_FIELD, None)
+        return fields
+
     def validate(self, attrs):
-        errors = {}
-        for name, value in attrs.items():
-            if isinstance(value, str) and not _storable(value):
-                errors[name] = ["Contains characters that cannot be stored."]
-            elif isinstance(value, date | datetime) and value.year < EARLIEST_YEAR:
-                errors[name] = [f"Dates before {EARLIEST_YEAR} are not accepted."]
+        errors = {
+            name: ["Contains characters that cannot be stored."]
+            for name, value in attrs.items()
+            if isinstance(value, str) and not _storable(value)
+        }
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
 
-    def get_fields(self):
-        """Build the fields from the model once per class, then hand each serializer shallow
-        copies: ModelSerializer would otherwise rebuild ~25 fields on every request."""
-        cls = type(self)
-        prototypes = cls.__dict__.get("_field_prototypes")
-        if prototypes is None:
-            prototypes = super().get_fields()
-            cls._field_prototypes = prototypes
-        return {name: copy.copy(field) for name, field in prototypes.items()}
-
-    @cached_property
-    def _read_plan(self) -> list[tuple]:
-        """(name, field, getter, converter) per readable field, so a row costs one plain
-        attribute read per field instead of DRF's generic lookup. Built once per class and
-        time zone (the only thing a field's output depends on besides the value), from a
-        serializer of its own: building ~50 bound fields per request cost more than the rows.
-        """
-        key = (type(self), timezone.get_current_timezone_name())
-        plan = _READ_PLANS.get(key)
-        if plan is None:
-            plan = _READ_PLANS[key] = type(self)()._build_read_plan()
-        return plan
-
-    def _build_read_plan(self) -> list[tuple]:
-        plan = []
-        for field in self._readable_fields:
-            simple = len(field.source_attrs) == 1 and not isinstance(
-                field, serializers.SerializerMethodField
-            )
-            getter = attrgetter(field.source) if simple else None
-            plan.append((field.field_name, field, getter, _converter(field)))
-        return plan
-
-    def to_representation(self, instance):
-        data = {}
-        for name, field, getter, convert in self._read_plan:
-            value = getter(instance) if getter is not None else field.get_attribute(instance)
-            data[name] = value if value is None or convert is None else convert(value)
-        if not self.context.get("show_notes", True):
-            data.pop(NOTES_FIELD, None)
-        return data
+    def service_fields(self) -> dict:
+        """validated_data as keyword arguments of the resource's ``services`` upsert."""
+        return dict(self.validated_data)
 
 
 BODY_PAIN_SCHEMA = {
@@ -204,28 +112,10 @@ BODY_PAIN_SCHEMA = {
 
 @extend_schema_field(BODY_PAIN_SCHEMA)
 class BodyPainField(serializers.Field):
-    default_error_messages = {"invalid": "Send an object of area code -> intensity 1-10."}
+    """The map as sent: ``services.day_upsert`` checks its areas and intensities."""
 
     def to_internal_value(self, data):
-        if not isinstance(data, dict):
-            self.fail("invalid")
-        errors, clean = {}, {}
-        for code, value in data.items():
-            if code not in scales.PAIN_AREA_BY_CODE:
-                errors[str(code)[:40]] = ["Unknown body area."]
-            elif value is None:
-                continue
-            elif (
-                isinstance(value, bool)
-                or not isinstance(value, int)
-                or not scales.PAIN_AREA_MIN <= value <= scales.PAIN_AREA_MAX
-            ):
-                errors[code] = ["Intensity must be a whole number from 1 to 10 (null: no pain)."]
-            else:
-                clean[code] = value
-        if errors:
-            raise serializers.ValidationError(errors)
-        return clean
+        return data
 
     def to_representation(self, value):
         return dict(value)
@@ -261,9 +151,7 @@ class DaySerializer(SyncedSerializer):
         }
 
     def service_fields(self) -> dict:
-        """validated_data in the shape of ``services.day_upsert`` (``body_pain`` + day fields)."""
-        fields = dict(self.validated_data)
-        fields.pop("id", None)
+        fields = super().service_fields()
         if "pain_map" in fields:
             fields["body_pain"] = fields.pop("pain_map")
         return fields

@@ -19,12 +19,12 @@ from rest_framework.views import APIView
 from diary.api.common import (
     BAD_REQUEST,
     WRITE_ERRORS,
-    Precondition,
     WriteThrottledMixin,
     parse_version,
     writing_patient,
 )
-from diary.api.resources import RESOURCES, StaleVersion, remove, write
+from diary.api.resources import RESOURCES, STALE, remove, write
+from diary.services import VersionConflict
 
 MAX_OPERATIONS = 500
 OPERATIONS = {
@@ -100,7 +100,7 @@ def apply_operation(patient, index: int, operation: dict) -> dict:
     result = {"index": index, "op": op, "resource": resource.name, "key": operation.get("key")}
     result.update(status=None, data=None, errors=None, current=None)
     try:
-        precondition = parse_version(operation.get("if_match"))
+        expected_version = parse_version(operation.get("if_match"))
         raw_key = operation.get("key")
         if op == "create":
             if resource.key_field != "id":
@@ -108,14 +108,14 @@ def apply_operation(patient, index: int, operation: dict) -> dict:
             data = operation["data"]
             raw_key = raw_key or (data.get("id") if isinstance(data, dict) else None)
             key = resource.parse_key(raw_key) if raw_key else uuid.uuid4()
-            precondition = Precondition()
+            expected_version = None
         elif not raw_key:
             raise _ItemError(400, {"key": ["This operation needs the object's key."]})
         else:
             key = resource.parse_key(raw_key)
         result["key"] = str(key)
         if op == "delete":
-            remove(resource, patient=patient, key=key, precondition=precondition)
+            remove(resource, patient=patient, key=key, expected_version=expected_version)
             result["status"] = 204
             return result
         obj, code = write(
@@ -124,13 +124,13 @@ def apply_operation(patient, index: int, operation: dict) -> dict:
             key=key,
             data=operation["data"],
             partial=op == "patch",
-            precondition=precondition,
+            expected_version=expected_version,
             create_only=op == "create",
         )
         result.update(status=code, data=resource.represent(obj), key=_key_of(resource, obj))
-    except StaleVersion as exc:
+    except VersionConflict as exc:
         current = resource.represent(exc.current) if exc.current is not None else None
-        result.update(status=412, errors={"detail": str(exc)}, current=current)
+        result.update(status=412, errors={"detail": STALE}, current=current)
     except Http404:
         result.update(status=404, errors={"detail": "Not found."})
     except _ItemError as exc:

@@ -26,7 +26,6 @@ from diary.api.common import (
     READ_ERRORS,
     WRITE_ERRORS,
     WRITE_PATIENT_PARAM,
-    Precondition,
     WriteThrottledMixin,
     etag_for,
     if_match,
@@ -39,12 +38,13 @@ from diary.api.resources import (
     HEADACHES,
     MEDICATIONS,
     QUESTIONNAIRES,
+    STALE,
     Resource,
-    StaleVersion,
     conflict_serializer,
     remove,
     write,
 )
+from diary.services import VersionConflict
 
 
 class DateRangeSerializer(serializers.Serializer):
@@ -133,7 +133,6 @@ class SyncedResourceViewSet(WriteThrottledMixin, viewsets.GenericViewSet):
             key=key,
             data=request.data,
             partial=False,
-            precondition=Precondition(),
             create_only=True,
         )
         return self._answer(obj, code)
@@ -146,25 +145,25 @@ class SyncedResourceViewSet(WriteThrottledMixin, viewsets.GenericViewSet):
 
     def destroy(self, request, *args, **kwargs):
         patient = writing_patient(request)
-        precondition = if_match(request)
+        expected_version = if_match(request)
         remove(
             self.resource,
             patient=patient,
             key=self.resource.parse_key(kwargs["key"]),
-            precondition=precondition,
+            expected_version=expected_version,
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _write(self, request, raw_key, *, partial: bool):
         patient = writing_patient(request)
-        precondition = if_match(request)
+        expected_version = if_match(request)
         obj, code = write(
             self.resource,
             patient=patient,
             key=self.resource.parse_key(raw_key),
             data=request.data,
             partial=partial,
-            precondition=precondition,
+            expected_version=expected_version,
         )
         return self._answer(obj, code)
 
@@ -173,10 +172,10 @@ class SyncedResourceViewSet(WriteThrottledMixin, viewsets.GenericViewSet):
         return Response(data, status=code, headers={"ETag": etag_for(obj)})
 
     def handle_exception(self, exc):
-        if isinstance(exc, StaleVersion):
+        if isinstance(exc, VersionConflict):
             current = exc.current
             body = {
-                "detail": str(exc),
+                "detail": STALE,
                 "current": self.resource.represent(current) if current is not None else None,
             }
             headers = {"ETag": etag_for(current)} if current is not None else {}

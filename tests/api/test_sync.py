@@ -148,6 +148,25 @@ def test_a_stale_delete_answers_412_and_keeps_the_object(client, alice):
     assert Day.objects.get(patient=alice).deleted_at is None
 
 
+def _at_once(send, count: int = 2) -> list[int]:
+    """Run ``send`` from ``count`` threads released together; their status codes."""
+    barrier, statuses = threading.Barrier(count), []
+
+    def run():
+        from django.db import connections
+
+        barrier.wait()
+        statuses.append(send().status_code)
+        connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(statuses)
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_edits_from_one_version_let_exactly_one_win(alice, api_as):
@@ -155,25 +174,62 @@ def test_two_simultaneous_edits_from_one_version_let_exactly_one_win(alice, api_
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks")
     api_as(alice).put("/api/v1/days/2026-03-01/", {"stress": 3}, format="json")
-    barrier, statuses = threading.Barrier(2), []
-
-    def edit(stress):
-        from django.db import connections
-
-        barrier.wait()
-        response = api_as(alice).patch(
-            "/api/v1/days/2026-03-01/", {"stress": stress}, format="json", HTTP_IF_MATCH='"1"'
+    stresses = iter((7, 8))
+    statuses = _at_once(
+        lambda: api_as(alice).patch(
+            "/api/v1/days/2026-03-01/",
+            {"stress": next(stresses)},
+            format="json",
+            HTTP_IF_MATCH='"1"',
         )
-        statuses.append(response.status_code)
-        connections.close_all()
-
-    threads = [threading.Thread(target=edit, args=(value,)) for value in (7, 8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(statuses) == [200, 412]
+    )
+    assert statuses == [200, 412]
     assert Day.objects.get(patient=alice).version == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("/api/v1/days/2026-03-01/", {"stress": 3}),
+        (f"/api/v1/headaches/{uuid.uuid4()}/", ATTACK),
+        (
+            f"/api/v1/questionnaires/{uuid.uuid4()}/",
+            {"instrument": "pss4", "date": "2026-03-01", "answers": [1, 2, 3, 1]},
+        ),
+    ],
+)
+def test_simultaneous_first_writes_of_one_object_store_it_once(alice, api_as, url, body):
+    """Both inserts race; the loser's unique violation is retried and finds the winner's row,
+    which already holds what it sends: one 201, one 200, version 1."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent PostgreSQL transactions")
+    statuses = _at_once(lambda: api_as(alice).put(url, body, format="json"), count=3)
+    assert statuses == [200, 200, 201]
+    stored = api_as(alice).get(url).json()
+    assert stored["version"] == 1
+
+
+def test_a_write_losing_a_unique_key_race_is_retried_once_then_answers_409(client, monkeypatch):
+    """The loser of two simultaneous first writes retries and finds the winner's row; a
+    second loss in a row is a 409 the client may retry."""
+    import dataclasses
+
+    from django.db import IntegrityError
+
+    from diary.api import resources, views
+
+    attempts = []
+
+    def always_racing(**kwargs):
+        attempts.append(kwargs)
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    racing = dataclasses.replace(resources.HEADACHES, upsert=always_racing)
+    monkeypatch.setattr(views.HeadacheViewSet, "resource", racing)
+    response = client.put(f"/api/v1/headaches/{uuid.uuid4()}/", ATTACK, format="json")
+    assert (response.status_code, len(attempts)) == (409, 2)
 
 
 # --- tombstones and incremental sync -----------------------------------------------------------

@@ -1,10 +1,13 @@
-"""diary.checkin: the draft key the check-in page gives its device-side draft."""
+"""diary.checkin: the draft key the check-in page gives its device-side draft, and saving."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+from django.utils import timezone
 
 from diary import checkin
+from diary.forms import CheckinForm
+from diary.models import Day, HeadacheAttack
 from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,3 +24,22 @@ def test_the_draft_key_is_opaque_and_one_per_account_day_and_headache():
     other = checkin.draft_key(checkin.load_checkin(patient=second, day=day), None)
     assert other.split(":")[0] != owner
     assert checkin.draft_key(checkin.load_checkin(patient=first, day=day), "new").endswith(":new")
+
+
+def test_saving_the_same_check_in_again_changes_nothing(alice, monkeypatch):
+    """A double tap on Save (or a resent form) keeps the day, its version and its headache."""
+    now = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    day = date(2026, 3, 9)
+    data = {"stress": "4", "pain_neck": "3", "headache": "yes", "attack_start": "08:00"}
+    data |= {"attack_peak": "5", "attack_side": "left"}
+    saved = []
+    for version in ("", "1"):
+        form = CheckinForm(
+            {**data, "version": version}, context=checkin.load_checkin(patient=alice, day=day)
+        )
+        assert form.is_valid(), form.errors
+        saved.append(checkin.save_checkin(form=form))
+    assert [row.version for row in saved] == [1, 1]
+    assert Day.objects.get(patient=alice, date=day).pain_map == {"neck": 3}
+    assert HeadacheAttack.objects.get(patient=alice).version == 1

@@ -101,10 +101,41 @@ def test_an_unknown_time_zone_falls_back_to_utc(alice):
 
 
 def test_day_upsert_creates_then_updates_with_a_version_bump(alice):
-    day, created = services.day_upsert(patient=alice, date=TODAY, stress=3)
-    assert created and day.version == 1
-    day, created = services.day_upsert(patient=alice, date=TODAY, stress=5)
-    assert not created and day.version == 2 and day.stress == 5
+    day, outcome = services.day_upsert(patient=alice, date=TODAY, stress=3)
+    assert outcome is services.Outcome.CREATED and day.version == 1
+    day, outcome = services.day_upsert(patient=alice, date=TODAY, stress=5)
+    assert outcome is services.Outcome.CHANGED and day.version == 2 and day.stress == 5
+
+
+def test_a_write_that_changes_nothing_saves_nothing(alice, monkeypatch):
+    services.day_upsert(patient=alice, date=TODAY, stress=3, body_pain={"neck": 4})
+    monkeypatch.setattr(timezone, "now", lambda: NOW + timedelta(minutes=5))
+    day, outcome = services.day_upsert(patient=alice, date=TODAY, stress=3, body_pain={"neck": 4})
+    assert outcome is services.Outcome.UNCHANGED
+    stored = Day.objects.get(patient=alice)
+    assert (day.version, stored.version, stored.updated_at) == (1, 1, NOW)
+    assert AnalysisState.objects.get(patient=alice).data_changed_at == NOW  # no recompute
+
+
+def test_a_replay_with_a_stale_version_is_not_a_conflict(alice):
+    """The request already took effect (its response was lost): RFC 9110 13.1.1."""
+    services.day_upsert(patient=alice, date=TODAY, stress=3)
+    services.day_upsert(patient=alice, date=TODAY, stress=4, expected_version=1)
+    day, outcome = services.day_upsert(patient=alice, date=TODAY, stress=4, expected_version=1)
+    assert (outcome, day.version) == (services.Outcome.UNCHANGED, 2)
+
+
+def test_any_version_needs_an_existing_object(alice):
+    with pytest.raises(services.VersionConflict) as conflict:
+        services.day_upsert(
+            patient=alice, date=TODAY, stress=1, expected_version=services.ANY_VERSION
+        )
+    assert conflict.value.current is None
+    services.day_upsert(patient=alice, date=TODAY, stress=1)
+    day, _ = services.day_upsert(
+        patient=alice, date=TODAY, stress=2, expected_version=services.ANY_VERSION
+    )
+    assert day.version == 2
 
 
 def test_day_upsert_derives_sleep_from_the_items(alice):
@@ -175,23 +206,19 @@ def test_a_back_filled_day_needs_no_time_zone_lookup(alice):
     assert [q for q in queries.captured_queries if "patientprofile" in q["sql"]]
 
 
-def test_day_upsert_locked_uses_the_callers_lock_and_transaction(alice, django_assert_num_queries):
-    from django.db import transaction
+def test_a_day_edit_costs_the_lock_the_update_and_the_stale_mark(alice):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    services.day_upsert(patient=alice, date=TODAY - timedelta(days=3), stress=1)
-    with transaction.atomic():
-        locked = Day.objects.select_for_update().get(patient=alice, date=TODAY - timedelta(days=3))
-        with django_assert_num_queries(2):  # the update and the stale mark, nothing else
-            day, created = services.day_upsert_locked(
-                patient=alice, date=locked.date, locked=locked, stress=6
-            )
-    assert (created, day.version, Day.objects.get(pk=day.pk).stress) == (False, 2, 6)
+    def statements(**fields):
+        with CaptureQueriesContext(connection) as queries:
+            services.day_upsert(patient=alice, date=TODAY - timedelta(days=3), **fields)
+        return [q["sql"].split()[0] for q in queries if "SAVEPOINT" not in q["sql"]]
 
-
-@pytest.mark.django_db(transaction=True)
-def test_day_upsert_locked_refuses_to_run_outside_a_transaction(alice):
-    with pytest.raises(RuntimeError):
-        services.day_upsert_locked(patient=alice, date=TODAY, locked=None, stress=1)
+    statements(stress=1)
+    edit = statements(stress=6)
+    assert edit[:2] == ["SELECT", "UPDATE"] and len(edit) == 3  # lock, day, stale mark
+    assert statements(stress=6) == ["SELECT"]  # a replay: the lock, nothing written
 
 
 @pytest.mark.parametrize(
@@ -201,6 +228,7 @@ def test_day_upsert_locked_refuses_to_run_outside_a_transaction(alice):
         ({"neck": 11}, "between 1 and 10"),
         ({"neck": True}, "whole number"),
         ({"neck": "5"}, "whole number"),
+        ({"neck": 0}, "between 1 and 10"),
         (["neck"], "mapping"),
     ],
 )
@@ -210,9 +238,52 @@ def test_bad_body_pain_is_a_field_error(alice, body_pain, message):
     assert message in error.value.message_dict["body_pain"][0]
 
 
-def test_zero_intensity_unmarks_an_area(alice):
-    day, _ = services.day_upsert(patient=alice, date=TODAY, body_pain={"neck": 0, "chest": 2})
+def test_none_unmarks_an_area(alice):
+    services.day_upsert(patient=alice, date=TODAY, body_pain={"neck": 3, "chest": 2})
+    day, _ = services.day_upsert(patient=alice, date=TODAY, body_pain={"neck": None, "chest": 2})
     assert day.pain_map == {"chest": 2}
+
+
+def test_an_unknown_area_that_cannot_be_encoded_is_named_escaped(alice):
+    with pytest.raises(ValidationError) as error:
+        services.day_upsert(patient=alice, date=TODAY, body_pain={"\ud800": 3})
+    error.value.message_dict["body_pain"][0].encode("utf-8")  # no UnicodeEncodeError
+
+
+@pytest.mark.parametrize(
+    ("write", "field"),
+    [
+        (lambda p, m: services.day_upsert(patient=p, date=date(1899, 12, 31)), "date"),
+        (
+            lambda p, m: services.attack_upsert(
+                patient=p, started_at=datetime(1, 1, 1, tzinfo=UTC), peak_intensity=3
+            ),
+            "started_at",
+        ),
+        (
+            lambda p, m: services.dose_upsert(
+                patient=p, medication=m, taken_at=datetime(1899, 6, 1, tzinfo=UTC)
+            ),
+            "taken_at",
+        ),
+        (
+            lambda p, m: services.medication_upsert(
+                patient=p, name="Old", med_class="other", started_on=date(1800, 1, 1)
+            ),
+            "started_on",
+        ),
+        (
+            lambda p, m: services.questionnaire_upsert(
+                patient=p, instrument="pss4", date=date(1899, 1, 1), answers=[1] * 4
+            ),
+            "date",
+        ),
+    ],
+)
+def test_dates_before_1900_are_refused_by_every_write(alice, ibuprofen, write, field):
+    with pytest.raises(ValidationError) as error:
+        write(alice, ibuprofen)
+    assert "before 1900" in error.value.message_dict[field][0]
 
 
 @pytest.mark.parametrize(
@@ -233,10 +304,26 @@ def test_unknown_day_fields_are_refused(alice):
 
 def test_day_delete_leaves_a_tombstone_and_a_new_write_revives_it(alice):
     services.day_upsert(patient=alice, date=TODAY, stress=3)
-    deleted = services.day_delete(patient=alice, date=TODAY)
+    deleted, outcome = services.day_delete(patient=alice, date=TODAY)
+    assert outcome is services.Outcome.CHANGED
     assert deleted.deleted_at == NOW and deleted.version == 2
-    day, created = services.day_upsert(patient=alice, date=TODAY, stress=4)
-    assert created and day.deleted_at is None and day.version == 3
+    day, outcome = services.day_upsert(patient=alice, date=TODAY, stress=4)
+    assert outcome is services.Outcome.CREATED and day.deleted_at is None and day.version == 3
+
+
+def test_deleting_a_tombstone_again_changes_nothing(alice):
+    services.day_upsert(patient=alice, date=TODAY, stress=3)
+    services.day_delete(patient=alice, date=TODAY)
+    deleted, outcome = services.day_delete(patient=alice, date=TODAY, expected_version=1)
+    assert (outcome, deleted.version) == (services.Outcome.UNCHANGED, 2)
+
+
+def test_a_stale_delete_is_a_conflict(alice):
+    services.day_upsert(patient=alice, date=TODAY, stress=3)
+    services.day_upsert(patient=alice, date=TODAY, stress=4)
+    with pytest.raises(services.VersionConflict):
+        services.day_delete(patient=alice, date=TODAY, expected_version=1)
+    assert not Day.objects.get(patient=alice).is_deleted
 
 
 def test_deleting_a_day_that_does_not_exist_is_not_found(alice):
@@ -288,12 +375,32 @@ def test_attack_peak_must_be_0_to_10(alice, peak):
 
 def test_a_retried_create_with_the_same_client_id_does_not_duplicate(alice):
     attack_id = uuid.uuid4()
-    for _ in range(2):
+    outcomes = [
         services.attack_upsert(
             patient=alice, attack_id=attack_id, started_at=london(TODAY, 8), peak_intensity=4
-        )
+        )[1]
+        for _ in range(2)
+    ]
+    assert outcomes == [services.Outcome.CREATED, services.Outcome.UNCHANGED]
     assert HeadacheAttack.objects.filter(patient=alice).count() == 1
-    assert HeadacheAttack.objects.get().version == 2
+    assert HeadacheAttack.objects.get().version == 1
+
+
+def test_create_only_answers_the_stored_object_as_it_is(alice):
+    attack, _ = services.attack_upsert(patient=alice, started_at=london(TODAY, 8), peak_intensity=4)
+    again, outcome = services.attack_upsert(
+        patient=alice, attack_id=attack.pk, create_only=True, started_at=london(TODAY, 9)
+    )
+    assert (outcome, again.peak_intensity, again.version) == (services.Outcome.UNCHANGED, 4, 1)
+
+
+def test_writing_to_a_deleted_attack_brings_it_back_as_created(alice):
+    attack, _ = services.attack_upsert(patient=alice, started_at=london(TODAY, 8), peak_intensity=4)
+    services.attack_delete(patient=alice, attack_id=attack.pk)
+    revived, outcome = services.attack_upsert(
+        patient=alice, attack_id=attack.pk, started_at=london(TODAY, 8), peak_intensity=4
+    )
+    assert (outcome, revived.is_deleted, revived.version) == (services.Outcome.CREATED, False, 3)
 
 
 def test_another_patients_attack_id_is_not_found(alice, bob):
@@ -302,6 +409,8 @@ def test_another_patients_attack_id_is_not_found(alice, bob):
         services.attack_upsert(
             patient=alice, attack_id=attack.pk, started_at=london(TODAY, 8), peak_intensity=9
         )
+    with pytest.raises(services.NotFound):
+        services.attack_delete(patient=alice, attack_id=attack.pk)
     attack.refresh_from_db()
     assert attack.peak_intensity == 4 and attack.patient == bob
 
@@ -363,6 +472,21 @@ def test_a_dose_of_a_removed_medication_is_refused(alice, ibuprofen):
     ibuprofen.refresh_from_db()
     with pytest.raises(ValidationError):
         services.dose_upsert(patient=alice, medication=ibuprofen, taken_at=london(TODAY, 9))
+
+
+def test_a_dose_may_name_its_medication_and_attack_by_id(alice, bob, ibuprofen):
+    attack, _ = services.attack_upsert(patient=alice, started_at=london(TODAY, 8), peak_intensity=4)
+    dose, _ = services.dose_upsert(
+        patient=alice,
+        medication_id=ibuprofen.pk,
+        attack_id=attack.pk,
+        taken_at=london(TODAY, 9),
+    )
+    assert (dose.medication, dose.attack, dose.unit) == (ibuprofen, attack, "mg")
+    bobs, _ = services.medication_upsert(patient=bob, name="Naproxen", med_class="nsaid")
+    with pytest.raises(ValidationError) as error:
+        services.dose_upsert(patient=alice, dose_id=dose.pk, replace=False, medication_id=bobs.pk)
+    assert error.value.message_dict == {"medication": ["Choose a medication from your list."]}
 
 
 def test_a_dose_in_the_future_is_refused(alice, ibuprofen):
@@ -457,3 +581,20 @@ def test_a_questionnaire_for_a_future_day_is_refused(alice):
         services.questionnaire_upsert(
             patient=alice, instrument="pss4", date=TODAY + timedelta(days=1), answers=[1] * 4
         )
+
+
+def test_a_questionnaire_patch_keeps_the_stored_parts_and_rescores(alice):
+    response, _ = services.questionnaire_upsert(
+        patient=alice, instrument="pss4", date=TODAY, answers=[0, 4, 4, 0]
+    )
+    patched, outcome = services.questionnaire_upsert(
+        patient=alice, questionnaire_id=response.pk, replace=False, answers=[4, 0, 0, 4]
+    )
+    assert outcome is services.Outcome.CHANGED
+    assert (patched.instrument, patched.date, patched.score) == ("pss4", TODAY, 16)
+
+
+def test_a_new_questionnaire_needs_every_part(alice):
+    with pytest.raises(ValidationError) as error:
+        services.questionnaire_upsert(patient=alice, replace=False, instrument="pss4", date=TODAY)
+    assert "answers" in error.value.message_dict
