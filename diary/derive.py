@@ -685,6 +685,11 @@ class WpiWeek:
     def wpi(self) -> int | None:
         return len(self.areas) if self.enough else None
 
+    @property
+    def generalized(self) -> bool:
+        """ACR 2016 generalized pain in this week (False when too few days were answered)."""
+        return self.enough and generalized_pain(self.areas)
+
 
 def wpi_week(facts: Iterable[DayFacts], *, end: date) -> WpiWeek:
     """The WPI-like of the 7 diary days ending on ``end``: the areas marked on its answered days
