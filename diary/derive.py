@@ -723,8 +723,9 @@ def wpi_week_arrays(answered: np.ndarray, painful: np.ndarray) -> tuple[np.ndarr
     ``areas.sum(axis=1)`` where answered >= WPI_MIN_ANSWERED_DAYS."""
     weeks = len(answered) // WPI_WEEK_DAYS
     offset = len(answered) - weeks * WPI_WEEK_DAYS
+    painful = np.asarray(painful, dtype=bool)
     answered = np.asarray(answered, dtype=bool)[offset:].reshape(weeks, WPI_WEEK_DAYS)
-    painful = np.asarray(painful, dtype=bool)[offset:].reshape(weeks, WPI_WEEK_DAYS, -1)
+    painful = painful[offset:].reshape(weeks, WPI_WEEK_DAYS, painful.shape[1])
     return answered.sum(axis=1), (painful & answered[:, :, None]).any(axis=1)
 
 
