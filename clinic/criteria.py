@@ -129,7 +129,8 @@ def headache_load(facts: Iterable[DayFacts]) -> HeadacheLoad:
 @dataclass(frozen=True)
 class Acr2016Screen:
     """ACR 2016 WPI/SSS screen from one diary week; ``status`` is meets | not_met | no_sss |
-    too_few_days (the week has fewer than WPI_MIN_ANSWERED_DAYS answered days: no WPI-like)."""
+    too_few_days (an SSS, but fewer than WPI_MIN_ANSWERED_DAYS answered days in its week).
+    ``wpi`` is None whenever the week has too few answered days."""
 
     wpi: int | None
     sss: int | None
@@ -172,7 +173,8 @@ def acr2016_screen(*, week: WpiWeek, sss: int | None) -> Acr2016Screen:
     pain when nothing was recorded.
     """
     if not week.enough:
-        return Acr2016Screen(None, sss, False, "too_few_days", week)
+        status = "no_sss" if sss is None else "too_few_days"
+        return Acr2016Screen(None, sss, False, status, week)
     wpi = len(week.areas)
     generalized = generalized_pain(week.areas)
     if sss is None:

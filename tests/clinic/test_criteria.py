@@ -135,3 +135,5 @@ def test_a_week_without_check_ins_never_reads_as_zero_areas_not_met():
     screen = criteria.acr2016_screen(week=week((), answered_days=0), sss=3)
     assert screen.status == "too_few_days" and screen.wpi is None
     assert "does not meet" not in screen.statement.lower()
+    without_sss = criteria.acr2016_screen(week=week((), answered_days=0), sss=None)
+    assert (without_sss.status, without_sss.wpi) == ("no_sss", None)

@@ -167,7 +167,7 @@ def test_report_for_a_period_without_data_is_empty_not_an_error(diary_alice):
     assert not data.has_data
     assert data.total.headache_days == 0
     assert data.sleep.mean_tst_min is None
-    assert data.acr.status == "too_few_days" and data.acr.wpi is None  # never "0/19, not met"
+    assert data.acr.status == "no_sss" and data.acr.wpi is None  # never "0/19, not met"
 
 
 def test_partial_months_are_flagged(diary_alice):

@@ -29,7 +29,7 @@ def test_an_aura_over_60_minutes_asks_the_patient_to_get_it_assessed(client, ali
     attack_with_aura(alice, 70)
     client.force_login(alice)
     page = client.get(reverse("diary:day", kwargs={"day": DAY})).content.decode()
-    assert "longer than a typical migraine aura" in page and "get it assessed" in page
+    assert "longer than a typical migraine aura." in page and "get it assessed" in page
 
 
 def test_a_typical_aura_shows_no_assessment_prompt(client, alice):
