@@ -9,16 +9,18 @@ threshold is met; they never diagnose. Sources:
   NSAIDs; gepants and ditans have no established threshold (their days are reported);
 - ACR 2016 fibromyalgia criteria (Wolfe et al., Semin Arthritis Rheum 2016): generalized pain
   (>= 4 of 5 regions) and WPI >= 7 with SSS >= 5, or WPI 4-6 with SSS >= 9; symptoms for
-  >= 3 months (which a diary screen cannot confirm).
+  >= 3 months (which a diary screen cannot confirm). The WPI-like count is
+  ``diary.derive.wpi_week``'s: no screen from a week with too few answered days.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from diary import scales
-from diary.derive import DayFacts, generalized_pain
+from diary.derive import WPI_MIN_ANSWERED_DAYS, DayFacts, WpiWeek, generalized_pain, wpi_week
 
 CHRONIC_HEADACHE_DAYS = 15
 CHRONIC_MIGRAINE_DAYS = 8
@@ -101,6 +103,7 @@ class HeadacheLoad:
     migraine_days: int
     moderate_severe_days: int
     acute_medication_days: int
+    headache_days_without_duration: int = 0  # a bare "headache: yes": the 30-min rule unchecked
 
     @property
     def meets_chronic_pattern(self) -> bool:
@@ -119,25 +122,39 @@ def headache_load(facts: Iterable[DayFacts]) -> HeadacheLoad:
         migraine_days=sum(1 for f in facts if f.migraine_day),
         moderate_severe_days=sum(1 for f in facts if f.moderate_severe_day),
         acute_medication_days=sum(1 for f in facts if f.acute_medication_day),
+        headache_days_without_duration=sum(1 for f in facts if f.headache_without_duration),
     )
 
 
 @dataclass(frozen=True)
 class Acr2016Screen:
-    """ACR 2016 WPI/SSS screen from the diary; ``status`` is meets | not_met | no_sss."""
+    """ACR 2016 WPI/SSS screen from one diary week; ``status`` is meets | not_met | no_sss |
+    too_few_days (an SSS, but fewer than WPI_MIN_ANSWERED_DAYS answered days in its week).
+    ``wpi`` is None whenever the week has too few answered days."""
 
-    wpi: int
+    wpi: int | None
     sss: int | None
     generalized: bool
     status: str
+    week: WpiWeek | None = None
+
+    @property
+    def answered_days(self) -> int | None:
+        return None if self.week is None else self.week.answered_days
 
     @property
     def severity(self) -> int | None:
         """Fibromyalgia severity (polysymptomatic distress) scale, WPI + SSS, 0-31."""
-        return None if self.sss is None else self.wpi + self.sss
+        return None if self.sss is None or self.wpi is None else self.wpi + self.sss
 
     @property
     def statement(self) -> str:
+        if self.status == "too_few_days":
+            return (
+                f"Only {self.answered_days} of {self.week.days} days of that week have a "
+                f"check-in (at least {WPI_MIN_ANSWERED_DAYS} are needed), so no WPI-like count "
+                "and no ACR 2016 screen."
+            )
         if self.status == "no_sss":
             return "No symptom severity (SSS) answers for this period, so no ACR 2016 screen."
         if self.status == "meets":
@@ -149,13 +166,31 @@ class Acr2016Screen:
         return "Does not meet the published ACR 2016 WPI/SSS threshold."
 
 
-def acr2016_screen(*, areas: Iterable[str], sss: int | None) -> Acr2016Screen:
-    """Screen the ACR 2016 criteria from the painful areas of one week and an SSS score."""
-    areas = set(areas)
-    wpi = len(areas)
-    generalized = generalized_pain(areas)
+def acr2016_screen(*, week: WpiWeek, sss: int | None) -> Acr2016Screen:
+    """Screen the ACR 2016 criteria from one diary week's WPI-like count and an SSS score.
+
+    A week with too few answered days gives no screen: "0/19, does not meet" would read as no
+    pain when nothing was recorded.
+    """
+    if not week.enough:
+        status = "no_sss" if sss is None else "too_few_days"
+        return Acr2016Screen(None, sss, False, status, week)
+    wpi = len(week.areas)
+    generalized = generalized_pain(week.areas)
     if sss is None:
-        return Acr2016Screen(wpi, None, generalized, "no_sss")
+        return Acr2016Screen(wpi, None, generalized, "no_sss", week)
     level_met = (wpi >= 7 and sss >= 5) or (4 <= wpi <= 6 and sss >= 9)
     status = "meets" if (level_met and generalized) else "not_met"
-    return Acr2016Screen(wpi, sss, generalized, status)
+    return Acr2016Screen(wpi, sss, generalized, status, week)
+
+
+def acr_screen(
+    facts: Iterable[DayFacts], *, sss_score: int | None, sss_date: date | None, end: date
+) -> Acr2016Screen:
+    """The screen the dashboard and the report both show: the SSS with the WPI-like of the 7
+    days ending on its date (both ask about the past week); without an SSS, the week ending on
+    ``end`` and no screen."""
+    facts = list(facts)
+    if sss_date is None or sss_score is None:
+        return acr2016_screen(week=wpi_week(facts, end=end), sss=None)
+    return acr2016_screen(week=wpi_week(facts, end=sss_date), sss=sss_score)

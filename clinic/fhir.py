@@ -4,8 +4,10 @@ Contents (clinical reference §7):
 - ``Patient`` (gender, birth year, email) plus patient-reported ``Condition`` (diagnoses) and
   ``FamilyMemberHistory`` (migraine / chronic widespread pain in the family);
 - per headache attack, an ``Observation`` LOINC 72514-3 (pain severity 0-10, peak) with
-  body site head, and a component classifying it as SNOMED 37796009 Migraine when the attack
-  meets ICHD-3 1.1 C and D (or aura) in the diary, else SNOMED 25064002 Headache;
+  body site head, a component coding the episode as the finding SNOMED 25064002 Headache, and
+  its migraine features as components, with whether they meet ICHD-3 1.1 C and D (or a typical
+  aura). One attack is an episode, not the disorder: SNOMED 37796009 Migraine (disorder) is a
+  diagnosis (ICHD-3 1.1 A asks for at least 5 attacks), so it is never put on an attack;
 - per day and marked area, an ``Observation`` LOINC 72514-3 with the SNOMED body site and the
   laterality qualifier (419161000 left / 419465000 right, mCODE laterality extension);
 - per day, stress 0-10 (project code: LOINC 93038-8 "Stress level" carries a 5-level coded
@@ -52,15 +54,16 @@ PAIN_SEVERITY = {
     "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
 }
 SLEEP_DURATION = {"system": LOINC, "code": "93832-4", "display": "Sleep duration"}
-HEADACHE = {"system": SNOMED, "code": "25064002", "display": "Headache"}
-MIGRAINE = {"system": SNOMED, "code": "37796009", "display": "Migraine"}
+HEADACHE = {"system": SNOMED, "code": "25064002", "display": "Headache"}  # a finding
+MIGRAINE = {"system": SNOMED, "code": "37796009", "display": "Migraine"}  # the disorder
 HEAD = {"system": SNOMED, "code": "69536005", "display": "Head structure"}
 LATERALITY = {
     "left": {"system": SNOMED, "code": "419161000", "display": "Unilateral left"},
     "right": {"system": SNOMED, "code": "419465000", "display": "Unilateral right"},
 }
 # Display names of the SNOMED CT body structures in diary.scales (checked against published
-# value sets; the upper back is the thoracic vertebral column region, not the thoracic cavity).
+# value sets; the upper back is the thoracic vertebral column region, not the thoracic cavity,
+# and the WPI's chest is the anterior chest wall, not the whole thorax).
 BODY_SITES = {
     "661005": "Jaw region structure",
     "16982005": "Shoulder region structure",
@@ -72,7 +75,7 @@ BODY_SITES = {
     "45048000": "Neck structure",
     "1141986006": "Structure of thoracic vertebral column region",
     "37822005": "Lower back structure",
-    "51185008": "Thoracic structure",
+    "63698005": "Anterior chest wall structure",
     "818983003": "Abdomen structure",
 }
 GENDER = {"female": "female", "male": "male", "intersex": "other", "undisclosed": "unknown"}
@@ -215,15 +218,19 @@ def family_history_resources(profile: PatientProfile | None, patient_id: str) ->
 
 def attack_resource(attack: HeadacheAttack, patient_id: str, include_notes: bool) -> dict:
     span = attack_span(attack)
-    classification = MIGRAINE if attack_meets_migraine_criteria(span) else HEADACHE
     period = {"start": _instant(attack.started_at)}
     if attack.ended_at:
         period["end"] = _instant(attack.ended_at)
+    criteria = _diary_code(
+        "ichd3-migraine-features",
+        "Meets ICHD-3 1.1 C and D, or typical aura (diary, not a diagnosis)",
+    )
     components = [
         {
-            "code": {"coding": [_diary_code("headache-classification", "Headache classification")]},
-            "valueCodeableConcept": {"coding": [classification], "text": classification["display"]},
-        }
+            "code": {"coding": [_diary_code("headache-episode", "Headache episode")]},
+            "valueCodeableConcept": {"coding": [HEADACHE], "text": "Headache episode"},
+        },
+        {"code": {"coding": [criteria]}, "valueBoolean": attack_meets_migraine_criteria(span)},
     ]
     for code, label in scales.MIGRAINE_FEATURES:
         components.append(

@@ -19,7 +19,7 @@ from clinic import criteria
 from clinic.selectors import latest_by_instrument
 from diary import scales
 from diary.days import patient_today
-from diary.derive import DayFacts, wpi_areas
+from diary.derive import WPI_MIN_ANSWERED_DAYS, DayFacts, WpiWeek, wpi_weeks
 from diary.selectors import (
     attacks_touching,
     day_facts,
@@ -158,17 +158,31 @@ class Report:
     chronic_months_in_a_row: int
     check_in_days: int
     heat: list[AreaHeat]
-    weekly_wpi: list[tuple[date, int]]
+    weekly_wpi: list[WpiWeek]
     acr: criteria.Acr2016Screen
-    acr_week: tuple[date, date]
     questionnaires: dict
     sleep: SleepSummary
     stress: StressSummary
     notes: list[Note] | None = None
+    wpi_min_days = WPI_MIN_ANSWERED_DAYS
 
     @property
     def days(self) -> int:
         return len(self.facts)
+
+    @property
+    def acr_week(self) -> tuple[date, date]:
+        return self.acr.week.start, self.acr.week.end
+
+    @property
+    def latest_wpi(self) -> WpiWeek | None:
+        """The last 7 days of the period: what the dashboard shows when the period ends today."""
+        return self.weekly_wpi[-1] if self.weekly_wpi else None
+
+    @property
+    def long_aura_dates(self) -> list[date]:
+        """Days an aura over 60 minutes started: outside typical aura, to be assessed."""
+        return [fact.date for fact in self.facts if fact.long_aura]
 
     @property
     def has_data(self) -> bool:
@@ -187,7 +201,8 @@ class Report:
         """Whether the page opens with at least one threshold statement."""
         chronic = any(month.load.meets_chronic_pattern for month in self.months)
         poor_sleep = (self.sleep.poor_efficiency_percent or 0) >= 50
-        return chronic or bool(self.overuse_alerts) or self.acr.status == "meets" or poor_sleep
+        flagged = self.acr.status == "meets" or bool(self.long_aura_dates)
+        return chronic or bool(self.overuse_alerts) or flagged or poor_sleep
 
     @property
     def overuse_alerts(self) -> list[dict]:
@@ -275,24 +290,15 @@ def heat_map(facts: list[DayFacts]) -> tuple[int, list[AreaHeat]]:
     return check_ins, heat
 
 
-def weekly_wpi(facts: list[DayFacts]) -> list[tuple[date, int]]:
-    """WPI-like count per 7-day block ending on the last day of the period (newest last)."""
-    weeks = []
-    for end in range(len(facts), 0, -7):
-        block = facts[max(0, end - 7) : end]
-        weeks.append((block[0].date, len(wpi_areas(block))))
-    return list(reversed(weeks))
-
-
-def acr_screen(facts: list[DayFacts], sss) -> tuple[criteria.Acr2016Screen, tuple[date, date]]:
-    """Pair the latest SSS of the period with the WPI-like of the 7 days ending on its date
-    (both ask about the past week); without an SSS, use the period's last 7 days."""
-    anchor = sss.date if sss is not None else facts[-1].date
-    week = [f for f in facts if anchor - timedelta(days=6) <= f.date <= anchor]
-    screen = criteria.acr2016_screen(
-        areas=wpi_areas(week), sss=sss.score if sss is not None else None
+def acr_screen(facts: list[DayFacts], sss, end: date) -> criteria.Acr2016Screen:
+    """The latest SSS of the period with the WPI-like of the 7 days ending on its date, as the
+    dashboard pairs them (``criteria.acr_screen``); without an SSS, the period's last 7 days."""
+    return criteria.acr_screen(
+        facts,
+        sss_score=None if sss is None else sss.score,
+        sss_date=None if sss is None else sss.date,
+        end=end,
     )
-    return screen, (anchor - timedelta(days=6), anchor)
 
 
 def sleep_summary(facts: list[DayFacts]) -> SleepSummary:
@@ -340,7 +346,7 @@ def build_report(*, patient: User, start: date, end: date, include_notes: bool) 
     responses = list(questionnaires_between(patient=patient, start=start, end=end))
     latest = latest_by_instrument(responses)
     check_ins, heat = heat_map(facts)
-    acr, acr_week = acr_screen(facts, latest.get("sss"))
+    acr = acr_screen(facts, latest.get("sss"), end)
     return Report(
         patient=patient,
         profile=getattr(patient, "patient_profile", None),
@@ -353,9 +359,8 @@ def build_report(*, patient: User, start: date, end: date, include_notes: bool) 
         chronic_months_in_a_row=chronic_run(months),
         check_in_days=check_ins,
         heat=heat,
-        weekly_wpi=weekly_wpi(facts),
+        weekly_wpi=wpi_weeks(facts),
         acr=acr,
-        acr_week=acr_week,
         questionnaires=latest,
         sleep=sleep_summary(facts),
         stress=stress_summary(facts),

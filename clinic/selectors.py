@@ -19,7 +19,7 @@ from accounts import access
 from accounts.models import AccessEvent, Share, User, normalize_share_code
 from clinic import criteria
 from diary.days import diary_date_for
-from diary.derive import DayFacts, wpi_areas
+from diary.derive import WPI_WEEK_DAYS, DayFacts, WpiWeek, wpi_week
 from diary.models import Day, HeadacheAttack, Medication, QuestionnaireResponse
 from diary.selectors import day_facts_many
 from insights.models import Insight
@@ -27,10 +27,9 @@ from insights.models import Insight
 logger = logging.getLogger(__name__)
 
 DASHBOARD_WINDOW_DAYS = 30
-WPI_WINDOW_DAYS = 7
-SSS_RECENT_DAYS = 30  # an SSS older than this is not paired with this week's WPI
+SSS_RECENT_DAYS = 30  # an SSS older than this gives no ACR screen
 SUMMARY_CACHE_SECONDS = 26 * 3600
-SUMMARY_VERSION = 1  # bump when the summary or the day rules change
+SUMMARY_VERSION = 2  # bump when the summary or the day rules change
 
 
 # --- dashboard --------------------------------------------------------------------------------
@@ -69,11 +68,16 @@ class DashboardRow:
     overuse: list[criteria.OveruseRow] = field(default_factory=list)
     overuse_status: str = "below"
     chronic_pattern: bool = False
-    wpi: int | None = None
+    wpi_week: WpiWeek | None = None  # the last 7 days
     acr: criteria.Acr2016Screen | None = None
     sss_date: date | None = None
     found_insights: int = 0
     new_insights: int = 0
+
+    @property
+    def wpi(self) -> int | None:
+        """The WPI-like of the last 7 days; None with too few answered days."""
+        return None if self.wpi_week is None else self.wpi_week.wpi
 
     @property
     def days_since_entry(self) -> int | None:
@@ -168,11 +172,15 @@ class DiarySummary:
     medication: Trend
     chronic_pattern: bool
     overuse: tuple[criteria.OveruseRow, ...]
-    areas: frozenset[str]
+    check_ins: tuple[DayFacts, ...]  # of the days a WPI-like week may need (see WPI_RECENT_DAYS)
+
+
+WPI_RECENT_DAYS = SSS_RECENT_DAYS + WPI_WEEK_DAYS  # the SSS's week may start this far back
 
 
 def summarize(facts: list[DayFacts]) -> DiarySummary:
-    """Last 30 days vs the 30 before, overuse and chronic pattern now, WPI-like of 7 days."""
+    """Last 30 days vs the 30 before, overuse and chronic pattern now, and the check-ins that
+    the WPI-like weeks need (this week's, and the week of a recent SSS)."""
     now, before = facts[-DASHBOARD_WINDOW_DAYS:], facts[:-DASHBOARD_WINDOW_DAYS]
     load_now, load_before = criteria.headache_load(now), criteria.headache_load(before)
     return DiarySummary(
@@ -181,7 +189,11 @@ def summarize(facts: list[DayFacts]) -> DiarySummary:
         medication=Trend(load_now.acute_medication_days, load_before.acute_medication_days),
         chronic_pattern=load_now.meets_chronic_pattern,
         overuse=tuple(criteria.overuse_rows(now)),
-        areas=wpi_areas(facts[-WPI_WINDOW_DAYS:]),
+        check_ins=tuple(
+            DayFacts(date=fact.date, recorded=True, pain=fact.pain)
+            for fact in facts[-WPI_RECENT_DAYS:]
+            if fact.recorded
+        ),
     )
 
 
@@ -194,10 +206,15 @@ def _fill_diary(row: DashboardRow, summary: DiarySummary, sss_score, sss_date) -
     row.chronic_pattern = summary.chronic_pattern
     row.overuse = list(summary.overuse)
     row.overuse_status = criteria.overuse_summary(row.overuse)
-    row.wpi = len(summary.areas)
-    recent = sss_date is not None and (row.today - sss_date).days <= SSS_RECENT_DAYS
+    row.wpi_week = wpi_week(summary.check_ins, end=row.today)
     row.sss_date = sss_date
-    row.acr = criteria.acr2016_screen(areas=summary.areas, sss=sss_score if recent else None)
+    recent = sss_date is not None and (row.today - sss_date).days <= SSS_RECENT_DAYS
+    row.acr = criteria.acr_screen(
+        summary.check_ins,
+        sss_score=sss_score if recent else None,
+        sss_date=sss_date if recent else None,
+        end=row.today,
+    )
 
 
 def _summary_key(patient: User, today: date) -> str | None:
@@ -241,7 +258,7 @@ def diary_summaries(
         if pk not in summaries
     }
     recent = min(
-        (end - timedelta(days=WPI_WINDOW_DAYS - 1) for _, end in windows.values()), default=None
+        (end - timedelta(days=WPI_RECENT_DAYS - 1) for _, end in windows.values()), default=None
     )
     facts = day_facts_many(patients=patients, windows=windows, full_days_since=recent)
     fresh = {pk: summarize(day_facts) for pk, day_facts in facts.items()}
@@ -255,7 +272,8 @@ def dashboard_rows(
     """One row per patient sharing with ``reader``, in a constant number of queries.
 
     Diary figures cover the patient's last 30 diary days and, for trend arrows, the 30 before;
-    the WPI-like count covers the last 7 days. Only shared scopes are filled in.
+    the WPI-like count covers the last 7 days (``diary.derive.wpi_week``, as in the report).
+    Only shared scopes are filled in.
     """
     now = now or timezone.now()
     patients = _shared_patients(reader, query)

@@ -8,15 +8,27 @@ Definitions (clinical reference §1, IHS trial guidelines; van der Arend et al.,
 Bertisch et al., Neurology 2020):
 - headache day: headache lasting >= 30 min that diary day, or any headache treated with acute
   medication, or the patient answered "headache: yes" for the day without details;
-- migraine day: a headache >= 30 min meeting ICHD-3 criteria C and D, or an aura of 5-60 min,
-  or a headache treated with migraine-specific medication (triptan, ergot, gepant, ditan);
-  an attack spanning days makes each day it covers a migraine day;
+- migraine day: a headache >= 30 min meeting ICHD-3 criteria C and D, or a headache treated
+  with migraine-specific medication (triptan, ergot, gepant, ditan), or a migraine-specific
+  acute dose that day even without a logged attack (also a headache day: these drugs treat
+  headache), or a typical aura of 5-60 min with or without headache (the day the attack
+  starts; an aura-only day is not a headache day); an attack spanning days makes each day it
+  counts on a migraine day;
+- long aura: an aura over 60 min is outside typical aura (ICHD-3 1.2): never a migraine day by
+  itself, and flagged (``DayFacts.long_aura``) so pages prompt the patient to get it assessed;
+- an attack counts on the day it starts when it lasts >= 30 min in all (a 45-minute headache
+  across 04:00 is a headache day on the day it started), and on each later day it covers when
+  >= 30 of its minutes fall in that day;
 - moderate/severe day: peak intensity >= 4/10;
-- onset: the diary day an attack starts, unless it starts within one calendar day of the
-  previous attack's end (a relapse of the same attack);
+- onset: the diary day an attack starts, unless it starts within 48 hours (real hours, not
+  calendar days) of the end of an earlier attack: then it is a relapse of the same attack
+  (ICHD-3 glossary); an attack still open counts as ending when it started;
 - acute medication day: any acute medication taken that diary day;
 - headache minutes: real elapsed minutes of the counted attacks within the diary day;
-- WPI-like: the areas marked on any day of a window (ACR 2016).
+- WPI-like (one definition for dashboard, report and insights): the areas marked on the
+  answered days of a 7-day week, and only for a week with >= ``WPI_MIN_ANSWERED_DAYS`` answered
+  days (ACR 2016 asks about the past week; fewer days say too little). An answered day is a day
+  with a check-in: whether the body map itself was answered is not recorded yet.
 A diary day runs from 04:00 local to 04:00 the next day (late-night entries belong to the day
 that is ending). Minutes are real elapsed time, so a diary day across a clock change lasts 23 or
 25 hours; an attack still open runs until ``now``.
@@ -40,6 +52,9 @@ from diary import scales
 
 MIN_HEADACHE_MINUTES = 30
 AURA_MIN_MINUTES, AURA_MAX_MINUTES = 5, 60
+RELAPSE_HOURS = 48
+WPI_WEEK_DAYS = 7
+WPI_MIN_ANSWERED_DAYS = 4
 DAY_MINUTES = 24 * 60  # the most headache one diary day can hold
 _C_FEATURES = ("unilateral", "pulsating", "worse_with_activity")
 FEATURE_BITS = {code: 1 << i for i, code in enumerate(scales.MIGRAINE_FEATURE_CODES)}
@@ -53,6 +68,7 @@ _EPOCH_ORDINAL = _EPOCH.toordinal()
 _MICROSECOND = timedelta(microseconds=1)
 _MINUTE_US = 60_000_000
 _DAY_US = 24 * 60 * _MINUTE_US
+_RELAPSE_US = RELAPSE_HOURS * 60 * _MINUTE_US
 _CRITERION_C_FEATURES = sum(FEATURE_BITS[code] for code in _C_FEATURES)
 _NAUSEA_OR_VOMITING = FEATURE_BITS["nausea"] | FEATURE_BITS["vomiting"]
 _PHOTOPHOBIA_AND_PHONOPHOBIA = FEATURE_BITS["photophobia"] | FEATURE_BITS["phonophobia"]
@@ -113,11 +129,24 @@ class DayFacts:
     total_sleep_min: int | None = None
     sleep_efficiency: float | None = None
     pain: dict[str, int] = field(default_factory=dict)
+    long_aura: bool = False  # an attack starting this day had an aura over 60 min
 
     @property
     def has_entry(self) -> bool:
-        """Something was recorded: a check-in, a headache or acute medication."""
-        return self.recorded or self.headache_day or self.acute_medication_day
+        """Something was recorded: a check-in, a headache, an aura or acute medication."""
+        return (
+            self.recorded
+            or self.headache_day
+            or self.migraine_day
+            or self.long_aura
+            or self.acute_medication_day
+        )
+
+    @property
+    def headache_without_duration(self) -> bool:
+        """A headache day with no timed headache: a bare "headache: yes" (or a zero-length
+        attack), which the >= 30 min rule could not check."""
+        return self.headache_day and self.headache_minutes == 0
 
     @property
     def painful_areas(self) -> int:
@@ -198,10 +227,13 @@ class DerivedDays:
     headache_minutes: np.ndarray  # int, at most DAY_MINUTES
     features: np.ndarray  # int FEATURE_BITS masks of the attacks counted that day
     medication: np.ndarray  # bool (days, MEDICATION_CLASS_CODES): acute medication per class
+    long_aura: np.ndarray  # bool: an attack starting that day had an aura over 60 minutes
 
     def days_with_data(self) -> np.ndarray:
-        """Indexes of the days with a headache, an onset or acute medication."""
-        return np.flatnonzero(self.headache_day | self.onset | self.medication.any(axis=1))
+        """Indexes of the days with a headache, a migraine day, an onset, a long aura or acute
+        medication."""
+        flagged = self.headache_day | self.migraine_day | self.onset | self.long_aura
+        return np.flatnonzero(flagged | self.medication.any(axis=1))
 
 
 def feature_mask(features: Iterable[str]) -> int:
@@ -240,6 +272,13 @@ def _aura_in_range(aura_minutes: np.ndarray) -> np.ndarray:
     return (aura_minutes >= AURA_MIN_MINUTES) & (aura_minutes <= AURA_MAX_MINUTES)
 
 
+def aura_needs_assessment(aura_minutes) -> np.ndarray:
+    """An aura over 60 minutes, element-wise (NaN: unrecorded, not flagged): outside typical
+    aura (ICHD-3 1.2 C: each symptom 5-60 min), so the patient is prompted to get it assessed
+    rather than having it silently not count."""
+    return np.asarray(aura_minutes, dtype=float) > AURA_MAX_MINUTES
+
+
 def attack_meets_migraine_criteria(attack: AttackSpan) -> bool:
     """``migraine_criteria_met`` for one attack (ICHD-3 C and D, or an aura of 5-60 minutes)."""
     aura_minutes = np.nan if attack.aura_minutes is None else attack.aura_minutes
@@ -267,16 +306,18 @@ def window_starts(days, zone: ZoneInfo) -> np.ndarray:
     return local - np.fromiter(map(in_microseconds.__getitem__, offsets), np.int64, len(days))
 
 
-def _onset_flags(started: np.ndarray, first_day: np.ndarray, end_day: np.ndarray) -> np.ndarray:
-    """Per attack: it starts more than one day after every earlier attack has ended.
+def _onset_flags(started: np.ndarray, ended: np.ndarray, still_open: np.ndarray) -> np.ndarray:
+    """Per attack: it starts more than 48 hours after every earlier attack has ended (ICHD-3
+    glossary: a recurrence within 48 h is a relapse; Bertisch et al., Neurology 2020).
 
-    Days are ordinals; an open attack (end_day -1) counts as ending on the day it starts.
+    Moments are microseconds; an open attack counts as ending when it started, so a forgotten
+    end time does not turn every later attack into a relapse.
     """
     order = np.argsort(started, kind="stable")
-    end_day = np.where(end_day < 0, first_day, end_day)
-    ended_by = np.maximum.accumulate(end_day[order])
+    ended = np.where(still_open, started, ended)
+    ended_by = np.maximum.accumulate(ended[order])
     onset_in_order = np.ones(len(order), dtype=bool)
-    onset_in_order[1:] = first_day[order][1:] > ended_by[:-1] + 1
+    onset_in_order[1:] = started[order][1:] > ended_by[:-1] + _RELAPSE_US
     onset = np.empty(len(order), dtype=bool)
     onset[order] = onset_in_order
     return onset
@@ -306,9 +347,9 @@ def derive_arrays(
     acute = _AcuteDoses.of(doses, days)
     spans = _AttackArrays.of(attacks, acute, now, today)
     covered = _AttackDays.of(spans, acute, days, zone)
-    headache_day = days.flags(_ordinals(headache_answers))
+    headache_day = days.flags(_ordinals(headache_answers)) | acute.specific_taken
     headache_day[covered.day[covered.headache]] = True
-    migraine_day = np.zeros(days.count, dtype=bool)
+    migraine_day = acute.specific_taken.copy()
     migraine_day[covered.day[covered.migraine]] = True
     peak, minutes, features = _counted_attack_totals(covered, days.count)
     return DerivedDays(
@@ -321,6 +362,7 @@ def derive_arrays(
         headache_minutes=minutes,
         features=features,
         medication=acute.medication,
+        long_aura=days.flags(spans.first_day[spans.long_aura]),
     )
 
 
@@ -389,6 +431,7 @@ class _AttackArrays:
 
     started: np.ndarray  # microseconds since the epoch
     ended: np.ndarray  # microseconds since the epoch; an open attack ends ``now``
+    still_open: np.ndarray  # bool: no end time yet
     first_day: np.ndarray  # ordinal of the diary day it starts
     end_day: np.ndarray  # ordinal of the diary day it ends, -1 while still open
     last_day: np.ndarray  # last diary day it covers (open: today, or its start if later)
@@ -396,6 +439,7 @@ class _AttackArrays:
     features: np.ndarray  # FEATURE_BITS masks
     migraine: np.ndarray  # bool: meets the migraine criteria
     aura: np.ndarray  # bool: an aura of 5-60 minutes
+    long_aura: np.ndarray  # bool: an aura over 60 minutes (to be assessed)
     treated: np.ndarray  # bool: an acute dose was linked to it
     treated_specific: np.ndarray  # bool: a migraine-specific acute dose was linked to it
 
@@ -414,6 +458,7 @@ class _AttackArrays:
         return cls(
             started=moments[:count],
             ended=moments[count:],
+            still_open=still_open,
             first_day=first_day,
             end_day=end_day,
             last_day=np.where(still_open, np.maximum(first_day, today.toordinal()), end_day),
@@ -421,12 +466,13 @@ class _AttackArrays:
             features=features,
             migraine=migraine_criteria_met(features, peak, aura_minutes),
             aura=aura_qualifies(features, aura_minutes),
+            long_aura=aura_needs_assessment(aura_minutes),
             treated=treated,
             treated_specific=treated_specific,
         )
 
     def onset_days(self) -> np.ndarray:
-        return self.first_day[_onset_flags(self.started, self.first_day, self.end_day)]
+        return self.first_day[_onset_flags(self.started, self.ended, self.still_open)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -445,12 +491,17 @@ class _AttackDays:
         first, last = spans.first_day - days.first, spans.last_day - days.first
         attack, day = _covered_days(first, last, days.count)
         minutes = _minutes_on_days(spans.started[attack], spans.ended[attack], day, days, zone)
-        long_enough = minutes >= MIN_HEADACHE_MINUTES
+        first_day = day == first[attack]
+        whole = (spans.ended - spans.started) // _MINUTE_US
+        long_enough = (minutes >= MIN_HEADACHE_MINUTES) | (
+            first_day & (whole[attack] >= MIN_HEADACHE_MINUTES)
+        )
         treated = spans.treated[attack] | acute.taken[day]
         headache = long_enough | treated
         specific = (spans.treated_specific[attack] | acute.specific_taken[day]) & treated
         migraine_like = spans.migraine[attack] & long_enough
-        migraine = headache & (migraine_like | specific | spans.aura[attack])
+        aura = spans.aura[attack]
+        migraine = (headache & (migraine_like | specific | aura)) | (first_day & aura)
         return cls(
             day=day,
             minutes=minutes,
@@ -564,9 +615,10 @@ def _apply_derived(facts: list[DayFacts], derived: DerivedDays) -> None:
         derived.headache_minutes[index].tolist(),
         derived.features[index].tolist(),
         (derived.medication[index] @ _CLASS_BITS).tolist(),
+        derived.long_aura[index].tolist(),
         strict=True,
     )
-    for i, headache, migraine, severe, onset, peak, minutes, features, classes in columns:
+    for i, headache, migraine, severe, onset, peak, minutes, features, classes, aura in columns:
         fact = facts[i]
         fact.headache_day = headache
         fact.migraine_day = migraine
@@ -577,6 +629,7 @@ def _apply_derived(facts: list[DayFacts], derived: DerivedDays) -> None:
         fact.features = _FEATURE_SETS[features]
         fact.acute_medication_day = classes != 0
         fact.medication_classes = _CLASS_SETS[classes]
+        fact.long_aura = aura
 
 
 def _apply_medication_names(facts: list[DayFacts], start: date, doses: DoseColumns) -> None:
@@ -606,8 +659,74 @@ def _microseconds(moments: Iterable[datetime]) -> np.ndarray:
 
 def wpi_areas(facts: Iterable[DayFacts]) -> frozenset[str]:
     """WPI-like areas (their count is 0-19): marked on any of the given days (ACR 2016,
-    Wolfe 2016)."""
+    Wolfe 2016). ``wpi_week`` adds the answered-days rule every page uses."""
     return frozenset(code for fact in facts for code in fact.pain)
+
+
+@dataclass(frozen=True, slots=True)
+class WpiWeek:
+    """The WPI-like count of one week (ACR 2016 asks about the past week), with the number of
+    answered days behind it; ``wpi`` is None when too few days were answered to count."""
+
+    start: date
+    end: date
+    answered_days: int
+    areas: frozenset[str]
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def enough(self) -> bool:
+        return self.answered_days >= WPI_MIN_ANSWERED_DAYS
+
+    @property
+    def wpi(self) -> int | None:
+        return len(self.areas) if self.enough else None
+
+    @property
+    def generalized(self) -> bool:
+        """ACR 2016 generalized pain in this week (False when too few days were answered)."""
+        return self.enough and generalized_pain(self.areas)
+
+
+def wpi_week(facts: Iterable[DayFacts], *, end: date) -> WpiWeek:
+    """The WPI-like of the 7 diary days ending on ``end``: the areas marked on its answered days
+    (days with a check-in), counted only with >= WPI_MIN_ANSWERED_DAYS of them. Days missing
+    from ``facts`` count as unanswered."""
+    start = end - timedelta(days=WPI_WEEK_DAYS - 1)
+    answered = [fact for fact in facts if start <= fact.date <= end and fact.recorded]
+    return WpiWeek(start, end, len(answered), wpi_areas(answered))
+
+
+def wpi_weeks(facts: Sequence[DayFacts]) -> list[WpiWeek]:
+    """``wpi_week`` for consecutive 7-day blocks counted back from the last day (so the latest
+    week is always whole), oldest first; the first block is shorter when the days do not
+    divide into weeks."""
+    if not facts:
+        return []
+    first, last = facts[0].date, facts[-1].date
+    weeks = []
+    end = last
+    while end >= first:
+        week = wpi_week(facts[max(0, (end - first).days - WPI_WEEK_DAYS + 1) :], end=end)
+        weeks.append(WpiWeek(max(week.start, first), end, week.answered_days, week.areas))
+        end -= timedelta(days=WPI_WEEK_DAYS)
+    return weeks[::-1]
+
+
+def wpi_week_arrays(answered: np.ndarray, painful: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``wpi_weeks`` over numpy columns (the insights' arrays): per whole 7-day block counted
+    back from the last day, oldest first, the number of answered days and, per area, whether
+    it was marked on an answered day (``painful``: bool (days, areas)). The rule's count is
+    ``areas.sum(axis=1)`` where answered >= WPI_MIN_ANSWERED_DAYS."""
+    weeks = len(answered) // WPI_WEEK_DAYS
+    offset = len(answered) - weeks * WPI_WEEK_DAYS
+    painful = np.asarray(painful, dtype=bool)
+    answered = np.asarray(answered, dtype=bool)[offset:].reshape(weeks, WPI_WEEK_DAYS)
+    painful = painful[offset:].reshape(weeks, WPI_WEEK_DAYS, painful.shape[1])
+    return answered.sum(axis=1), (painful & answered[:, :, None]).any(axis=1)
 
 
 def generalized_pain(areas: Iterable[str]) -> bool:

@@ -69,7 +69,7 @@ PAIN_AREAS: tuple[PainArea, ...] = (
     PainArea("neck", "Neck", "axial", True, "45048000", ""),
     PainArea("upper_back", "Upper back", "axial", True, "1141986006", ""),
     PainArea("lower_back", "Lower back", "axial", True, "37822005", ""),
-    PainArea("chest", "Chest", "axial", False, "51185008", ""),
+    PainArea("chest", "Chest", "axial", False, "63698005", ""),  # anterior chest wall
     PainArea("abdomen", "Abdomen", "axial", False, "818983003", ""),
 )
 PAIN_AREA_CODES: tuple[str, ...] = tuple(area.code for area in PAIN_AREAS)

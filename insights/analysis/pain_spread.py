@@ -2,7 +2,8 @@
 
 Weekly WPI-like count = the number of the 19 ACR 2016 areas marked painful on at least one
 logged day of that week (Wolfe et al. 2016; a daily map is not the validated instrument, hence
-"WPI-like"). Weeks need >= 4 logged days and the trend >= 8 such weeks. The Theil-Sen slope
+"WPI-like"), by ``diary.derive.wpi_week_arrays``: the one WPI-like rule the dashboard and the
+report use too. Weeks need >= 4 logged days and the trend >= 8 such weeks. The Theil-Sen slope
 (Sen 1968) is tested with Mann-Kendall, its variance corrected for serial correlation (Hamed &
 Rao 1998), one-sided for a rise (the claim is "spreading"). Found when significant after the
 multiplicity adjustment, with the adjusted interval above 0 and a fitted rise over the period of
@@ -17,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from diary import scales
+from diary import derive, scales
 from insights.analysis import common
 from insights.analysis.common import DiaryArrays, InsightResult
 from insights.analysis.stats import Z_975, Wald, mean, theil_sen_trend
@@ -51,18 +52,15 @@ def weekly_wpi(diary: DiaryArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
 
     Blocks are counted back from the latest day so the current week is always complete.
     """
-    weeks = diary.n // 7
-    offset = diary.n - weeks * 7
-    recorded = diary.recorded[offset:].reshape(weeks, 7)
-    painful = diary.painful[offset:].reshape(weeks, 7, len(diary.area_codes)).any(axis=1)
+    logged, painful = derive.wpi_week_arrays(diary.recorded, diary.painful)
     regions = np.count_nonzero(painful @ _region_matrix(diary.area_codes), axis=1)
-    return np.arange(weeks), recorded.sum(axis=1), painful.sum(axis=1), regions
+    return np.arange(len(logged)), logged, painful.sum(axis=1), regions
 
 
 def analyze(diary: DiaryArrays) -> InsightResult:
     """Theil-Sen slope of weekly WPI-like counts in areas per month, with Mann-Kendall p."""
     week, logged, wpi, regions = weekly_wpi(diary)
-    usable = logged >= common.MIN_LOGGED_DAYS_PER_WEEK
+    usable = logged >= derive.WPI_MIN_ANSWERED_DAYS
     weeks = int(np.count_nonzero(usable))
     logged_days = int(logged[usable].sum())
     needs = [

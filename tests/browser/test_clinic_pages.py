@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from accounts.models import AccessEvent, Share
 from tests.browser.conftest import DESKTOP, PHONE, no_horizontal_scroll
 from tests.clinic.bulk_data import make_patients
-from tests.clinic.conftest import PERIOD, build_fixed_diary
+from tests.clinic.conftest import PERIOD, answer_sss_week, build_fixed_diary
 from tests.factories import ClinicianFactory, PatientFactory, ShareFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,7 +32,7 @@ def shots(tmp_path) -> Path:
 
 @pytest.fixture
 def patient(db):
-    return build_fixed_diary(PatientFactory(email="pat@example.com"))
+    return answer_sss_week(build_fixed_diary(PatientFactory(email="pat@example.com")))
 
 
 @pytest.fixture

@@ -169,9 +169,26 @@ def build_fixed_diary(patient):
     return patient
 
 
+SSS_WEEK_CHECK_INS = tuple(date(2026, 2, day) for day in (21, 22, 23, 24))
+
+
+def answer_sss_week(patient):
+    """Pain-free check-ins on 21-24 Feb: with 20 and 25 Feb, 6 of the 7 days of the SSS's week
+    (19-25 Feb) and 4 of 22-28 Feb are answered, enough for WPI-like counts (the fixed diary
+    alone has 2 and 1)."""
+    for day in SSS_WEEK_CHECK_INS:
+        services.day_upsert(patient=patient, date=day, stress=3)
+    return patient
+
+
 @pytest.fixture
 def diary_alice(alice):
     return build_fixed_diary(alice)
+
+
+@pytest.fixture
+def diary_alice_sss_week(alice):
+    return answer_sss_week(build_fixed_diary(alice))
 
 
 def login(client, user):

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from clinic import criteria
-from diary.derive import DayFacts
+from diary.derive import DayFacts, WpiWeek
 
 START = date(2026, 3, 1)
 
@@ -92,28 +92,48 @@ WIDESPREAD = {
 }
 
 
+def week(areas, answered_days=7):
+    return WpiWeek(date(2026, 2, 1), date(2026, 2, 7), answered_days, frozenset(areas))
+
+
 def test_acr2016_met_with_wpi_7_sss_5_and_generalized_pain():
-    screen = criteria.acr2016_screen(areas=WIDESPREAD, sss=5)
+    screen = criteria.acr2016_screen(week=week(WIDESPREAD), sss=5)
     assert (screen.wpi, screen.generalized, screen.status) == (7, True, "meets")
     assert screen.severity == 12
 
 
 def test_acr2016_wpi_4_to_6_needs_sss_9():
     areas = {"neck", "shoulder_left", "upper_arm_right", "hip_left", "upper_leg_right"}
-    assert criteria.acr2016_screen(areas=areas, sss=8).status == "not_met"
-    assert criteria.acr2016_screen(areas=areas, sss=9).status == "meets"
+    assert criteria.acr2016_screen(week=week(areas), sss=8).status == "not_met"
+    assert criteria.acr2016_screen(week=week(areas), sss=9).status == "meets"
 
 
 def test_acr2016_not_met_without_generalized_pain():
     # Seven areas, but jaw, chest and abdomen don't count: only 3 regions.
     areas = {"jaw_left", "jaw_right", "chest", "abdomen", "neck", "shoulder_left", "hip_left"}
-    screen = criteria.acr2016_screen(areas=areas, sss=12)
+    screen = criteria.acr2016_screen(week=week(areas), sss=12)
     assert screen.wpi == 7 and not screen.generalized and screen.status == "not_met"
 
 
 def test_acr2016_without_sss_says_so_and_never_diagnoses():
-    screen = criteria.acr2016_screen(areas=WIDESPREAD, sss=None)
+    screen = criteria.acr2016_screen(week=week(WIDESPREAD), sss=None)
     assert screen.status == "no_sss" and screen.severity is None
     for sss in (None, 0, 12):
-        statement = criteria.acr2016_screen(areas=WIDESPREAD, sss=sss).statement.lower()
+        statement = criteria.acr2016_screen(week=week(WIDESPREAD), sss=sss).statement.lower()
         assert "you have" not in statement and "diagnosed" not in statement
+
+
+def test_acr2016_needs_four_answered_days_in_the_week():
+    screen = criteria.acr2016_screen(week=week(WIDESPREAD, answered_days=3), sss=9)
+    assert (screen.status, screen.wpi, screen.answered_days) == ("too_few_days", None, 3)
+    assert screen.severity is None
+    assert screen.statement.startswith("Only 3 of 7 days of that week have a check-in")
+    assert criteria.acr2016_screen(week=week(WIDESPREAD, answered_days=4), sss=9).status == "meets"
+
+
+def test_a_week_without_check_ins_never_reads_as_zero_areas_not_met():
+    screen = criteria.acr2016_screen(week=week((), answered_days=0), sss=3)
+    assert screen.status == "too_few_days" and screen.wpi is None
+    assert "does not meet" not in screen.statement.lower()
+    without_sss = criteria.acr2016_screen(week=week((), answered_days=0), sss=None)
+    assert (without_sss.status, without_sss.wpi) == ("no_sss", None)

@@ -57,7 +57,7 @@ def test_patient_resource_carries_demographics_without_a_name(bundle):
     assert patient["telecom"] == [{"system": "email", "value": "alice@example.com"}]
 
 
-def test_headache_attacks_are_pain_severity_with_a_classification(bundle):
+def test_headache_attacks_are_pain_severity_episodes_never_coded_as_the_disorder(bundle):
     attacks = [
         o
         for o in resources(bundle, "Observation")
@@ -65,9 +65,20 @@ def test_headache_attacks_are_pain_severity_with_a_classification(bundle):
     ]
     assert [o["valueInteger"] for o in attacks] == [7, 5, 3, 2, 4]
     assert all(o["bodySite"]["coding"][0]["code"] == "69536005" for o in attacks)
-    classes = [o["component"][0]["valueCodeableConcept"]["coding"][0]["code"] for o in attacks]
-    # A1, A2 meet ICHD-3 C+D: migraine; A3-A5 do not (A5 is a migraine *day* only by triptan).
-    assert classes == ["37796009", "37796009", "25064002", "25064002", "25064002"]
+    episodes = [o["component"][0]["valueCodeableConcept"]["coding"][0]["code"] for o in attacks]
+    assert episodes == ["25064002"] * 5  # Headache (finding), whatever the features
+    assert "37796009" not in str(attacks)  # Migraine (disorder) is a diagnosis, not an attack
+    criteria = [o["component"][1] for o in attacks]
+    assert {c["code"]["coding"][0]["code"] for c in criteria} == {"ichd3-migraine-features"}
+    # A1, A2 meet ICHD-3 C+D; A3-A5 do not (A5 is a migraine *day* only by triptan).
+    assert [c["valueBoolean"] for c in criteria] == [True, True, False, False, False]
+    features = {
+        c["code"]["coding"][0]["code"]: c["valueBoolean"]
+        for c in attacks[0]["component"]
+        if "valueBoolean" in c
+    }
+    assert features["feature-unilateral"] and features["feature-nausea"]
+    assert not features["feature-photophobia"]
     assert attacks[1]["effectivePeriod"] == {
         "start": "2026-01-10T20:00:00+00:00",
         "end": "2026-01-11T10:00:00+00:00",
@@ -99,6 +110,17 @@ def test_upper_back_uses_a_thoracic_back_code_not_the_thoracic_cavity(bundle):
         if o.get("bodySite", {}).get("text") == "Upper back"
     ]
     assert [o["bodySite"]["coding"][0]["code"] for o in upper_back] == ["1141986006"]
+
+
+def test_the_wpi_chest_area_is_the_anterior_chest_wall_not_the_thorax(bundle):
+    chest = [
+        o for o in resources(bundle, "Observation") if o.get("bodySite", {}).get("text") == "Chest"
+    ]
+    sites = [o["bodySite"]["coding"][0] for o in chest]
+    assert [(site["code"], site["display"]) for site in sites] == [
+        ("63698005", "Anterior chest wall structure")
+    ]
+    assert "51185008" not in str(bundle)  # Thoracic structure (the whole thorax)
 
 
 def test_sleep_duration_uses_loinc_and_ucum_minutes(bundle):

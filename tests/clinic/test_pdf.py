@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from accounts.models import AccessEvent
 from clinic import bodymap, pdf
 from clinic.views import action_label
-from tests.clinic.conftest import PERIOD
+from tests.clinic.conftest import PERIOD, answer_sss_week
 
 pytestmark = pytest.mark.django_db
 PERIOD_QUERY = f"start={PERIOD[0]:%Y-%m-%d}&end={PERIOD[1]:%Y-%m-%d}"
@@ -30,6 +30,7 @@ def pdf_text(response) -> tuple[int, str]:
 def test_a_clinician_with_a_share_downloads_one_a4_page_and_the_read_is_logged(
     client, diary_alice, carol
 ):
+    answer_sss_week(diary_alice)
     client.force_login(carol)
     response = client.get(pdf_url(diary_alice))
     assert response.status_code == 200

@@ -79,22 +79,50 @@ def test_heat_map_counts_check_in_days_per_area(report):
     assert report.top_areas[0].code == "neck"
 
 
-def test_acr_screen_pairs_the_sss_with_the_wpi_of_its_week(report):
+def test_acr_screen_needs_four_answered_days_in_the_week_of_the_sss(report):
+    # Week 19-25 Feb: check-ins on 20 and 25 Feb only.
+    assert report.acr_week == (date(2026, 2, 19), date(2026, 2, 25))
+    assert report.acr.status == "too_few_days"
+    assert (report.acr.wpi, report.acr.answered_days, report.acr.sss) == (None, 2, 9)
+    assert report.acr.severity is None
+    assert report.acr.statement.startswith("Only 2 of 7 days of that week have a check-in")
+
+
+def test_acr_screen_pairs_the_sss_with_the_wpi_of_its_week(diary_alice_sss_week):
+    report = build_report(
+        patient=diary_alice_sss_week, start=PERIOD[0], end=PERIOD[1], include_notes=False
+    )
     # Week 19-25 Feb: 12 areas (20 Feb: 8, 25 Feb adds hips, right upper arm, left jaw).
     assert report.acr_week == (date(2026, 2, 19), date(2026, 2, 25))
+    assert report.acr.answered_days == 6
     assert report.acr.wpi == 12
     assert report.acr.sss == 9
     assert report.acr.generalized
     assert report.acr.status == "meets"
     assert report.acr.severity == 21
     assert report.acr.statement.startswith("Meets the published ACR 2016 threshold")
+    assert report.has_alerts
 
 
-def test_weekly_wpi_blocks_end_on_the_last_day(report):
-    assert len(report.weekly_wpi) == 9  # 59 days: 8 full weeks + a 3-day block
-    assert report.weekly_wpi[0] == (date(2026, 1, 1), 0)  # 1-3 Jan
-    assert report.weekly_wpi[1] == (date(2026, 1, 4), 4)  # 4-10 Jan: neck, L shoulder, backs
-    assert report.weekly_wpi[-1] == (date(2026, 2, 22), 7)  # 22-28 Feb: 25 Feb's seven areas
+def test_weekly_wpi_blocks_end_on_the_last_day_and_show_answered_days(report):
+    weeks = report.weekly_wpi
+    assert len(weeks) == 9  # 59 days: 8 full weeks + a 3-day block
+    assert (weeks[0].start, weeks[0].end, weeks[0].answered_days) == (
+        date(2026, 1, 1),
+        date(2026, 1, 3),
+        0,
+    )
+    assert weeks[0].wpi is None  # no check-ins: no count, never "0"
+    assert (weeks[1].start, weeks[1].answered_days) == (date(2026, 1, 4), 3)  # 5, 6, 7 Jan
+    assert weeks[1].wpi is None and len(weeks[1].areas) == 4  # too few days to count
+    assert (weeks[-1].start, weeks[-1].answered_days, weeks[-1].wpi) == (date(2026, 2, 22), 1, None)
+    assert report.latest_wpi == weeks[-1]
+
+
+def test_the_report_counts_headache_days_without_a_duration(report):
+    # 20 Feb: "headache: yes" without times.
+    assert report.total.headache_days_without_duration == 1
+    assert report.months[0].load.headache_days_without_duration == 0
 
 
 def test_sleep_summary_matches_the_nights(report):
@@ -139,7 +167,7 @@ def test_report_for_a_period_without_data_is_empty_not_an_error(diary_alice):
     assert not data.has_data
     assert data.total.headache_days == 0
     assert data.sleep.mean_tst_min is None
-    assert data.acr.status == "no_sss"
+    assert data.acr.status == "no_sss" and data.acr.wpi is None  # never "0/19, not met"
 
 
 def test_partial_months_are_flagged(diary_alice):

@@ -61,14 +61,28 @@ def test_dashboard_row_figures_for_a_known_diary(alice, carol):
     assert row.headache.direction == "down"
     assert (row.migraine.now, row.migraine.before) == (1, 3)
     assert (row.medication.now, row.medication.before) == (2, 2)
-    assert row.wpi == 7  # 22-28 Feb: the seven areas of 25 Feb
-    assert row.acr.sss == 9 and row.acr.status == "meets"
+    assert row.wpi is None and row.wpi_week.answered_days == 1  # 22-28 Feb: only 25 Feb
+    assert row.acr.sss == 9 and row.acr.status == "too_few_days"  # 19-25 Feb: 20 and 25 Feb
     assert not row.chronic_pattern
     assert [(o.med_class, o.days, o.status) for o in row.overuse] == [
         ("nsaid", 1, "below"),
         ("triptan", 1, "below"),
         ("multiple", 2, "below"),
     ]
+
+
+def test_dashboard_and_report_show_the_same_wpi_like_counts_and_acr_screen(alice, carol):
+    from clinic.report import build_report
+    from tests.clinic.conftest import answer_sss_week, build_fixed_diary
+
+    answer_sss_week(build_fixed_diary(alice))
+    now = datetime(2026, 2, 28, 12, tzinfo=UTC)
+    row = selectors.dashboard_rows(reader=carol, now=now)[0]
+    report = build_report(patient=alice, start=PERIOD[0], end=PERIOD[1], include_notes=False)
+    assert row.wpi == report.latest_wpi.wpi == 7  # 22-28 Feb: the seven areas of 25 Feb
+    assert row.wpi_week == report.latest_wpi
+    assert row.acr == report.acr  # the SSS of 25 Feb with the WPI-like of 19-25 Feb
+    assert (row.acr.wpi, row.acr.status) == (12, "meets")
 
 
 def test_dashboard_counts_found_insights_and_new_ones_since_the_last_view(alice, carol):

@@ -112,3 +112,10 @@ def test_dashboard_with_500_patients_renders_quickly(client, capsys, settings):
         print("; ".join(f"{k} {t * 1000:.0f} ms / {q} queries" for k, (t, q) in timings.items()))
     assert timings["cold"][0] < 5.0
     assert timings["warm"][0] < 1.0
+
+
+def test_a_patient_without_check_ins_this_week_shows_no_wpi_count_not_zero(client, alice, carol):
+    client.force_login(carol)
+    page = client.get(reverse("clinic:dashboard")).content.decode()
+    assert "– (0/7 days)" in page and "no recent SSS" in page
+    assert '0<span class="muted">/19' not in page

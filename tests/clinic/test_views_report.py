@@ -1,16 +1,17 @@
 """The report and FHIR download pages: who may open them, what they show, what gets logged."""
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.urls import reverse
 
 from accounts.models import AccessEvent
 from accounts.services import share_revoke
+from diary import services
 from diary.days import patient_today
 from insights.models import Insight
-from tests.clinic.conftest import PERIOD
+from tests.clinic.conftest import PERIOD, answer_sss_week
 from tests.factories import ShareFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +24,7 @@ def report_url(patient, **query):
 
 
 def test_clinician_with_share_sees_the_report_and_is_logged(client, diary_alice, carol):
+    answer_sss_week(diary_alice)
     client.force_login(carol)
     response = client.get(report_url(diary_alice, **PERIOD_QUERY))
     assert response.status_code == 200
@@ -181,3 +183,34 @@ def test_report_lists_insufficient_insights_in_one_line(client, diary_alice, car
     response = client.get(report_url(diary_alice, **PERIOD_QUERY))
     assert [i.kind for i in response.context["insights_waiting"]] == ["sleep_pain"]
     assert "Not enough data yet for: sleep and next-day body pain" in response.content.decode()
+
+
+def test_a_week_with_too_few_check_ins_shows_how_many_not_zero_areas(client, diary_alice, carol):
+    client.force_login(carol)
+    page = client.get(report_url(diary_alice, **PERIOD_QUERY)).content.decode()
+    assert "Only 2 of 7 days of that week have a check-in" in page
+    assert "2/7 days answered" in page
+    assert "Does not meet" not in page and "0<small>/19" not in page
+
+
+def test_the_report_shows_headache_days_without_a_duration(client, diary_alice, carol):
+    client.force_login(carol)
+    page = client.get(report_url(diary_alice, **PERIOD_QUERY)).content.decode()
+    assert "1 of the 6 headache days have no duration" in page
+
+
+def test_an_aura_over_60_minutes_is_flagged_for_assessment_in_the_report(
+    client, diary_alice, carol
+):
+    services.attack_upsert(
+        patient=diary_alice,
+        started_at=datetime(2026, 2, 10, 9, tzinfo=UTC),
+        ended_at=datetime(2026, 2, 10, 9, 20, tzinfo=UTC),
+        peak_intensity=2,
+        aura=True,
+        aura_minutes=70,
+    )
+    client.force_login(carol)
+    page = client.get(report_url(diary_alice, **PERIOD_QUERY)).content.decode()
+    assert "Aura lasting over 60 minutes on" in page and "needs assessment" in page
+    assert "aura over 60 min: assess" in page

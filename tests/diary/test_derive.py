@@ -10,8 +10,10 @@ import pytest
 
 from diary import scales
 from diary.derive import (
+    WPI_MIN_ANSWERED_DAYS,
     AttackColumns,
     AttackSpan,
+    DayFacts,
     DoseColumns,
     DoseEntry,
     attack_meets_migraine_criteria,
@@ -24,6 +26,9 @@ from diary.derive import (
     migraine_criteria_met,
     window_starts,
     wpi_areas,
+    wpi_week,
+    wpi_week_arrays,
+    wpi_weeks,
 )
 
 ZONE = ZoneInfo("Europe/London")
@@ -100,6 +105,41 @@ def test_an_aura_of_5_to_60_minutes_makes_a_migraine_day():
     assert facts([attack(features=("aura",), aura=20, peak=2)])[D].migraine_day
 
 
+def test_an_18_minute_attack_with_a_20_minute_aura_is_a_migraine_day_not_a_headache_day():
+    fact = facts([attack(hours=0.3, peak=3, features=("aura",), aura=20)])[D]
+    assert fact.migraine_day and not fact.headache_day
+    assert fact.has_entry and not fact.long_aura
+
+
+def test_an_aura_without_headache_of_5_to_60_minutes_is_a_migraine_day():
+    for minutes, migraine in ((4, False), (5, True), (60, True), (61, False)):
+        aura_only = attack(hours=0, peak=0, features=("aura",), aura=minutes)
+        assert facts([aura_only])[D].migraine_day is migraine, minutes
+
+
+def test_an_aura_over_60_minutes_is_flagged_for_assessment_not_dropped():
+    long = facts([attack(hours=0.2, peak=2, features=("aura",), aura=70)])[D]
+    assert long.long_aura and not long.migraine_day and long.has_entry
+    assert not facts([attack(hours=0.2, peak=2, features=("aura",), aura=60)])[D].long_aura
+
+
+def test_an_aura_over_60_minutes_is_flagged_on_the_day_the_attack_starts():
+    late = attack(start_hour=23, hours=3, features=("aura",), aura=90, end_day=D + timedelta(1))
+    result = facts([late], end=D + timedelta(days=1))
+    assert result[D].long_aura and not result[D + timedelta(days=1)].long_aura
+
+
+def test_a_migraine_specific_dose_without_a_logged_attack_makes_a_migraine_day():
+    for med_class in sorted(scales.MIGRAINE_SPECIFIC_CLASSES):
+        fact = facts(doses=[DoseEntry(date=D, med_class=med_class, acute=True)])[D]
+        assert fact.migraine_day and fact.headache_day, med_class
+
+
+def test_a_simple_analgesic_without_a_logged_attack_is_only_a_medication_day():
+    fact = facts(doses=[DoseEntry(date=D, med_class="nsaid", acute=True)])[D]
+    assert fact.acute_medication_day and not fact.headache_day and not fact.migraine_day
+
+
 def test_an_attack_spanning_midnight_marks_each_diary_day_it_covers():
     long = attack(start_hour=18, hours=20, features=MIGRAINE, end_day=D + timedelta(days=1))
     result = facts([long], end=D + timedelta(days=2))
@@ -121,6 +161,56 @@ def test_a_headache_restarting_the_day_after_is_a_relapse_not_an_onset():
     later = attack(id="c", day=D + timedelta(days=4))
     result = facts([first, relapse, later], end=D + timedelta(days=4))
     assert [day for day, fact in result.items() if fact.onset] == [D, D + timedelta(days=4)]
+
+
+def test_a_recurrence_within_48_hours_of_the_end_is_a_relapse_counted_in_hours():
+    first = attack(start_hour=10, hours=13, id="a")  # ends D+1 at 23:00
+    for gap, onset in ((timedelta(hours=48), False), (timedelta(hours=48, minutes=1), True)):
+        started = first.ended_at + gap
+        again = span(started, started + timedelta(hours=3), id="b")
+        result = facts([first, again], end=again.start_date)
+        assert result[again.start_date].onset is onset, gap
+
+
+def test_a_recurrence_two_calendar_days_later_but_within_48_hours_is_a_relapse():
+    evening = attack(start_hour=18, hours=4, id="a")  # ends D 22:00
+    morning = attack(start_hour=8, hours=2, day=D + timedelta(days=2), id="b")  # 34 h later
+    result = facts([evening, morning], end=D + timedelta(days=2))
+    assert result[D].onset and not result[D + timedelta(days=2)].onset
+
+
+def test_a_recurrence_after_an_attack_left_open_counts_from_its_start():
+    forgotten = attack(hours=None, id="a")  # open since D 10:00
+    started = datetime(2026, 3, 4, 11, tzinfo=ZONE)  # 49 h after it started
+    later = span(started, started + timedelta(hours=2), id="b")
+    result = facts([forgotten, later], end=later.start_date)
+    assert result[later.start_date].onset
+
+
+def test_a_45_minute_headache_across_04_00_counts_on_the_day_it_started():
+    night = span(datetime(2026, 3, 3, 3, 40, tzinfo=ZONE), datetime(2026, 3, 3, 4, 25, tzinfo=ZONE))
+    result = facts([night], end=D + timedelta(days=1))
+    assert result[D].headache_day and result[D].onset
+    assert result[D].headache_minutes == 20  # the minutes still fall where they happened
+    assert not result[D + timedelta(days=1)].headache_day
+
+
+def test_a_25_minute_headache_across_04_00_is_a_headache_day_nowhere():
+    night = span(datetime(2026, 3, 3, 3, 50, tzinfo=ZONE), datetime(2026, 3, 3, 4, 15, tzinfo=ZONE))
+    result = facts([night], end=D + timedelta(days=1))
+    assert not any(fact.headache_day for fact in result.values())
+
+
+def test_a_long_headache_across_04_00_counts_on_both_days_it_fills():
+    night = span(datetime(2026, 3, 3, 3, 50, tzinfo=ZONE), datetime(2026, 3, 3, 9, tzinfo=ZONE))
+    result = facts([night], end=D + timedelta(days=1))
+    assert result[D].headache_day and result[D + timedelta(days=1)].headache_day
+
+
+def test_a_headache_day_without_a_timed_headache_lacks_a_duration():
+    assert facts(days=[answered(D)])[D].headache_without_duration
+    assert not facts([attack(hours=1)])[D].headache_without_duration
+    assert not facts()[D].headache_without_duration
 
 
 def test_an_ongoing_attack_covers_every_day_until_now():
@@ -152,6 +242,53 @@ def test_preventive_medication_does_not_make_an_acute_medication_day():
 def test_wpi_like_counts_areas_marked_on_any_day():
     days = [SimpleNamespace(pain=pain) for pain in ({"neck": 2}, {"neck": 5, "hip_left": 3}, {})]
     assert wpi_areas(days) == {"neck", "hip_left"}
+
+
+def check_in(day, pain=None):
+    return DayFacts(date=day, recorded=True, pain=pain or {})
+
+
+def test_a_wpi_week_needs_four_answered_days():
+    end = D + timedelta(days=6)
+    three = [check_in(D + timedelta(days=i), {"neck": 3}) for i in range(3)]
+    week = wpi_week(three, end=end)
+    assert (week.answered_days, week.wpi, week.enough) == (3, None, False)
+    four = [*three, check_in(end, {"hip_left": 2})]
+    assert (wpi_week(four, end=end).answered_days, wpi_week(four, end=end).wpi) == (4, 2)
+    assert WPI_MIN_ANSWERED_DAYS == 4
+
+
+def test_a_week_without_check_ins_has_no_wpi_not_zero():
+    empty = [DayFacts(date=D + timedelta(days=i)) for i in range(7)]
+    week = wpi_week(empty, end=D + timedelta(days=6))
+    assert week.answered_days == 0 and week.wpi is None
+
+
+def test_a_wpi_week_counts_only_its_seven_days():
+    days = [check_in(D, {"neck": 3}), *(check_in(D + timedelta(days=i)) for i in range(1, 8))]
+    week = wpi_week(days, end=D + timedelta(days=7))
+    assert (week.start, week.answered_days, week.wpi) == (D + timedelta(days=1), 7, 0)
+
+
+def test_wpi_weeks_end_on_the_last_day_and_agree_with_the_array_rule():
+    rng = np.random.default_rng(3)
+    codes = scales.PAIN_AREA_CODES
+    days = []
+    for i in range(45):
+        day = D + timedelta(days=i)
+        if rng.random() < 0.6:
+            marked = rng.random(len(codes)) < 0.15
+            days.append(check_in(day, {c: 3 for c, m in zip(codes, marked, strict=True) if m}))
+        else:
+            days.append(DayFacts(date=day))
+    weeks = wpi_weeks(days)
+    assert weeks[-1].end == days[-1].date and weeks[0].days == 3  # 45 = 6 weeks + 3 days
+    answered = np.array([fact.recorded for fact in days])
+    painful = np.array([[code in fact.pain for code in codes] for fact in days])
+    counts, areas = wpi_week_arrays(answered, painful)
+    whole = weeks[1:]
+    assert counts.tolist() == [week.answered_days for week in whole]
+    assert areas.sum(axis=1).tolist() == [len(week.areas) for week in whole]
 
 
 def test_generalized_pain_needs_four_of_five_regions_without_jaw_chest_abdomen():
