@@ -115,8 +115,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A short busy timeout stops "database is locked" when the dev server and a task overlap.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # A busy timeout stops "database is locked" when the dev server and a task overlap, and
+    # IMMEDIATE transactions take the write lock at BEGIN: writers are serialised before they
+    # read or stamp anything (what PostgreSQL's per-patient lock does in diary.services).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -191,9 +191,24 @@ def _object_id(raw) -> uuid.UUID:
         raise NotFound("Not found.") from None
 
 
+def _lock_patient(patient: User) -> None:
+    """Take the patient's write lock (their user row) until the transaction ends, before
+    anything is read or stamped.
+
+    One patient's writes then commit in the order of their ``updated_at``, which is what the
+    sync contract needs: a client that pulls ``?updated_since=`` the largest timestamp it has
+    seen can never miss a change that commits later with an earlier stamp. Taken first in
+    every write, so two writers never hold each other's rows (no deadlock). ``no_key`` leaves
+    rows that merely reference the user (a new access-log entry) unblocked. SQLite, which
+    ignores row locks, serialises writers by opening every transaction IMMEDIATE (settings).
+    """
+    User.objects.filter(pk=patient.pk).select_for_update(no_key=True).exists()
+
+
 def _locked(model: type[Model], *, patient: User, object_id) -> Model | None:
     """The patient's object with this id, locked; None for a new id. An id of another
     patient's object is NotFound, like an unknown one, so ids never tell whose they are."""
+    _lock_patient(patient)
     if object_id is None:
         return None
     object_id = _object_id(object_id)
@@ -268,6 +283,7 @@ def _save(stored, obj, *, patient: User, expected_version, exclude=("patient",))
 def _tombstone(rows: QuerySet, *, patient: User, expected_version, missing: str = "Not found."):
     """Delete the one object of ``rows`` (the patient's own) by leaving a tombstone, so
     syncing clients learn of it. Deleting a tombstone again is UNCHANGED (a replayed DELETE)."""
+    _lock_patient(patient)
     stored = rows.select_for_update().first()
     if stored is None:
         raise NotFound(missing)
@@ -329,6 +345,7 @@ def day_upsert(
     pain = _clean_pain_map(body_pain) if body_pain is not None else None
     if "notes" in fields and fields["notes"] is None:
         fields["notes"] = ""
+    _lock_patient(patient)
     stored = Day.objects.filter(patient=patient, date=date).select_for_update().first()
     day = _edit(
         Day,

@@ -73,8 +73,9 @@ def test_export_lists_acute_doses_in_the_order_taken_but_not_preventives(alice):
             medication=medication,
             taken_at=datetime(2026, 3, 1, hour, tzinfo=zone),
         )
+    # a triptan day is a migraine day, hence a headache day (IHS guidelines; diary.derive)
     assert csv_export.export_csv(alice).splitlines()[1] == (
-        "2026-03-01,,,,,ibuprofen|nsaid;sumatriptan|triptan,,,,,"
+        "2026-03-01,1,,,,ibuprofen|nsaid;sumatriptan|triptan,,,,,"
     )
 
 

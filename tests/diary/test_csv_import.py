@@ -182,6 +182,8 @@ def csv_rows(draw):
         )
         attack = draw(st.booleans())
         headache = "1" if attack else draw(st.sampled_from(["", "0", "1"]))
+        if any(f"|{code}" in meds for code in scales.MIGRAINE_SPECIFIC_CLASSES):
+            headache = "1"  # a migraine-specific drug makes a migraine day (derive)
         if attack:  # a headache under 30 minutes counts only when treated (derive)
             peak = str(draw(st.integers(0, 10)))
             hours = _hours_text(draw(st.integers(1 if meds else 30, 23 * 60)))
@@ -473,7 +475,7 @@ def test_the_import_refuses_the_same_early_days_as_the_api(alice):
 
 
 def test_a_short_headache_counts_with_medication_in_its_row_or_a_neighbouring_one(alice):
-    text = csv_text("2026-03-01,,,,,suma|triptan,,,,,", "2026-03-02,1,5,0.25,,,,,,,")
+    text = csv_text("2026-03-01,1,,,,suma|triptan,,,,,", "2026-03-02,1,5,0.25,,,,,,,")
     assert csv_import.import_csv(alice, text).ok
     assert csv_export.export_csv(alice) == text
     assert csv_import.import_csv(alice, csv_text("2026-03-04,1,5,0.25,,a|nsaid,,,,,")).ok

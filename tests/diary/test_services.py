@@ -206,7 +206,7 @@ def test_a_back_filled_day_needs_no_time_zone_lookup(alice):
     assert [q for q in queries.captured_queries if "patientprofile" in q["sql"]]
 
 
-def test_a_day_edit_costs_the_lock_the_update_and_the_stale_mark(alice):
+def test_a_day_edit_costs_the_locks_the_update_and_the_stale_mark(alice):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -217,8 +217,9 @@ def test_a_day_edit_costs_the_lock_the_update_and_the_stale_mark(alice):
 
     statements(stress=1)
     edit = statements(stress=6)
-    assert edit[:2] == ["SELECT", "UPDATE"] and len(edit) == 3  # lock, day, stale mark
-    assert statements(stress=6) == ["SELECT"]  # a replay: the lock, nothing written
+    # the patient's write lock, the day's row lock, the day, the stale mark
+    assert edit[:3] == ["SELECT", "SELECT", "UPDATE"] and len(edit) == 4
+    assert statements(stress=6) == ["SELECT", "SELECT"]  # a replay: the locks, nothing written
 
 
 @pytest.mark.parametrize(
