@@ -224,11 +224,7 @@ def account_delete(*, user: User) -> None:
     happened, never what was read. The lockout log (e-mail, address, browser of every log-in
     and failed attempt) and the user's failed share codes go with the account.
     """
-    from diary.models import Dose  # diary depends on accounts, not the other way round
-
     Share.objects.filter(patient=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    # A dose PROTECTs its medication, which would block the cascade from the user: doses first.
-    Dose.objects.filter(patient=user).delete()
     lockout_logs_forget(email=user.email)
     user.delete()
 

@@ -43,6 +43,7 @@ from diary import scales, services
 from diary.days import diary_date_for, patient_today, patient_zone
 from diary.derive import diary_window
 from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
+from diary.signals import diary_changed
 
 DEMO_NAMESPACE = uuid.UUID("8f1d3c52-0a6b-4b8e-9d27-3e5f7c9a1b64")
 
@@ -893,7 +894,5 @@ def seed_patient_diary(
         write_with_services(patient, plan)
     else:
         write_in_bulk(patient, plan)
-        from insights.tasks import schedule_recompute
-
-        schedule_recompute(patient.pk)
+        diary_changed.send(sender=Day, patient_id=patient.pk)
     return plan

@@ -304,7 +304,8 @@ class Dose(SyncedModel):
     patient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="doses"
     )
-    medication = models.ForeignKey(Medication, on_delete=models.PROTECT, related_name="doses")
+    # A medication with doses cannot be deleted on its own; deleting the patient removes both.
+    medication = models.ForeignKey(Medication, on_delete=models.RESTRICT, related_name="doses")
     attack = models.ForeignKey(
         HeadacheAttack, on_delete=models.SET_NULL, null=True, blank=True, related_name="doses"
     )

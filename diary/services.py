@@ -27,7 +27,7 @@ from accounts.models import PatientProfile, User
 from diary import scales
 from diary.days import diary_date_for, patient_today
 from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
-from insights.tasks import schedule_recompute
+from diary.signals import diary_changed
 
 DAY_FIELDS = (
     "headache",
@@ -275,7 +275,7 @@ def _save(stored, obj, *, patient: User, expected_version, exclude=("patient",))
     if stored is not None:
         obj.version = stored.version + 1
     obj.save()
-    schedule_recompute(patient.pk)
+    diary_changed.send(sender=type(obj), patient_id=patient.pk)
     created = stored is None or stored.is_deleted
     return obj, Outcome.CREATED if created else Outcome.CHANGED
 
@@ -293,7 +293,7 @@ def _tombstone(rows: QuerySet, *, patient: User, expected_version, missing: str 
     stored.deleted_at = stored.updated_at = timezone.now()
     stored.version += 1
     stored.save()
-    schedule_recompute(patient.pk)
+    diary_changed.send(sender=type(stored), patient_id=patient.pk)
     return stored, Outcome.CHANGED
 
 

@@ -50,6 +50,11 @@ def schedule_recompute(patient_id: int) -> None:
     transaction.on_commit(partial(enqueue_recompute, patient_id), robust=True)
 
 
+def on_diary_changed(sender, *, patient_id: int, **kwargs) -> None:
+    """``diary.signals.diary_changed``: the diary does not import the insights built on it."""
+    schedule_recompute(patient_id)
+
+
 def enqueue_recompute(patient_id: int) -> bool:
     """Send the task unless one is already pending; never raise (the stale mark is the backup)."""
     if recompute_patient.app.conf.task_always_eager:

@@ -98,7 +98,7 @@ def test_a_dropped_database_connection_answers_503_and_a_retry_succeeds(api_as, 
     half-written, and the client's retry goes through on a fresh connection."""
     from django.db import connection
 
-    import diary.services
+    from insights import tasks
 
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
@@ -107,7 +107,7 @@ def test_a_dropped_database_connection_answers_503_and_a_retry_succeeds(api_as, 
     patient = PatientFactory()
     client = api_as(patient)
     day = (timezone.localdate() - timedelta(days=1)).isoformat()
-    real_schedule = diary.services.schedule_recompute
+    real_schedule = tasks.schedule_recompute
 
     def drop_connection_then_continue(patient_id):
         pid = connection.connection.info.backend_pid
@@ -122,12 +122,12 @@ def test_a_dropped_database_connection_answers_503_and_a_retry_succeeds(api_as, 
             admin.execute("SELECT pg_terminate_backend(%s)", [pid])
         real_schedule(patient_id)
 
-    monkeypatch.setattr(diary.services, "schedule_recompute", drop_connection_then_continue)
+    monkeypatch.setattr(tasks, "schedule_recompute", drop_connection_then_continue)
     body = {"stress": 6, "body_pain": {"neck": 4}}
     response = client.put(f"/api/v1/days/{day}/", body, format="json")
     assert response.status_code == 503
     assert response["Retry-After"]
-    monkeypatch.setattr(diary.services, "schedule_recompute", real_schedule)
+    monkeypatch.setattr(tasks, "schedule_recompute", real_schedule)
 
     from diary.models import Day
 

@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 from diary import services
 from diary.days import patient_today
 from diary.models import Day
+from insights import tasks
 from tests.factories import PatientFactory
 
 EPOCH = "2000-01-01T00:00:00Z"
@@ -132,7 +133,7 @@ def test_a_write_that_commits_after_a_later_write_is_still_delivered(monkeypatch
     day_a, day_b = (patient_today(patient) - timedelta(days=k) for k in (1, 2))
     a_stamped, pulled = threading.Event(), threading.Event()
     slow_thread = []
-    schedule = services.schedule_recompute
+    schedule = tasks.schedule_recompute
 
     def slow_for_a(patient_id):  # runs after the row is stamped and saved, before commit
         if threading.current_thread() in slow_thread:
@@ -140,7 +141,7 @@ def test_a_write_that_commits_after_a_later_write_is_still_delivered(monkeypatch
             pulled.wait(timeout=3)
         schedule(patient_id)
 
-    monkeypatch.setattr(services, "schedule_recompute", slow_for_a)
+    monkeypatch.setattr(tasks, "schedule_recompute", slow_for_a)
     a = _in_thread(lambda: services.day_upsert(patient=patient, date=day_a, stress=5))
     slow_thread.append(a)
     assert a_stamped.wait(timeout=10)

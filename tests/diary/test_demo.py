@@ -1,7 +1,6 @@
 """The demo diaries (diary.demo): shape, planted clinical patterns, determinism, parity of the
 bulk writer with the services, idempotent seeding and its runtime."""
 
-import time as clock
 from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 from types import SimpleNamespace
@@ -350,10 +349,8 @@ def test_seeded_days_read_back_through_the_selectors_and_csv_round_trip(alice, b
 
 
 @pytest.mark.django_db
-def test_seed_demo_builds_both_patients_quickly_and_idempotently():
-    started = clock.perf_counter()
+def test_seed_demo_builds_both_patients_idempotently():
     call_command("seed_demo", stdout=StringIO())
-    elapsed = clock.perf_counter() - started
     first = User.objects.get(email="patient@example.com")
     second = User.objects.get(email="patient2@example.com")
     counts = (
@@ -364,7 +361,6 @@ def test_seed_demo_builds_both_patients_quickly_and_idempotently():
         QuestionnaireResponse.objects.count(),
     )
     assert counts[0] > 150 and counts[2] > 140 and counts[1] > 30
-    assert elapsed < 20, f"seed_demo took {elapsed:.1f}s"
     call_command("seed_demo", stdout=StringIO())
     assert (
         Day.objects.filter(patient=first).count(),

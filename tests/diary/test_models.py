@@ -181,11 +181,17 @@ def test_dose_values_out_of_range_are_refused(alice, medication, field, value):
 
 
 def test_a_medication_with_doses_cannot_be_hard_deleted(alice, medication):
-    from django.db.models import ProtectedError
+    from django.db.models import RestrictedError
 
     Dose.objects.create(patient=alice, medication=medication, taken_at=START, date=D)
-    with pytest.raises(ProtectedError):
+    with pytest.raises(RestrictedError):
         medication.delete()
+
+
+def test_deleting_the_patient_removes_medications_and_their_doses(alice, medication):
+    Dose.objects.create(patient=alice, medication=medication, taken_at=START, date=D)
+    alice.delete()
+    assert not Dose.objects.exists() and not type(medication).objects.exists()
 
 
 def test_deleting_an_attack_keeps_its_doses(alice, medication, attack):
