@@ -15,6 +15,7 @@ from django.template.loader import get_template
 from accounts.access import Grant
 from clinic import bodymap
 from clinic import report as report_module
+from diary.days import EARLIEST_DAY, in_diary_range
 from insights.models import Insight
 
 
@@ -41,6 +42,9 @@ def check_period(start: date | None, end: date | None, today: date):
     """``(start, end, errors)``: a report period from its optional ends (default: the 90 days
     up to today) and what is wrong with it, by field (``start`` / ``end``). The page's form and
     the API's PDF export both check periods here."""
+    for name, day in (("start", start), ("end", end)):
+        if day is not None and not in_diary_range(day):
+            return today, today, {name: f"Choose a date from {EARLIEST_DAY.year} on."}
     end = end or today
     start = start or end - timedelta(days=report_module.DEFAULT_DAYS - 1)
     if end > today:

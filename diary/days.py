@@ -9,10 +9,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import User
 from diary import scales
+
+EARLIEST_DAY = date(scales.EARLIEST_DIARY_YEAR, 1, 1)
+LATEST_DAY = date(scales.LATEST_DIARY_YEAR, 12, 31)
 
 
 def patient_zone(patient: User) -> ZoneInfo:
@@ -60,3 +64,18 @@ def night_minutes(day: date, start: time, end: time, zone: ZoneInfo) -> int:
         finish = datetime.combine(finish.date() + timedelta(days=1), end, tzinfo=zone)
     seconds = (finish.astimezone(UTC) - begin.astimezone(UTC)).total_seconds()
     return int(seconds // 60)
+
+
+def in_diary_range(value: date | datetime) -> bool:
+    """Whether a date (or a moment's date) lies in the years any diary can hold. Pages,
+    filters and exports refuse the rest, so no date arithmetic overflows at year 1 or 9999."""
+    day = value.date() if isinstance(value, datetime) else value
+    return EARLIEST_DAY <= day <= LATEST_DAY
+
+
+def validate_diary_date(value: date | datetime) -> None:
+    """``in_diary_range`` as a field validator (forms and API query parameters)."""
+    if not in_diary_range(value):
+        raise ValidationError(
+            f"Choose a date from {EARLIEST_DAY.year} to {LATEST_DAY.year}.", code="out_of_range"
+        )

@@ -11,6 +11,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from diary.days import in_diary_range
 from diary.derive import DayFacts
 
 PAIN_BANDS = ((7, "widespread", "7+ areas"), (4, "several", "4–6 areas"), (1, "few", "1–3 areas"))
@@ -73,12 +74,14 @@ class Cell:
 
 
 def parse_month(value: str | None, today: date) -> date:
-    """First day of the month given as YYYY-MM; this month for anything unreadable."""
+    """First day of the month given as YYYY-MM; this month for anything unreadable or
+    outside the years a diary can hold."""
     try:
         year, month = (int(part) for part in (value or "").split("-"))
-        return date(year, month, 1)
+        first = date(year, month, 1)
     except ValueError:
         return today.replace(day=1)
+    return first if in_diary_range(first) else today.replace(day=1)
 
 
 def month_end(first: date) -> date:

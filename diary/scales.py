@@ -18,6 +18,7 @@ MAX_LATENCY_MINUTES = 12 * 60
 MAX_AWAKENINGS = 50
 NOTES_MAX_CHARS = 2000
 EARLIEST_DIARY_YEAR = 1900  # API and CSV import refuse earlier days
+LATEST_DIARY_YEAR = 2999  # no page, filter or export reaches past this (date arithmetic stays safe)
 DAY_ROLLOVER_HOUR = 4  # an entry before 04:00 local belongs to the day that is ending
 
 SLEEP_QUALITY_LABELS = {1: "Very poor", 2: "Poor", 3: "Fair", 4: "Good", 5: "Very good"}

@@ -3,15 +3,20 @@ from datetime import date
 from django.urls import path, register_converter
 
 from diary import urls_io, views
+from diary.days import in_diary_range
 
 
 class IsoDateConverter:
-    """A diary day in the URL (YYYY-MM-DD); impossible dates such as 2026-02-30 are a 404."""
+    """A diary day in the URL (YYYY-MM-DD); impossible dates such as 2026-02-30, and days no
+    diary can hold (year 1, year 9999), are a 404."""
 
     regex = r"\d{4}-\d{2}-\d{2}"
 
     def to_python(self, value: str) -> date:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
+        if not in_diary_range(day):
+            raise ValueError(value)
+        return day
 
     def to_url(self, value) -> str:
         return value.isoformat() if isinstance(value, date) else str(value)

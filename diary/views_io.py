@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from diary import csv_export, csv_import, scales
-from diary.days import patient_today
+from diary.days import EARLIEST_DAY, LATEST_DAY, in_diary_range, patient_today
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 MAX_UPLOAD_ROWS = 500  # ~16 months per upload keeps one request well inside worker timeouts
@@ -56,9 +56,12 @@ def _optional_date(request, name: str) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{name} must be a date in the form YYYY-MM-DD.") from None
+    if not in_diary_range(day):
+        raise ValueError(f"{name} must be a date from {EARLIEST_DAY.year} to {LATEST_DAY.year}.")
+    return day
 
 
 @require_GET

@@ -44,6 +44,7 @@ from diary.api.resources import (
     remove,
     write,
 )
+from diary.days import validate_diary_date
 from diary.services import VersionConflict
 
 
@@ -51,9 +52,15 @@ class DateRangeSerializer(serializers.Serializer):
     """``from`` / ``to`` query parameters (``from`` is a Python keyword, hence the rename)."""
 
     from_ = serializers.DateField(
-        required=False, help_text="First diary day to include (YYYY-MM-DD)."
+        required=False,
+        validators=[validate_diary_date],
+        help_text="First diary day to include (YYYY-MM-DD).",
     )
-    to = serializers.DateField(required=False, help_text="Last diary day to include (YYYY-MM-DD).")
+    to = serializers.DateField(
+        required=False,
+        validators=[validate_diary_date],
+        help_text="Last diary day to include (YYYY-MM-DD).",
+    )
 
     def get_fields(self):
         fields = super().get_fields()
@@ -72,6 +79,7 @@ class ListParamsSerializer(DateRangeSerializer):
 
     updated_since = serializers.DateTimeField(
         required=False,
+        validators=[validate_diary_date],
         help_text=(
             "Incremental sync: every object changed at or after this time (ISO 8601), "
             "tombstones (`deleted: true`) included, ordered by `updated_at`. Pass the largest "
