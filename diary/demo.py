@@ -780,6 +780,7 @@ def _checked(obj):
 def write_in_bulk(patient: User, plan: Plan) -> None:
     """Store a plan in a few INSERTs, deriving every value exactly as the services would."""
     now = timezone.now()
+    zone = patient_zone(patient)
     stamps = {"created_at": now, "updated_at": now, "version": 1}
     medications = {
         med.id: _checked(
@@ -840,7 +841,9 @@ def write_in_bulk(patient: User, plan: Plan) -> None:
         for code, level in plan_day.body_pain.items():
             setattr(day, scales.pain_field(code), level)
         tst, tib, efficiency = services.sleep_metrics(
-            **{name: getattr(day, name) for name in services.SLEEP_ITEM_FIELDS}
+            day=day.date,
+            zone=zone,
+            **{name: getattr(day, name) for name in services.SLEEP_ITEM_FIELDS},
         )
         if tst is not None:
             day.total_sleep_min = tst

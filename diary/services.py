@@ -17,6 +17,7 @@ import copy
 import enum
 import uuid
 from datetime import date, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -25,7 +26,7 @@ from django.utils import timezone
 
 from accounts.models import PatientProfile, User
 from diary import scales
-from diary.days import diary_date_for, patient_today
+from diary.days import diary_date_for, night_minutes, patient_today, patient_zone
 from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
 from diary.signals import diary_changed
 
@@ -136,15 +137,10 @@ def _check_dates(obj: Model, *names: str) -> None:
             raise ValidationError({name: TOO_EARLY})
 
 
-def _minutes_between(start: time, end: time) -> int:
-    """Minutes from one clock time to the next occurrence of another (nights cross midnight)."""
-    start_min = start.hour * 60 + start.minute
-    end_min = end.hour * 60 + end.minute
-    return (end_min - start_min) % (24 * 60)
-
-
 def sleep_metrics(
     *,
+    day: date,
+    zone: ZoneInfo,
     bedtime: time | None,
     lights_out: time | None,
     sleep_latency_min: int | None,
@@ -156,13 +152,16 @@ def sleep_metrics(
 
     TIB = out of bed - into bed; TST = (final awakening - tried to sleep) - SOL - WASO;
     SE = TST / TIB x 100. Returns (TST, TIB, SE) in minutes / percent, None when items are missing.
+    The times are of the night before ``day`` in ``zone``, counted in real minutes (a night
+    when the clocks change is an hour longer or shorter).
     """
     tried = lights_out or bedtime
     tst = tib = efficiency = None
     if bedtime and rise_time:
-        tib = _minutes_between(bedtime, rise_time)
+        tib = night_minutes(day, bedtime, rise_time, zone)
     if tried and final_wake:
-        tst = _minutes_between(tried, final_wake) - (sleep_latency_min or 0) - (waso_min or 0)
+        tst = night_minutes(day, tried, final_wake, zone)
+        tst -= (sleep_latency_min or 0) + (waso_min or 0)
         tst = max(tst, 0)
     if tst is not None and tib:
         tst = min(tst, tib)
@@ -364,7 +363,9 @@ def day_upsert(
 
 def _derive_sleep(day: Day) -> None:
     """Fill TST/TIB/SE from the sleep items; a directly entered TST is kept if items are absent."""
-    tst, tib, efficiency = sleep_metrics(**{name: getattr(day, name) for name in SLEEP_ITEM_FIELDS})
+    items = {name: getattr(day, name) for name in SLEEP_ITEM_FIELDS}
+    zone = patient_zone(day.patient) if any(items.values()) else ZoneInfo("UTC")
+    tst, tib, efficiency = sleep_metrics(day=day.date, zone=zone, **items)
     if tst is not None:
         day.total_sleep_min = tst
     day.time_in_bed_min = tib

@@ -35,7 +35,9 @@ def facts_of(plan, days=182):
     for day in plan.days:
         fields = day.fields
         tst, _, efficiency = services.sleep_metrics(
-            **{name: fields.get(name) for name in services.SLEEP_ITEM_FIELDS}
+            day=day.date,
+            zone=ZoneInfo("UTC"),
+            **{name: fields.get(name) for name in services.SLEEP_ITEM_FIELDS},
         )
         day_rows.append(
             SimpleNamespace(

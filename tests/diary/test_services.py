@@ -44,7 +44,7 @@ def sleep(**items):
         ("bedtime", "lights_out", "sleep_latency_min", "waso_min", "final_wake", "rise_time")
     )
     base.update(items)
-    return services.sleep_metrics(**base)
+    return services.sleep_metrics(day=date(2026, 6, 10), zone=ZoneInfo("UTC"), **base)
 
 
 def test_sleep_metrics_across_midnight():
@@ -67,6 +67,16 @@ def test_bedtime_is_used_when_no_separate_lights_out_is_given():
 def test_sleep_time_never_exceeds_time_in_bed_or_drops_below_zero():
     assert sleep(bedtime=time(23), final_wake=time(8), rise_time=time(7))[0] == 480
     assert sleep(bedtime=time(23), final_wake=time(0), sleep_latency_min=120)[0] == 0
+
+
+def test_a_night_when_the_clocks_go_back_is_an_hour_longer(alice):
+    alice.patient_profile.timezone = "Europe/London"
+    alice.patient_profile.save()
+    night = {"bedtime": time(23), "final_wake": time(7), "rise_time": time(7)}
+    autumn, _ = services.day_upsert(patient=alice, date=date(2025, 10, 26), **night)
+    spring, _ = services.day_upsert(patient=alice, date=date(2025, 3, 30), **night)
+    assert (autumn.time_in_bed_min, autumn.total_sleep_min) == (540, 540)
+    assert (spring.time_in_bed_min, spring.total_sleep_min) == (420, 420)
 
 
 def test_sleep_metrics_are_unknown_without_the_needed_items():
