@@ -1,14 +1,17 @@
 """``POST /api/v1/sync/batch/``: an offline client's queue of changes in one request.
 
 Each operation is applied exactly as the matching single-object request would be (same
-validation, same ``If-Match`` rules, same replay safety) in its own transaction, so one bad
-item never undoes or blocks the others; the answer lists a result per item, in order.
+validation, same ``If-Match`` rules, same replay safety) in a savepoint of its own, so one bad
+item never undoes or blocks the others; the answer lists a result per item, in order. The
+batch as a whole is one transaction: a request cut off part-way (a worker timeout, a dropped
+connection) changes nothing, and the client simply sends it again.
 """
 
 from __future__ import annotations
 
 import uuid
 
+from django.db import transaction
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -94,7 +97,7 @@ def _key_of(resource, obj) -> str:
 
 
 def apply_operation(patient, index: int, operation: dict) -> dict:
-    """Apply one operation in its own transaction and describe the outcome."""
+    """Apply one operation in its own savepoint and describe the outcome."""
     resource = RESOURCES[operation["resource"]]
     op = operation["op"]
     result = {"index": index, "op": op, "resource": resource.name, "key": operation.get("key")}
@@ -173,8 +176,9 @@ class SyncBatchView(WriteThrottledMixin, APIView):
         patient = writing_patient(request)
         envelope = BatchRequestSerializer(data=request.data)
         envelope.is_valid(raise_exception=True)
-        results = [
-            apply_operation(patient, index, operation)
-            for index, operation in enumerate(envelope.validated_data["operations"])
-        ]
+        with transaction.atomic():
+            results = [
+                apply_operation(patient, index, operation)
+                for index, operation in enumerate(envelope.validated_data["operations"])
+            ]
         return Response({"results": results})

@@ -446,3 +446,25 @@ def test_clinicians_cannot_send_batches(api_as, carol, alice):
     )
     assert response.status_code == 403
     assert not Day.objects.filter(patient=alice).exists()
+
+
+def test_a_batch_cut_off_part_way_changes_nothing(client, alice, monkeypatch):
+    """The whole batch is one transaction: a request that dies after some items (a worker
+    timeout, a dropped connection) leaves no item of it stored."""
+    from diary.api import sync
+
+    real = sync.apply_operation
+
+    def dies_at_the_third(patient, index, operation):
+        if index == 2:
+            raise RuntimeError("the worker was killed here")
+        return real(patient, index, operation)
+
+    monkeypatch.setattr(sync, "apply_operation", dies_at_the_third)
+    client.raise_request_exception = False
+    operations = [
+        {"op": "upsert", "resource": "days", "key": f"2026-03-0{day}", "data": {"stress": day}}
+        for day in (1, 2, 3)
+    ]
+    assert _batch(client, *operations).status_code == 500
+    assert not Day.objects.filter(patient=alice).exists()
