@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q, Value
+from django.db.models import Count, F, Q
 from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 from knox.models import AuthToken
@@ -145,7 +145,7 @@ def _check_share_code_limits(*, clinician: User, code: str, ip_address: str | No
         ShareCodeAttempt.objects.filter(at__gt=timezone.now() - SHARE_CODE_WINDOW)
         .filter(who)
         .aggregate(
-            source=Count("pk", filter=Q(ip_address=ip_address)) if ip_address else Value(0),
+            source=Count("pk", filter=Q(ip_address=ip_address) if ip_address else Q(pk=None)),
             clinician=Count("pk", filter=Q(clinician=clinician)),
             group=Count("pk", filter=Q(code_group=group)),
         )

@@ -61,15 +61,32 @@ class Gunicorn:
             headers.setdefault("Content-Type", "application/json")
         try:
             if chunked:
-                connection.request(method, path, body=iter([payload]), headers=headers)
-            else:
-                connection.request(method, path, body=payload, headers=headers)
+                return self._chunked(method, path, payload, headers)
+            connection.request(method, path, body=payload, headers=headers)
             response = connection.getresponse()
             text = response.read().decode()
         finally:
             connection.close()
         is_json = response.getheader("Content-Type", "").startswith("application/json")
         return response.status, json.loads(text) if is_json else text, dict(response.getheaders())
+
+    def _chunked(self, method, path, payload: bytes, headers: dict):
+        """A request with a chunked body, written at once (the server may answer before it
+        reads the body) on a raw socket, and its reply read to the end."""
+        lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{self.port}"]
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        lines += ["Transfer-Encoding: chunked", "Connection: close", "", ""]
+        chunk = f"{len(payload):x}\r\n".encode() + payload + b"\r\n0\r\n\r\n"
+        with socket.create_connection(("127.0.0.1", self.port), timeout=30) as raw:
+            raw.sendall("\r\n".join(lines).encode() + chunk)
+            reply = b""
+            while data := raw.recv(65536):
+                reply += data
+        head, _, text = reply.decode().partition("\r\n\r\n")
+        status_line, *header_lines = head.split("\r\n")
+        reply_headers = dict(line.split(": ", 1) for line in header_lines)
+        is_json = reply_headers.get("Content-Type", "").startswith("application/json")
+        return int(status_line.split()[1]), json.loads(text) if is_json else text, reply_headers
 
     def stop(self) -> str:
         """Stop the server and return what it logged."""
