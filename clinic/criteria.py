@@ -21,12 +21,21 @@ from datetime import date
 
 from diary import scales
 from diary.derive import WPI_MIN_ANSWERED_DAYS, DayFacts, WpiWeek, generalized_pain, wpi_week
+from insights.analysis import medication_overuse as overuse
 
 CHRONIC_HEADACHE_DAYS = 15
 CHRONIC_MIGRAINE_DAYS = 8
 CHRONIC_MONTHS = 3
 MULTI_CLASS = "multiple"
 MEDICATION_CLASS_LABELS = dict(scales.MEDICATION_CLASSES)
+OVERUSE_LABELS = {
+    overuse.NON_OPIOID: "Non-opioid analgesics (paracetamol, aspirin, NSAIDs)",
+    MULTI_CLASS: "Two or more classes (days with any of them)",
+}
+OVERUSE_ORDER = [
+    overuse.NON_OPIOID,
+    *(code for code, _ in scales.MEDICATION_CLASSES if code not in overuse.NON_OPIOID_CODES),
+]
 
 
 @dataclass(frozen=True)
@@ -49,37 +58,42 @@ class OveruseRow:
         return self.label.split(" (")[0]
 
 
-def _status(days: int, threshold: int | None) -> str:
-    if threshold is None:
-        return "no_threshold"
-    if days >= threshold:
-        return "meets"
-    if days >= scales.OVERUSE_APPROACHING.get(threshold, threshold):
-        return "approaching"
-    return "below"
-
-
 def overuse_rows(facts: Iterable[DayFacts]) -> list[OveruseRow]:
-    """Acute-medication days per class in the window, each against its ICHD-3 8.2 threshold.
-
-    A "multiple classes" row (ICHD-3 8.2.6) counts days with any thresholded class when at
-    least two such classes were used. Classes never taken are left out.
+    """Acute-medication days per ICHD-3 8.2 class in the window, each against its threshold,
+    judged by the same rule as the medication-overuse insight (``medication_overuse.assess``):
+    paracetamol, aspirin and NSAIDs are one non-opioid class at 15 days (8.2.3); the 10-day
+    rule for different classes (8.2.6) only when two or more were used and none is overused
+    alone. Classes never taken are left out.
     """
-    facts = list(facts)
-    rows = []
-    for code, label in scales.MEDICATION_CLASSES:
-        days = sum(1 for fact in facts if code in fact.medication_classes)
-        if days:
-            threshold = scales.OVERUSE_THRESHOLD_DAYS.get(code)
-            rows.append(OveruseRow(code, label, days, threshold, _status(days, threshold)))
-    thresholded = set(scales.OVERUSE_THRESHOLD_DAYS)
-    used = {row.med_class for row in rows} & thresholded
-    if len(used) >= 2:
-        days = sum(1 for fact in facts if fact.medication_classes & thresholded)
-        threshold = scales.OVERUSE_MULTI_CLASS_DAYS
+    merged = [
+        {overuse.NON_OPIOID if code in overuse.NON_OPIOID_CODES else code for code in classes}
+        for classes in (fact.medication_classes for fact in facts)
+    ]
+    counts = {code: sum(code in day for day in merged) for code in set().union(*merged)}
+    limited = set(overuse.THRESHOLDS)
+    days = {code: [count] for code, count in counts.items()}
+    days[overuse.MULTI_CLASS] = [sum(1 for day in merged if day & limited)]
+    days["classes used"] = [len(set(counts) & limited)]
+    levels = overuse.assess(days)
+    rows = [
+        OveruseRow(
+            code,
+            OVERUSE_LABELS.get(code) or MEDICATION_CLASS_LABELS[code],
+            counts[code],
+            overuse.THRESHOLDS.get(code),
+            levels.get(code, "no_threshold"),
+        )
+        for code in OVERUSE_ORDER
+        if code in counts
+    ]
+    if overuse.MULTI_CLASS in levels:
         rows.append(
             OveruseRow(
-                MULTI_CLASS, "Several classes together", days, threshold, _status(days, threshold)
+                MULTI_CLASS,
+                OVERUSE_LABELS[MULTI_CLASS],
+                days[overuse.MULTI_CLASS][0],
+                overuse.MULTI_CLASS_DAYS,
+                levels[overuse.MULTI_CLASS],
             )
         )
     return rows

@@ -248,7 +248,7 @@ def split_months(facts: list[DayFacts]) -> list[Month]:
 
 def medication_lines(months: list[Month]) -> list[MedicationLine]:
     """Per class, days per month vs the ICHD-3 8.2 threshold (classes used in the period)."""
-    codes = [code for code, _ in scales.MEDICATION_CLASSES] + [criteria.MULTI_CLASS]
+    codes = [*criteria.OVERUSE_ORDER, criteria.MULTI_CLASS]
     used = {row.med_class for month in months for row in month.overuse}
     lines = []
     for code in codes:

@@ -109,18 +109,7 @@ MEDICATION_CLASSES = (
 )
 MEDICATION_CLASS_CODES = tuple(code for code, _ in MEDICATION_CLASSES)
 MIGRAINE_SPECIFIC_CLASSES = frozenset({"triptan", "ergot", "gepant", "ditan"})
-# ICHD-3 8.2: overuse thresholds in days per month; gepants/ditans have none established.
-OVERUSE_THRESHOLD_DAYS = {
-    "simple_analgesic": 15,
-    "nsaid": 15,
-    "triptan": 10,
-    "ergot": 10,
-    "opioid": 10,
-    "combination": 10,
-    "other": 10,
-}
-OVERUSE_MULTI_CLASS_DAYS = 10
-OVERUSE_APPROACHING = {15: 12, 10: 8}
+# ICHD-3 8.2 overuse thresholds: insights/analysis/medication_overuse.py (one rule for all).
 
 HEADACHE_SIDES = (
     ("left", "Left"),

@@ -41,22 +41,35 @@ def test_triptan_on_8_or_9_days_is_approaching():
     assert rows_by_class(month(triptan=range(7)))["triptan"].status == "below"
 
 
-def test_simple_analgesics_need_15_days_and_approach_at_12():
-    assert rows_by_class(month(simple_analgesic=range(14)))["simple_analgesic"].status == (
-        "approaching"
-    )
-    assert rows_by_class(month(simple_analgesic=range(15)))["simple_analgesic"].status == "meets"
-    assert rows_by_class(month(nsaid=range(11)))["nsaid"].status == "below"
+def test_non_opioid_analgesics_need_15_days_and_approach_at_12():
+    assert rows_by_class(month(simple_analgesic=range(14)))["non_opioid"].status == "approaching"
+    assert rows_by_class(month(simple_analgesic=range(15)))["non_opioid"].status == "meets"
+    assert rows_by_class(month(nsaid=range(11)))["non_opioid"].status == "below"
+
+
+def test_paracetamol_7_and_ibuprofen_6_days_are_one_class_below_15_days():
+    rows = rows_by_class(month(simple_analgesic=range(7), nsaid=range(7, 13)))
+    assert (rows["non_opioid"].days, rows["non_opioid"].status) == (13, "approaching")
+    assert set(rows) == {"non_opioid"}  # one class: no multiple-class row, nothing met
+
+
+def test_paracetamol_and_an_nsaid_on_15_days_together_meet_the_threshold():
+    rows = rows_by_class(month(simple_analgesic=range(8), nsaid=range(8, 15)))
+    assert (rows["non_opioid"].days, rows["non_opioid"].status) == (15, "meets")
 
 
 def test_several_classes_together_count_on_10_days_without_any_single_class_overused():
     rows = rows_by_class(month(triptan=range(0, 5), nsaid=range(5, 10)))
-    assert rows["triptan"].status == "below" and rows["nsaid"].status == "below"
+    assert rows["triptan"].status == "below" and rows["non_opioid"].status == "below"
     assert (rows["multiple"].days, rows["multiple"].status) == (10, "meets")
 
 
 def test_one_class_alone_has_no_multiple_class_row():
     assert "multiple" not in rows_by_class(month(triptan=range(12)))
+
+
+def test_no_multiple_class_row_when_one_class_is_already_overused():
+    assert "multiple" not in rows_by_class(month(triptan=range(10), nsaid=range(10, 13)))
 
 
 def test_gepants_are_reported_without_a_threshold_and_not_in_the_combination():

@@ -54,10 +54,10 @@ def test_period_totals_add_up_the_months(report):
 
 def test_medication_lines_count_days_per_class_and_per_month(report):
     lines = {line.med_class: line for line in report.medication_lines}
-    assert set(lines) == {"triptan", "nsaid", "multiple"}  # preventive "other" is left out
+    assert set(lines) == {"triptan", "non_opioid", "multiple"}  # preventive "other" is left out
     assert [c.days for c in lines["triptan"].cells] == [1, 1]
     assert lines["triptan"].threshold == 10
-    assert lines["nsaid"].threshold == 15
+    assert lines["non_opioid"].threshold == 15
     assert [c.days for c in lines["multiple"].cells] == [2, 2]
     assert all(c.status == "below" for line in lines.values() for c in line.cells)
     assert report.overuse_alerts == []

@@ -65,7 +65,7 @@ def test_dashboard_row_figures_for_a_known_diary(alice, carol):
     assert row.acr.sss == 9 and row.acr.status == "too_few_days"  # 19-25 Feb: 20 and 25 Feb
     assert not row.chronic_pattern
     assert [(o.med_class, o.days, o.status) for o in row.overuse] == [
-        ("nsaid", 1, "below"),
+        ("non_opioid", 1, "below"),
         ("triptan", 1, "below"),
         ("multiple", 2, "below"),
     ]
