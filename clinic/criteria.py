@@ -4,9 +4,11 @@ Pure functions over ``diary.derive.DayFacts`` (no queries). They state whether a
 threshold is met; they never diagnose. Sources:
 - ICHD-3 1.3 chronic migraine: headache on >= 15 days/month with >= 8 migraine days
   (for > 3 months);
-- ICHD-3 8.2 medication overuse: >= 10 days/month for triptans, ergots, opioids, combination
-  analgesics or several classes together (8.2.6); >= 15 days/month for simple analgesics and
-  NSAIDs; gepants and ditans have no established threshold (their days are reported);
+- ICHD-3 8.2 medication overuse, by the insight's rule (``medication_overuse.assess``):
+  >= 15 days/month for non-opioid analgesics together (paracetamol, aspirin, NSAIDs; 8.2.3);
+  >= 10 days/month for triptans, ergots, opioids or combination analgesics, or for days with
+  any of two or more different classes when none is overused alone (8.2.6); gepants and ditans
+  have no established threshold (their days are reported);
 - ACR 2016 fibromyalgia criteria (Wolfe et al., Semin Arthritis Rheum 2016): generalized pain
   (>= 4 of 5 regions) and WPI >= 7 with SSS >= 5, or WPI 4-6 with SSS >= 9; symptoms for
   >= 3 months (which a diary screen cannot confirm). The WPI-like count is
@@ -40,7 +42,7 @@ OVERUSE_ORDER = [
 
 @dataclass(frozen=True)
 class OveruseRow:
-    """Acute-medication days of one class (or of several classes together) in a window."""
+    """Acute-medication days of one class (or of any of two or more classes) in a window."""
 
     med_class: str
     label: str

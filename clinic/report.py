@@ -89,7 +89,7 @@ class Month:
 
 @dataclass(frozen=True)
 class MedicationLine:
-    """One class (or "several classes") across the months of the period."""
+    """One class (or "two or more classes") across the months of the period."""
 
     med_class: str
     label: str
