@@ -72,7 +72,11 @@
       render();
     }
     range.addEventListener("input", function () { choose(Number(range.value)); });
-    range.addEventListener("click", function () { if (current() === null) choose(Number(range.value)); });
+    // A tap on the track where the (hidden) thumb rests fires no "input": it still rates.
+    function tapped() { if (current() === null) choose(Number(range.value)); }
+    range.addEventListener("click", tapped);
+    range.addEventListener("pointerup", tapped);
+    range.addEventListener("change", tapped);
     clear.addEventListener("click", function () {
       radios.forEach(function (radio) { radio.checked = false; });
       render();

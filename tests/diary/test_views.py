@@ -169,7 +169,7 @@ def test_usual_sleep_times_are_offered_not_filled_in(patient_client, alice):
     html = patient_client.get(reverse("diary:today")).content.decode()
     assert 'name="bedtime" value="22:30"' not in html
     assert 'name="final_wake" value="06:45"' not in html
-    assert "Use my usual times (22:30–06:45)" in html
+    assert "Usual times 22:30–06:45" in html
 
 
 def test_tapping_usual_times_fills_them_in_for_the_patient_to_save(patient_client, alice):
