@@ -346,6 +346,8 @@ def day_upsert(
     if day.pain_map:
         day.body_map_answered = True  # marking an area answers the map
     if day.headache_peak is not None:
+        if day.headache is False:
+            raise ValidationError({"headache_peak": "A headache's pain score needs headache: yes."})
         day.headache = True  # a pain score for a headache says there was one
     _derive_sleep(day)
     return _save(stored, day, patient=patient, expected_version=expected_version)

@@ -612,6 +612,12 @@ def test_a_headache_pain_score_without_times_makes_a_headache_day(alice):
     assert (day.headache, day.headache_peak) == (True, 5)
 
 
+def test_a_headache_pain_score_with_no_headache_is_refused(alice):
+    with pytest.raises(ValidationError) as error:
+        services.day_upsert(patient=alice, date=date(2026, 3, 2), headache=False, headache_peak=4)
+    assert "headache_peak" in error.value.message_dict
+
+
 def test_a_headache_pain_score_out_of_range_is_refused(alice):
     with pytest.raises(ValidationError) as error:
         services.day_upsert(patient=alice, date=date(2026, 3, 2), headache_peak=11)
