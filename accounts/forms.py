@@ -63,9 +63,29 @@ class PatientSignupForm(_SignupBase):
         help_text="Your diary days follow this time zone (we pre-select your device's).",
         widget=forms.Select(attrs={"data-detect-timezone": ""}),
     )
+    usual_bedtime = forms.TimeField(
+        required=False,
+        label="Usually in bed by",
+        help_text="Optional. Offered as a one-tap suggestion in the sleep check-in, never "
+        "saved as last night's sleep unless you tap it.",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    usual_wake_time = forms.TimeField(
+        required=False,
+        label="Usually up at",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
     consent = forms.BooleanField(
         label="I understand Flaremap is a diary, not a diagnosis, and that I control who sees it.",
     )
+
+    def profile_fields(self) -> dict:
+        """What sign-up sets on the new patient's profile (usual times only when given)."""
+        fields = {"timezone": self.cleaned_data["timezone"]}
+        for name in ("usual_bedtime", "usual_wake_time"):
+            if self.cleaned_data.get(name) is not None:
+                fields[name] = self.cleaned_data[name]
+        return fields
 
 
 class ClinicianSignupForm(_SignupBase):

@@ -44,7 +44,7 @@ def signup(request):
             user = services.patient_register(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
-                timezone=form.cleaned_data["timezone"],
+                **form.profile_fields(),
             )
         login(request, user, backend=BACKEND)
         messages.success(request, "Welcome to Flaremap. Start with today's check-in.")

@@ -190,7 +190,9 @@ def summarize(facts: list[DayFacts]) -> DiarySummary:
         chronic_pattern=load_now.meets_chronic_pattern,
         overuse=tuple(criteria.overuse_rows(now)),
         check_ins=tuple(
-            DayFacts(date=fact.date, recorded=True, pain=fact.pain)
+            DayFacts(
+                date=fact.date, recorded=True, pain=fact.pain, pain_answered=fact.pain_answered
+            )
             for fact in facts[-WPI_RECENT_DAYS:]
             if fact.recorded
         ),

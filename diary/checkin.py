@@ -61,7 +61,7 @@ class CheckinContext:
     has_medications: bool = False
     carry_pain: dict[str, int] = field(default_factory=dict)
     carry_meds: dict[str, dict[str, str]] = field(default_factory=dict)
-    sleep_prefilled: bool = False
+    usual_sleep: tuple[str, str] | None = None  # suggested bed and wake times, tap to use
 
     @property
     def is_today(self) -> bool:
@@ -110,8 +110,21 @@ def load_checkin(*, patient: User, day: date, attack_choice: str | None = None) 
     doses = list(selectors.doses_between(patient=patient, start=yesterday, end=day))
     _build_dose_rows(context, doses)
     _build_carry(context, doses)
-    context.sleep_prefilled = context.is_today and not _has_sleep(context.day_row)
+    if not _has_sleep(context.day_row):
+        context.usual_sleep = _usual_sleep(profile)
     return context
+
+
+def _usual_sleep(profile: PatientProfile) -> tuple[str, str] | None:
+    """The patient's usual bed and wake times, offered as a one-tap suggestion (never saved
+    unless the patient taps it)."""
+    if profile.usual_bedtime is None or profile.usual_wake_time is None:
+        return None
+    return (_hhmm(profile.usual_bedtime), _hhmm(profile.usual_wake_time))
+
+
+def _hhmm(clock) -> str:
+    return clock if isinstance(clock, str) else clock.strftime("%H:%M")
 
 
 def _choose_attack(
@@ -216,10 +229,10 @@ def initial_values(context: CheckinContext) -> dict:
             initial[scales.pain_field(code)] = value
         if row.headache is not None:
             initial["headache"] = "yes" if row.headache else "no"
-    if context.sleep_prefilled:
-        initial["bedtime"] = context.profile.usual_bedtime
-        initial["final_wake"] = context.profile.usual_wake_time
-        initial["rise_time"] = context.profile.usual_wake_time
+        initial["attack_peak"] = row.headache_peak
+        initial["no_body_pain"] = bool(row.body_map_answered) and not row.pain_map
+        if not _has_sleep(row):
+            initial["sleep_hours"] = row.total_sleep_min
     if context.attack is not None:
         initial.update(_attack_initial(context))
     for dose_row in context.dose_rows:
@@ -283,7 +296,32 @@ def carry_forward(context: CheckinContext, data) -> dict:
                 flat[f"{key}_amount"] = dose["amount"]
             flat[f"{key}_quantity"] = dose["quantity"]
     flat["attack_features"] = data.getlist("attack_features")
+    flat["red_flags"] = data.getlist("red_flags")
     return flat
+
+
+def use_usual_sleep(context: CheckinContext, data) -> dict:
+    """Form values with the usual bed and wake times filled in (the patient tapped them)."""
+    flat = {name: data.get(name) for name in data if name not in ("csrfmiddlewaretoken", "action")}
+    if context.usual_sleep is not None:
+        flat["bedtime"], flat["final_wake"] = context.usual_sleep
+        flat["rise_time"] = flat.get("rise_time") or context.usual_sleep[1]
+    for name in ("attack_features", "red_flags"):
+        flat[name] = data.getlist(name)
+    return flat
+
+
+def safety_inputs(form: CheckinForm) -> dict:
+    """What ``diary.safety.warning_signs`` needs from a valid check-in's headache section."""
+    cleaned = form.cleaned_data
+    if cleaned.get("headache") != "yes":
+        return {"flags": set(cleaned.get("red_flags") or ())}
+    features = set(cleaned.get("attack_features") or ())
+    return {
+        "flags": set(cleaned.get("red_flags") or ()),
+        "peak": cleaned.get("attack_peak"),
+        "aura_minutes": cleaned.get("attack_aura_minutes") if "aura" in features else None,
+    }
 
 
 def carry_payload(context: CheckinContext) -> dict:
@@ -350,21 +388,19 @@ def _service_call(form: CheckinForm, call, *, prefix: str = "", mapping=None, **
 
 
 def _save_day(context: CheckinContext, cleaned: dict, form: CheckinForm) -> Day:
+    """Only what the patient entered: untouched sleep, stress or body map stay empty."""
     fields = {name: cleaned.get(name) for name in ("stress", "mood", "fatigue", "notes")}
     skip_sleep = cleaned.get("sleep_skip")
     for name in CheckinForm.SLEEP_ITEMS:
         fields[name] = None if skip_sleep else cleaned.get(name)
+    # Hours slept entered directly; the service replaces it when bed and wake times are given.
+    fields["total_sleep_min"] = None if skip_sleep else cleaned.get("sleep_hours")
     existing = context.day_row
-    if not skip_sleep and existing is not None and not _has_sleep(existing):
-        fields["total_sleep_min"] = existing.total_sleep_min  # e.g. imported `sleep_hours`
     answer = cleaned.get("headache")
-    attack_saved = answer == "yes" and form.has_attack_details()
-    fields["headache"] = True if attack_saved else {"yes": True, "no": False}.get(answer)
-    body_pain = {
-        code: cleaned[scales.pain_field(code)]
-        for code in scales.PAIN_AREA_CODES
-        if cleaned.get(scales.pain_field(code))
-    }
+    fields["headache"] = True if form.saves_attack() else {"yes": True, "no": False}.get(answer)
+    fields["headache_peak"] = form.untimed_peak()
+    body_pain = form.marked_areas()
+    fields["body_map_answered"] = bool(body_pain or cleaned.get("no_body_pain"))
     day, _ = _service_call(
         form,
         services.day_upsert,
@@ -389,7 +425,7 @@ def _expected_version(existing: Day | None, posted: int | None) -> int | None:
 def _save_attack(context: CheckinContext, cleaned: dict, form: CheckinForm):
     attack = context.attack
     answer = cleaned.get("headache")
-    if answer != "yes" or not form.has_attack_details():
+    if not form.saves_attack():
         if answer == "no" and attack is not None:
             if context.attack_continues and attack.ended_at is None:
                 form.add_error(

@@ -840,6 +840,8 @@ def write_in_bulk(patient: User, plan: Plan) -> None:
         day = Day(patient=patient, date=plan_day.date, **fields, **stamps)
         for code, level in plan_day.body_pain.items():
             setattr(day, scales.pain_field(code), level)
+        if day.pain_map:
+            day.body_map_answered = True  # as services.day_upsert: marking answers the map
         tst, tib, efficiency = services.sleep_metrics(
             day=day.date,
             zone=zone,

@@ -28,7 +28,8 @@ Bertisch et al., Neurology 2020):
 - WPI-like (one definition for dashboard, report and insights): the areas marked on the
   answered days of a 7-day week, and only for a week with >= ``WPI_MIN_ANSWERED_DAYS`` answered
   days (ACR 2016 asks about the past week; fewer days say too little). An answered day is a day
-  with a check-in: whether the body map itself was answered is not recorded yet.
+  whose body map was answered (areas marked, or "No pain today"); a check-in that left the map
+  alone is not; where this was not recorded (older days) a check-in still counts.
 A diary day runs from 04:00 local to 04:00 the next day (late-night entries belong to the day
 that is ending). Minutes are real elapsed time, so a diary day across a clock change lasts 23 or
 25 hours; an attack still open runs until ``now``.
@@ -114,6 +115,9 @@ class DayFacts:
 
     date: date
     recorded: bool = False  # a check-in (Day row) exists
+    # The body map was answered (areas marked, or "No pain today"): True/False as the check-in
+    # recorded it; None when it was not recorded (older days, clients that do not send it).
+    pain_answered: bool | None = None
     headache_day: bool = False
     migraine_day: bool = False
     moderate_severe_day: bool = False
@@ -147,6 +151,12 @@ class DayFacts:
         """A headache day with no timed headache: a bare "headache: yes" (or a zero-length
         attack), which the >= 30 min rule could not check."""
         return self.headache_day and self.headache_minutes == 0
+
+    @property
+    def map_answered(self) -> bool:
+        """Counts as an answered day for the WPI-like week: the recorded answer, or for days
+        where it was not recorded, any check-in (the rule before it was asked)."""
+        return self.recorded if self.pain_answered is None else self.pain_answered
 
     @property
     def painful_areas(self) -> int:
@@ -568,6 +578,7 @@ def derive_days(
     if not isinstance(doses, DoseColumns):
         doses = DoseColumns.from_entries(doses)
     facts = [DayFacts(date=start + timedelta(days=i)) for i in range((end - start).days + 1)]
+    days = list(days)
     answers = _apply_day_rows(facts, start, days)
     derived = derive_arrays(
         start=start,
@@ -579,8 +590,21 @@ def derive_days(
         now=now,
     )
     _apply_derived(facts, derived)
+    _apply_untimed_peaks(facts, start, days)
     _apply_medication_names(facts, start, doses)
     return facts
+
+
+def _apply_untimed_peaks(facts: list[DayFacts], start: date, days: Iterable) -> None:
+    """The worst pain of a headache logged without times ("sometime today") joins the day's
+    peak; the day is already a headache day of unknown length (a "headache: yes" answer)."""
+    for row in days:
+        peak = getattr(row, "headache_peak", None)
+        index = (row.date - start).days
+        if peak is None or not 0 <= index < len(facts):
+            continue
+        fact = facts[index]
+        fact.peak_intensity = max(peak, fact.peak_intensity or 0)
 
 
 def _apply_day_rows(facts: list[DayFacts], start: date, days: Iterable) -> list[date]:
@@ -597,6 +621,7 @@ def _apply_day_rows(facts: list[DayFacts], start: date, days: Iterable) -> list[
         fact.total_sleep_min = row.total_sleep_min
         fact.sleep_efficiency = row.sleep_efficiency
         fact.pain = row.pain_map
+        fact.pain_answered = True if fact.pain else getattr(row, "body_map_answered", None)
         if row.headache:
             answers.append(row.date)
     return answers
@@ -693,10 +718,10 @@ class WpiWeek:
 
 def wpi_week(facts: Iterable[DayFacts], *, end: date) -> WpiWeek:
     """The WPI-like of the 7 diary days ending on ``end``: the areas marked on its answered days
-    (days with a check-in), counted only with >= WPI_MIN_ANSWERED_DAYS of them. Days missing
+    (``DayFacts.map_answered``), counted only with >= WPI_MIN_ANSWERED_DAYS of them. Days missing
     from ``facts`` count as unanswered."""
     start = end - timedelta(days=WPI_WEEK_DAYS - 1)
-    answered = [fact for fact in facts if start <= fact.date <= end and fact.recorded]
+    answered = [fact for fact in facts if start <= fact.date <= end and fact.map_answered]
     return WpiWeek(start, end, len(answered), wpi_areas(answered))
 
 

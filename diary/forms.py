@@ -33,6 +33,18 @@ FEATURE_LABELS = {
 PEAK_LABELS = {0: "No pain", 1: "Mild", 4: "Moderate", 7: "Severe"}  # IHS grades of NRS 0-10
 MOOD_LABELS = {0: "Very low", 3: "Low", 5: "Okay", 7: "Good", 9: "Very good"}
 FATIGUE_LABELS = {0: "None", 1: "Mild", 4: "Moderate", 7: "Severe", 10: "Exhausted"}
+# Stress anchors in the same bands as pain (1-3 / 4-6 / 7-9), so 7 reads "High", not "Moderate".
+STRESS_LABELS = {0: "None", 1: "Low", 4: "Moderate", 7: "High", 10: "Worst imaginable"}
+# One-tap "hours slept" (values in minutes: stored as total sleep time, entered directly).
+SLEEP_HOURS_CHOICES = [(hours * 60, f"{hours} h") for hours in range(4, 11)]
+# Warning signs asked about a headache (``diary.safety``); optional, shown under the headache.
+RED_FLAG_CHOICES = (
+    ("sudden", "Came on suddenly: at its worst within a minute"),
+    ("neuro", "New weakness, numbness, trouble speaking or loss of vision"),
+    ("fever_neck", "Fever and a stiff neck"),
+    ("head_injury", "After a blow to the head"),
+    ("new_over_50", "A new kind of headache, and I am over 50"),
+)
 
 
 def scale_label(value: int, labels: dict[int, str]) -> str:
@@ -85,9 +97,18 @@ class CheckinForm(forms.Form):
         scales.STRESS_MIN,
         scales.STRESS_MAX,
         "Overall stress today",
-        help_text="0 none · 3 some · 5 moderate · 8 high · 10 worst imaginable",
+        help_text="0 none · 1–3 low · 4–6 moderate · 7–9 high · 10 worst imaginable",
     )
     # Sleep: Consensus Sleep Diary core items for the night before this day (Carney 2012).
+    sleep_hours = forms.TypedChoiceField(
+        label="Hours slept",
+        help_text="One tap is enough; the times below give more detail.",
+        choices=SLEEP_HOURS_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
     sleep_skip = forms.BooleanField(
         required=False, label="I don't want to record last night's sleep"
     )
@@ -120,7 +141,12 @@ class CheckinForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     final_wake = forms.TimeField(required=False, label="Woke up for good", widget=_time_input())
-    rise_time = forms.TimeField(required=False, label="Got out of bed", widget=_time_input())
+    rise_time = forms.TimeField(
+        required=False,
+        label="Got out of bed",
+        help_text="Follows the wake-up time unless you change it.",
+        widget=_time_input(),
+    )
     sleep_quality = forms.TypedChoiceField(
         label="Sleep quality",
         choices=list(scales.SLEEP_QUALITY_LABELS.items()),
@@ -135,7 +161,8 @@ class CheckinForm(forms.Form):
     attack_start = forms.TimeField(
         required=False,
         label="Started at",
-        help_text="After midnight? Until 04:00 it still counts for this day.",
+        help_text="Leave empty for “sometime today”. After midnight? Until 04:00 it still "
+        "counts for this day.",
         widget=_time_input(),
     )
     attack_end = forms.TimeField(
@@ -180,6 +207,14 @@ class CheckinForm(forms.Form):
         empty_value=None,
         widget=forms.RadioSelect,
     )
+    red_flags = forms.MultipleChoiceField(
+        label="Any of these with this headache?",
+        choices=RED_FLAG_CHOICES,
+        help_text="Optional. Ticking one shows what to do; it is not stored in the diary.",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    no_body_pain = forms.BooleanField(required=False, label="No body pain today")
     mood = _scale_field(
         scales.MOOD_MIN, scales.MOOD_MAX, "Mood", help_text="0 very low · 5 okay · 10 very good"
     )
@@ -232,9 +267,22 @@ class CheckinForm(forms.Form):
                 required=False,
                 empty_value=None,
             )
+        self._offer_stored_sleep_total(context.day_row)
         if context.attack_continues:
             self.fields["attack_start"].disabled = True
         self.dose_rows = [self._add_dose_row(row) for row in context.dose_rows]
+
+    def _offer_stored_sleep_total(self, day_row):
+        """A stored total that is not a whole hour (e.g. 7 h 30 min imported) stays a choice,
+        so saving the page unchanged keeps it instead of dropping it."""
+        total = getattr(day_row, "total_sleep_min", None)
+        field = self.fields["sleep_hours"]
+        from_items = day_row is not None and any(
+            getattr(day_row, name) is not None for name in self.SLEEP_ITEMS[:-1]
+        )
+        if total is not None and not from_items and total not in dict(field.choices):
+            hours, minutes = divmod(total, 60)
+            field.choices = sorted([*field.choices, (total, f"{hours} h {minutes:02d}")])
 
     def _add_dose_row(self, row):
         """One medication line: a 'taken' checkbox with time, amount, quantity and relief."""
@@ -280,6 +328,7 @@ class CheckinForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         self._reject_unknown_areas()
+        self._clean_no_body_pain(cleaned)
         self._clean_attack(cleaned)
         for row in self.dose_rows:
             self._clean_dose(cleaned, row)
@@ -297,14 +346,47 @@ class CheckinForm(forms.Form):
                 f"Unknown body area(s): {', '.join(unknown)}. Use the areas on the body map."
             )
 
+    def marked_areas(self) -> dict[str, int]:
+        cleaned = self.cleaned_data
+        return {
+            code: cleaned[scales.pain_field(code)]
+            for code in scales.PAIN_AREA_CODES
+            if cleaned.get(scales.pain_field(code))
+        }
+
+    def _clean_no_body_pain(self, cleaned):
+        if cleaned.get("no_body_pain") and self.marked_areas():
+            self.add_error(
+                "no_body_pain",
+                "You marked painful areas and “No body pain today”. Untick one of them.",
+            )
+
     def has_attack_details(self) -> bool:
         cleaned = self.cleaned_data
         return any(
             cleaned.get(name) not in (None, "", [], "unknown") for name in self.ATTACK_DETAIL_FIELDS
         ) or bool(self.context.attack and not self.context.attack_continues)
 
+    def untimed_peak(self) -> int | None:
+        """The worst pain of a new headache given without any time ("sometime today"): kept on
+        the day, since an attack needs a start. None when there is an attack to save."""
+        cleaned = self.cleaned_data
+        if cleaned.get("headache") != "yes" or self.context.attack is not None:
+            return None
+        others = [name for name in self.ATTACK_DETAIL_FIELDS if name != "attack_peak"]
+        if any(cleaned.get(name) not in (None, "", [], "unknown") for name in others):
+            return None
+        return cleaned.get("attack_peak")
+
+    def saves_attack(self) -> bool:
+        return (
+            self.cleaned_data.get("headache") == "yes"
+            and self.has_attack_details()
+            and self.untimed_peak() is None
+        )
+
     def _clean_attack(self, cleaned):
-        if cleaned.get("headache") != "yes" or not self.has_attack_details():
+        if not self.saves_attack():
             return
         context = self.context
         if context.attack_continues:
@@ -313,7 +395,11 @@ class CheckinForm(forms.Form):
             start = cleaned.get("attack_start")
             if start is None:
                 if "attack_start" not in self.errors:
-                    self.add_error("attack_start", "When did the headache start?")
+                    self.add_error(
+                        "attack_start",
+                        "To keep these details, add roughly when it started (“On waking” or "
+                        "“Morning” is fine). Only a pain score can be saved without a time.",
+                    )
                 return
             started_at = diary_moment(context.day, start, context.zone)
             if started_at > context.now:

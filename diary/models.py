@@ -76,6 +76,14 @@ class Day(SyncedModel):
     )
     date = models.DateField()
     headache = models.BooleanField(null=True, blank=True, help_text="Any headache this day.")
+    # A headache logged with only its worst pain, no times ("sometime today"): no attack can
+    # be made without a start, so the score stays on the day (a headache day of unknown length).
+    headache_peak = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=ranged(scales.INTENSITY_MIN, scales.INTENSITY_MAX),
+        help_text="Worst pain (0-10) of a headache logged without times.",
+    )
     stress = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=ranged(scales.STRESS_MIN, scales.STRESS_MAX)
     )
@@ -112,6 +120,13 @@ class Day(SyncedModel):
         null=True, blank=True, validators=ranged(0, scales.MAX_SLEEP_MINUTES)
     )
     sleep_efficiency = models.FloatField(null=True, blank=True, validators=ranged(0, 100))
+    # True: the body map was answered (areas marked, or "No pain today"); False/None: it was
+    # left alone (None also for days recorded before this was asked). Marking an area answers it.
+    body_map_answered = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="The body map was answered: areas marked, or none marked on purpose (no pain).",
+    )
     notes = notes_field()
 
     class Meta:
@@ -133,6 +148,12 @@ class Day(SyncedModel):
             _range("total_sleep_min", 0, scales.MAX_SLEEP_MINUTES, "day_tst_range"),
             _range("time_in_bed_min", 0, scales.MAX_SLEEP_MINUTES, "day_tib_range"),
             _range("sleep_efficiency", 0, 100, "day_sleep_efficiency_range"),
+            _range(
+                "headache_peak",
+                scales.INTENSITY_MIN,
+                scales.INTENSITY_MAX,
+                "day_headache_peak_range",
+            ),
             _notes_limit("day_notes_length"),
             *[
                 _range(

@@ -32,6 +32,7 @@ from diary.signals import diary_changed
 
 DAY_FIELDS = (
     "headache",
+    "headache_peak",
     "stress",
     "mood",
     "fatigue",
@@ -44,6 +45,7 @@ DAY_FIELDS = (
     "rise_time",
     "sleep_quality",
     "total_sleep_min",
+    "body_map_answered",
     "notes",
 )
 SLEEP_ITEM_FIELDS = (
@@ -357,6 +359,12 @@ def day_upsert(
     if pain is not None:
         for code, name in zip(scales.PAIN_AREA_CODES, PAIN_FIELDS, strict=True):
             setattr(day, name, pain.get(code))
+    if day.pain_map:
+        day.body_map_answered = True  # marking an area answers the map
+    if day.headache_peak is not None:
+        if day.headache is False:
+            raise ValidationError({"headache_peak": "A headache's pain score needs headache: yes."})
+        day.headache = True  # a pain score for a headache says there was one
     _derive_sleep(day)
     return _save(stored, day, patient=patient, expected_version=expected_version)
 

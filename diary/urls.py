@@ -29,6 +29,7 @@ urlpatterns = [
     path("today/", views.today, name="today"),
     path("day/<isodate:day>/", views.day, name="day"),
     path("calendar/", views.calendar, name="calendar"),
+    path("warning-signs/", views.warning_signs, name="warning_signs"),
     path("trends/", views.trends_page, name="trends"),
     path("medications/", views.medications, name="medications"),
     path("medications/<uuid:medication_id>/", views.medication_edit, name="medication_edit"),

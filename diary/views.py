@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from diary import bodymap, checkin, month, scales, selectors, services, trends
+from diary import bodymap, checkin, month, safety, scales, selectors, services, trends
 from diary.days import patient_today
 from diary.forms import (
     FATIGUE_LABELS,
@@ -27,6 +27,7 @@ from diary.forms import (
     PAIN_STEPS,
     PEAK_LABELS,
     QUESTIONNAIRE_ITEMS,
+    STRESS_LABELS,
     CheckinForm,
     MedicationForm,
     QuestionnaireForm,
@@ -74,14 +75,35 @@ def _day_page(request, day: date):
         values = checkin.carry_forward(context, request.POST)
         form = CheckinForm(initial=values, context=context)
         messages.info(request, "Filled in yesterday’s body areas and medications. Check and save.")
+    elif request.method == "POST" and request.POST.get("action") == "usual_sleep":
+        form = CheckinForm(initial=checkin.use_usual_sleep(context, request.POST), context=context)
     elif request.method == "POST":
         form = CheckinForm(request.POST, context=context)
         if form.is_valid() and checkin.save_checkin(form=form):
             messages.success(request, f"Saved for {day:%A %-d %B}.")
+            _warn(request, form)
             return redirect(_day_url(context, day))
     else:
         form = CheckinForm(initial=checkin.initial_values(context), context=context)
-    return render(request, "diary/day.html", _checkin_page(context, form, attack_choice))
+    page = _checkin_page(context, form, attack_choice)
+    codes = request.session.pop(WARNING_SESSION_KEY, []) if request.method == "GET" else []
+    page["warning_signs"] = [safety.SIGNS[code] for code in codes if code in safety.SIGNS]
+    return render(request, "diary/day.html", page)
+
+
+WARNING_SESSION_KEY = "checkin_warning_signs"
+
+
+def _warn(request, form: CheckinForm) -> None:
+    """After saving (never instead of it): warning signs in the headache just logged."""
+    signs = safety.warning_signs(**checkin.safety_inputs(form))
+    if signs:
+        request.session[WARNING_SESSION_KEY] = [sign.code for sign in signs]
+
+
+def warning_signs(request):
+    """Static page: headache warning signs that need urgent care (linked from the check-in)."""
+    return render(request, "diary/warning_signs.html", {"signs": safety.SIGNS.values(), "nav": ""})
 
 
 def _day_url(context, day: date) -> str:
@@ -102,6 +124,8 @@ def _page(context) -> dict:
         "next_day": following if following <= context.today else None,
         "next_is_today": following == context.today,
         "today": context.today,
+        # Only in the small hours does "today" still mean the day that is ending.
+        "before_rollover": context.now.hour < scales.DAY_ROLLOVER_HOUR,
     }
 
 
@@ -132,7 +156,12 @@ def _checkin_page(context, form: CheckinForm, attack_choice) -> dict:
                 "sides": bodymap.side_labels(view),
                 "head": bodymap.HEAD[view],
                 "shapes": [
-                    {"shape": shape, "value": pain_values[shape.code]}
+                    {
+                        "shape": shape,
+                        "value": pain_values[shape.code],
+                        "name": _area_name(shape),
+                        "tall": shape.h >= AREA_NAME_BESIDE_VALUE_HEIGHT,
+                    }
                     for shape in bodymap.shapes(view)
                 ],
             }
@@ -157,12 +186,25 @@ def _checkin_page(context, form: CheckinForm, attack_choice) -> dict:
         sleep_summary=_sleep_summary(context.day_row),
         quick_start=json.dumps(_quick_times(context, start=True)),
         quick_end=json.dumps(_quick_times(context, start=False)),
-        stress_labels=json.dumps(scales.STRESS_LABELS),
+        stress_labels=json.dumps(STRESS_LABELS),
         peak_labels=json.dumps(PEAK_LABELS),
         mood_labels=json.dumps(MOOD_LABELS),
         fatigue_labels=json.dumps(FATIGUE_LABELS),
     )
     return page
+
+
+AREA_NAME_BESIDE_VALUE_HEIGHT = 40  # shapes this tall show their name and value together
+
+
+AREA_SHORT_NAMES = {"Shoulder girdle": "Shoulder", "Hip (buttock)": "Hip"}
+
+
+def _area_name(shape) -> list[str]:
+    """The visible name inside a body-map shape, one word per line ("Upper", "arm"); the side
+    is given by the shape's place and the captions, the full name by its accessible label."""
+    label = scales.PAIN_AREA_BY_CODE[shape.code].label.split(",")[0]
+    return AREA_SHORT_NAMES.get(label, label).split()
 
 
 def _quick_times(context, *, start: bool) -> list[tuple[str, str]]:

@@ -175,6 +175,69 @@ MECHANISMS: tuple[Mechanism, ...] = (
             "Maixner W et al. Overlapping chronic pain conditions. J Pain 2016.",
         ),
     ),
+    Mechanism(
+        slug="medication-overuse",
+        title="Medication overuse headache",
+        lead="Taking headache medicine on many days a month can itself keep headaches going.",
+        paragraphs=(
+            "Acute headache medicines (painkillers such as paracetamol, aspirin and ibuprofen, "
+            "triptans, and others) work well when they are taken now and then. When they are "
+            "taken on many days every month for more than three months, headaches can become "
+            "more frequent. This is called medication overuse headache, and it is common in "
+            "people who have headache on 15 or more days a month.",
+            "The limits doctors use (ICHD-3 8.2) count days, not tablets: 10 or more days a month "
+            "for triptans, ergots, opioids or combination painkillers, and also when different "
+            "types add up to 10 days; 15 or more days a month for simple painkillers such as "
+            "paracetamol, aspirin and ibuprofen, which count together as one type. Flaremap "
+            "counts your medication days against these limits.",
+            "Reaching a limit is a reason to talk with your doctor, not to stop on your own. "
+            "Some medicines (especially opioids and some sleeping or anti-anxiety drugs) must not "
+            "be stopped suddenly. Doctors usually treat overuse with a plan: a preventive "
+            "treatment, a limit on acute medicine days, and support while the body adjusts. Most "
+            "people improve within two months.",
+            "Using medicine early in a real attack is still right. The aim is fewer medicine days, "
+            "not suffering through attacks.",
+        ),
+        sources=(
+            "Headache Classification Committee of the IHS. ICHD-3, 8.2 Medication-overuse "
+            "headache. Cephalalgia 2018.",
+            "Diener HC et al. Pathophysiology, prevention, and treatment of medication overuse "
+            "headache. Lancet Neurol 2019.",
+        ),
+    ),
+    Mechanism(
+        slug="sleep-and-pain",
+        title="Sleep and pain",
+        lead="Short or broken sleep can make pain feel stronger the next day, and pain disturbs "
+        "sleep.",
+        paragraphs=(
+            "In studies where healthy people were kept from sleeping well for a night or two, "
+            "they felt pain more strongly the next day. Poor sleep seems to weaken the brain's "
+            "own pain filters; this is one reason sleep and central sensitization are linked. "
+            "Pain also wakes people and makes sleep lighter, so the two can feed each other.",
+            "For migraine, both too little and too much sleep, and irregular times (such as "
+            "sleeping in at weekends), are common triggers reported by patients. A steady "
+            "rhythm tends to help more than any single rule.",
+            "What helps many people: similar bed and wake times every day; getting up at the "
+            "same time even after a bad night; a dark, quiet, cool room; no caffeine late in the "
+            "day; and getting out of bed for a while when lying awake for long. Ongoing "
+            "insomnia is treatable, and cognitive behavioural therapy for insomnia (CBT-I) works "
+            "better than sleeping tablets in the long run.",
+            "Loud snoring with pauses in breathing, or morning headaches that ease within hours "
+            "of waking, are worth mentioning to your doctor: sleep apnoea can cause headache.",
+            "Flaremap looks at whether nights you rate as poor are followed by more body pain in "
+            "your own diary. Such a link, if found, is a pattern worth discussing, not proof "
+            "that sleep is the cause.",
+        ),
+        sources=(
+            "Finan PH, Goodin BR, Smith MT. The association of sleep and pain: an update and a "
+            "path forward. J Pain 2013.",
+            "Haack M et al. Sleep deficiency and chronic pain: potential underlying mechanisms "
+            "and clinical implications. Neuropsychopharmacology 2020.",
+            "Trauer JM et al. Cognitive behavioral therapy for chronic insomnia: a systematic "
+            "review and meta-analysis. Ann Intern Med 2015.",
+        ),
+    ),
 )
 MECHANISM_BY_SLUG = {mechanism.slug: mechanism for mechanism in MECHANISMS}
 
@@ -182,11 +245,11 @@ MECHANISM_BY_SLUG = {mechanism.slug: mechanism for mechanism in MECHANISMS}
 KIND_MECHANISMS = {
     "stress_headache": ("stress-and-mood", "let-down-effect"),
     "stress_letdown": ("let-down-effect", "stress-and-mood"),
-    "sleep_pain": ("central-sensitization", "inflammation"),
+    "sleep_pain": ("sleep-and-pain", "central-sensitization"),
     "pain_stress_feedback": ("stress-and-mood", "central-sensitization"),
     "pain_spread": ("central-sensitization", "overlapping-conditions"),
     "headache_frequency": ("shared-pain-pathways", "familial-links"),
-    "medication_overuse": ("shared-pain-pathways", "central-sensitization"),
+    "medication_overuse": ("medication-overuse", "shared-pain-pathways"),
 }
 
 

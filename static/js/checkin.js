@@ -72,7 +72,11 @@
       render();
     }
     range.addEventListener("input", function () { choose(Number(range.value)); });
-    range.addEventListener("click", function () { if (current() === null) choose(Number(range.value)); });
+    // A tap on the track where the (hidden) thumb rests fires no "input": it still rates.
+    function tapped() { if (current() === null) choose(Number(range.value)); }
+    range.addEventListener("click", tapped);
+    range.addEventListener("pointerup", tapped);
+    range.addEventListener("change", tapped);
     clear.addEventListener("click", function () {
       radios.forEach(function (radio) { radio.checked = false; });
       render();
@@ -148,4 +152,66 @@
     });
     box.hidden = false;
   });
+})();
+
+// Sleep: "Got out of bed" follows "Woke up for good" until the patient changes it, and
+// "Use my usual times" fills the times in place (without JS it is a submit button that does
+// the same on the server). Nothing is filled in unless the patient taps.
+(function () {
+  "use strict";
+  var form = document.getElementById("checkin");
+  if (!form) return;
+  var bed = form.elements.bedtime, wake = form.elements.final_wake, rise = form.elements.rise_time;
+  if (!wake || !rise) return;
+  var follows = !rise.value || rise.value === wake.value;
+  function follow() {
+    if (follows) {
+      rise.value = wake.value;
+      rise.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  }
+  wake.addEventListener("input", follow);
+  wake.addEventListener("change", follow);
+  rise.addEventListener("input", function () { follows = rise.value === wake.value || !rise.value; });
+  var usual = form.querySelector("button[data-usual-sleep]");
+  if (usual && bed) {
+    usual.addEventListener("click", function (event) {
+      event.preventDefault();
+      var times = usual.dataset.usualSleep.split(" ");
+      bed.value = times[0];
+      wake.value = times[1];
+      bed.dispatchEvent(new Event("change", { bubbles: true }));
+      wake.dispatchEvent(new Event("change", { bubbles: true }));
+      follow();
+    });
+  }
+})();
+
+// Body map: "No body pain today" and marked areas exclude each other; ticking it clears the
+// marks (visibly), marking an area unticks it.
+(function () {
+  "use strict";
+  var form = document.getElementById("checkin");
+  var none = form && form.elements.no_body_pain;
+  if (!none) return;
+  function selects() { return form.querySelectorAll("select[name^=pain_]"); }
+  function anyMarked() {
+    return Array.prototype.some.call(selects(), function (s) { return !!s.value; });
+  }
+  none.addEventListener("change", function () {
+    if (!none.checked) return;
+    Array.prototype.forEach.call(selects(), function (s) {
+      if (s.value) {
+        s.value = "";
+        s.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    });
+  });
+  function sync(event) {
+    if (event.target === none) return;
+    if (none.checked && anyMarked()) none.checked = false;
+  }
+  form.addEventListener("click", sync);
+  form.addEventListener("change", sync);
+  form.addEventListener("keydown", function (event) { setTimeout(function () { sync(event); }, 0); });
 })();

@@ -34,6 +34,12 @@ def test_patient_signup_creates_account_with_profile_and_logs_in(client):
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
+def test_signup_keeps_usual_sleep_times_when_given(client):
+    _signup(client, usual_bedtime="22:15", usual_wake_time="06:30")
+    profile = User.objects.get(email="new@example.com").patient_profile
+    assert (str(profile.usual_bedtime), str(profile.usual_wake_time)) == ("22:15:00", "06:30:00")
+
+
 def test_signup_rejects_a_malformed_email(client):
     response = _signup(client, email="not-an-email")
     assert response.status_code == 200

@@ -57,6 +57,8 @@ def test_a_complete_check_in_by_taps_alone(page_as, patient):
 
     page.get_by_text("Ibuprofen").tap()
     tap_slider(page, "fieldset:has(#id_stress_0)", 0.3)
+    page.get_by_role("button", name="Usual times 23:00–07:00").tap()
+    assert page.locator("#id_rise_time").input_value() == "07:00"
     chip(page, "Good").tap()
     page.get_by_role("button", name="Save today").tap()
 
@@ -64,7 +66,7 @@ def test_a_complete_check_in_by_taps_alone(page_as, patient):
     day = Day.objects.get(patient=patient, date=today)
     assert day.pain_map == {"shoulder_left": 3, "neck": 6, "lower_back": 4}
     assert day.stress in (2, 3, 4) and day.sleep_quality == 4
-    assert day.total_sleep_min is not None  # prefilled from the usual times
+    assert day.total_sleep_min == 480  # the usual times, tapped
     attack = HeadacheAttack.objects.get(patient=patient)
     assert 6 <= attack.peak_intensity <= 8
     assert attack.features == ["pulsating", "photophobia", "phonophobia"]
@@ -99,7 +101,7 @@ def test_check_in_works_without_javascript(page_as, patient):
     page.goto("/diary/today/")
     assert page.locator("input[type=range]").count() == 0
     page.locator("label[for=id_stress_6]").click()
-    page.get_by_label("Neck").select_option("5")
+    page.get_by_label("Neck", exact=True).select_option("5")
     chip(page, "No headache").click()
     page.get_by_role("button", name="Save today").click()
     page.get_by_text("Saved for").wait_for()
@@ -114,7 +116,7 @@ def test_errors_show_on_the_fields_and_nothing_is_saved(page_as, patient):
     page.get_by_label("Ended at").fill("23:59")
     page.locator("label[for=id_attack_peak_5]").click()
     page.get_by_role("button", name="Save today").click()
-    page.get_by_text("When did the headache start?").wait_for()
+    page.get_by_text("add roughly when it started").wait_for()
     assert page.get_by_role("alert").inner_text().startswith("Please correct")
     assert not Day.objects.filter(patient=patient).exists()
 
@@ -168,3 +170,64 @@ def test_both_body_views_show_side_by_side_on_a_desktop(page_as, patient):
     assert page.locator(".bodymap-view[data-view=front]").is_visible()
     assert page.locator(".bodymap-view[data-view=back]").is_visible()
     assert not page.get_by_role("button", name="Back", exact=True).is_visible()
+
+
+def test_a_headache_only_day_stores_no_sleep_and_no_stress(page_as, patient):
+    page = page_as(patient)
+    page.goto("/diary/today/")
+    stress = page.locator("fieldset:has(#id_stress_0) input[type=range]")
+    assert "unset" in stress.get_attribute("class")  # no value shown before a tap
+    assert (
+        page.locator("fieldset:has(#id_stress_0) .slider-value")
+        .inner_text()
+        .startswith("Not rated")
+    )
+    assert page.locator("#id_bedtime").input_value() == ""
+    chip(page, "Headache").tap()
+    tap_slider(page, "fieldset:has(#id_attack_peak_0)", 0.5)
+    page.get_by_role("button", name="Save today").tap()
+    today = patient_today(patient)
+    page.get_by_text(f"Saved for {today:%A %-d %B}").wait_for()
+    day = Day.objects.get(patient=patient, date=today)
+    assert day.headache is True and day.headache_peak is not None  # "sometime today"
+    assert (day.bedtime, day.final_wake, day.rise_time, day.total_sleep_min) == (None,) * 4
+    assert day.stress is None and day.body_map_answered is False
+    assert not HeadacheAttack.objects.filter(patient=patient).exists()
+    assert not page.js_errors
+
+
+def test_got_out_of_bed_follows_the_wake_time_until_edited(page_as, patient):
+    page = page_as(patient)
+    page.goto("/diary/today/")
+    page.locator("#id_final_wake").fill("06:30")
+    assert page.locator("#id_rise_time").input_value() == "06:30"
+    page.locator("#id_rise_time").fill("07:15")
+    page.locator("#id_final_wake").fill("06:00")
+    assert page.locator("#id_rise_time").input_value() == "07:15"
+
+
+def test_hours_slept_and_no_body_pain_in_two_taps(page_as, patient):
+    page = page_as(patient)
+    page.goto("/diary/today/")
+    chip(page, "7 h").tap()
+    page.get_by_text("No body pain today").tap()
+    page.get_by_role("button", name="Save today").tap()
+    today = patient_today(patient)
+    page.get_by_text(f"Saved for {today:%A %-d %B}").wait_for()
+    day = Day.objects.get(patient=patient, date=today)
+    assert (day.total_sleep_min, day.bedtime, day.body_map_answered) == (420, None, True)
+
+
+def test_a_warning_sign_shows_urgent_advice_after_saving(page_as, patient):
+    page = page_as(patient)
+    page.goto("/diary/today/")
+    chip(page, "Headache").tap()
+    tap_slider(page, "fieldset:has(#id_attack_peak_0)", 0.98)
+    page.locator("details.red-flags summary").tap()
+    chip(page, "Came on suddenly: at its worst within a minute").tap()
+    page.get_by_role("button", name="Save today").tap()
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert "Please seek urgent medical care" in alert.inner_text()
+    assert Day.objects.filter(patient=patient, headache=True).exists()  # saved all the same
+    assert no_horizontal_scroll(page)

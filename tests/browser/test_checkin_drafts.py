@@ -120,7 +120,7 @@ def test_an_entry_sent_back_with_errors_is_still_kept(page_as, patient):
     chip(page, "Headache").tap()
     page.get_by_label("Ended at").fill("23:59")
     page.get_by_role("button", name="Save today").tap()
-    page.get_by_text("When did the headache start?").wait_for()
+    page.get_by_text("add roughly when it started").wait_for()
     assert not Day.objects.filter(patient=patient).exists()
     page.goto("/diary/today/")
     banner = page.locator("[data-draft-status]")

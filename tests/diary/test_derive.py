@@ -513,3 +513,49 @@ def test_migraine_criteria_are_checked_element_wise_on_feature_masks():
 
 def test_feature_names_undo_feature_mask():
     assert feature_names(feature_mask(MIGRAINE)) == frozenset(MIGRAINE)
+
+
+# --- answered body map and headaches without times --------------------------------------------
+
+
+def day_row(day, *, pain=None, answered=None, headache=None, peak=None):
+    """A Day-like row as derive_days reads it."""
+    return SimpleNamespace(
+        date=day,
+        stress=None,
+        sleep_quality=None,
+        total_sleep_min=None,
+        sleep_efficiency=None,
+        pain_map=pain or {},
+        body_map_answered=answered,
+        headache=headache,
+        headache_peak=peak,
+    )
+
+
+def test_a_check_in_that_left_the_body_map_alone_is_not_an_answered_wpi_day():
+    days = [day_row(D + timedelta(days=i), answered=False) for i in range(7)]
+    week = wpi_week(
+        list(facts(days=days, end=D + timedelta(days=6)).values()), end=D + timedelta(days=6)
+    )
+    assert week.answered_days == 0 and week.wpi is None
+
+
+def test_no_pain_answered_counts_as_an_answered_day_with_zero_areas():
+    days = [day_row(D + timedelta(days=i), answered=True) for i in range(4)]
+    end = D + timedelta(days=6)
+    week = wpi_week(list(facts(days=days, end=end).values()), end=end)
+    assert (week.answered_days, week.wpi) == (4, 0)
+
+
+def test_marked_areas_answer_the_map_and_unrecorded_answers_keep_the_check_in_rule():
+    day = facts(days=[day_row(D, pain={"neck": 3}, answered=False)])[D]
+    assert day.pain_answered is True and day.map_answered
+    older = facts(days=[day_row(D)])[D]
+    assert older.pain_answered is None and older.map_answered  # recorded before it was asked
+
+
+def test_a_headache_with_only_a_pain_score_is_a_headache_day_without_duration():
+    day = facts(days=[day_row(D, headache=True, peak=6)])[D]
+    assert day.headache_day and day.headache_without_duration
+    assert (day.peak_intensity, day.headache_minutes) == (6, 0)

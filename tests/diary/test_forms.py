@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from diary import checkin, scales, services
+from diary import checkin, services
 from diary.forms import (
+    STRESS_LABELS,
     CheckinForm,
     MedicationForm,
     QuestionnaireForm,
@@ -38,8 +39,9 @@ def test_a_clock_time_before_four_belongs_to_the_next_calendar_date():
 
 
 def test_scale_words_explain_each_value():
-    assert scale_label(7, scales.STRESS_LABELS) == "Moderate"
-    assert scale_label(8, scales.STRESS_LABELS) == "High"
+    assert scale_label(6, STRESS_LABELS) == "Moderate"
+    assert scale_label(7, STRESS_LABELS) == "High"  # not "Moderate" (issue 23)
+    assert scale_label(10, STRESS_LABELS) == "Worst imaginable"
     assert [pain_label(v) for v in (3, 4, 7)] == ["3 – mild", "4 – moderate", "7 – severe"]
 
 

@@ -609,3 +609,32 @@ def test_a_new_questionnaire_needs_every_part(alice):
     with pytest.raises(ValidationError) as error:
         services.questionnaire_upsert(patient=alice, replace=False, instrument="pss4", date=TODAY)
     assert "answers" in error.value.message_dict
+
+
+def test_marking_an_area_answers_the_body_map(alice):
+    day, _ = services.day_upsert(patient=alice, date=date(2026, 3, 2), body_pain={"neck": 3})
+    assert day.body_map_answered is True
+    day, _ = services.day_upsert(patient=alice, date=date(2026, 3, 3), body_map_answered=True)
+    assert (day.body_map_answered, day.pain_map) == (True, {})
+
+
+def test_a_headache_pain_score_without_times_makes_a_headache_day(alice):
+    day, _ = services.day_upsert(patient=alice, date=date(2026, 3, 2), headache_peak=5)
+    assert (day.headache, day.headache_peak) == (True, 5)
+
+
+def test_a_headache_pain_score_with_no_headache_is_refused(alice):
+    with pytest.raises(ValidationError) as error:
+        services.day_upsert(patient=alice, date=date(2026, 3, 2), headache=False, headache_peak=4)
+    assert "headache_peak" in error.value.message_dict
+
+
+def test_a_headache_pain_score_out_of_range_is_refused(alice):
+    with pytest.raises(ValidationError) as error:
+        services.day_upsert(patient=alice, date=date(2026, 3, 2), headache_peak=11)
+    assert "headache_peak" in error.value.message_dict
+
+
+def test_hours_slept_entered_directly_stay_when_no_sleep_times_are_given(alice):
+    day, _ = services.day_upsert(patient=alice, date=date(2026, 3, 2), total_sleep_min=390)
+    assert (day.total_sleep_min, day.time_in_bed_min, day.sleep_efficiency) == (390, None, None)

@@ -162,15 +162,121 @@ def test_save_redirects_back_to_the_same_day_with_a_confirmation(patient_client)
     assert "Saved for Monday 9 March" in response.content.decode()
 
 
-def test_sleep_is_prefilled_from_usual_times_only_for_today(patient_client, alice):
+def test_usual_sleep_times_are_offered_not_filled_in(patient_client, alice):
     profile = alice.patient_profile
     profile.usual_bedtime, profile.usual_wake_time = time(22, 30), time(6, 45)
     profile.save()
-    today_html = patient_client.get(reverse("diary:today")).content.decode()
-    past_html = patient_client.get(day_url(YESTERDAY)).content.decode()
-    assert 'name="bedtime" value="22:30"' in today_html
-    assert 'name="final_wake" value="06:45"' in today_html
-    assert 'name="bedtime" value="22:30"' not in past_html
+    html = patient_client.get(reverse("diary:today")).content.decode()
+    assert 'name="bedtime" value="22:30"' not in html
+    assert 'name="final_wake" value="06:45"' not in html
+    assert "Usual times 22:30–06:45" in html
+
+
+def test_tapping_usual_times_fills_them_in_for_the_patient_to_save(patient_client, alice):
+    profile = alice.patient_profile
+    profile.usual_bedtime, profile.usual_wake_time = time(22, 30), time(6, 45)
+    profile.save()
+    data = {"stress": "4", "headache": "no", "action": "usual_sleep"}
+    html = patient_client.post(day_url(TODAY), data).content.decode()
+    assert 'name="bedtime" value="22:30"' in html and 'name="rise_time" value="06:45"' in html
+    assert not Day.objects.filter(patient=alice).exists()  # nothing saved until Save
+
+
+def test_a_headache_only_save_records_no_sleep(patient_client, alice):
+    data = {"headache": "yes"}
+    assert patient_client.post(day_url(TODAY), data).status_code == 302
+    day = Day.objects.get(patient=alice, date=TODAY)
+    assert day.headache is True
+    assert (day.bedtime, day.final_wake, day.rise_time, day.total_sleep_min) == (None,) * 4
+    assert day.stress is None  # an untouched scale is not saved
+
+
+def test_hours_slept_is_stored_as_total_sleep_without_times(patient_client, alice):
+    patient_client.post(day_url(TODAY), {"headache": "no", "sleep_hours": "420"})
+    day = Day.objects.get(patient=alice, date=TODAY)
+    assert (day.total_sleep_min, day.bedtime, day.time_in_bed_min) == (420, None, None)
+
+
+def test_sleep_times_win_over_hours_slept(patient_client, alice):
+    data = {"sleep_hours": "600", "bedtime": "23:00", "final_wake": "06:00", "rise_time": "06:00"}
+    patient_client.post(day_url(TODAY), data)
+    day = Day.objects.get(patient=alice, date=TODAY)
+    assert (day.total_sleep_min, day.time_in_bed_min) == (420, 420)
+
+
+def test_a_stored_half_hour_total_survives_saving_the_page_unchanged(patient_client, alice):
+    services.day_upsert(patient=alice, date=TODAY, total_sleep_min=450)
+    day = Day.objects.get(patient=alice, date=TODAY)
+    html = patient_client.get(day_url(TODAY)).content.decode()
+    assert "7 h 30" in html
+    patient_client.post(day_url(TODAY), {"version": day.version, "sleep_hours": "450"})
+    day.refresh_from_db()
+    assert day.total_sleep_min == 450
+
+
+def test_a_headache_with_only_a_pain_score_is_saved_for_sometime_today(patient_client, alice):
+    response = patient_client.post(day_url(TODAY), {"headache": "yes", "attack_peak": "5"})
+    assert response.status_code == 302
+    day = Day.objects.get(patient=alice, date=TODAY)
+    assert (day.headache, day.headache_peak) == (True, 5)
+    assert not HeadacheAttack.objects.filter(patient=alice).exists()
+    html = patient_client.get(day_url(TODAY)).content.decode()
+    assert 'name="attack_peak" value="5"' in html and "checked" in html
+
+
+def test_the_body_map_records_whether_it_was_answered(patient_client, alice):
+    patient_client.post(day_url(TODAY), {"stress": "3"})
+    assert Day.objects.get(patient=alice, date=TODAY).body_map_answered is False
+    patient_client.post(day_url(YESTERDAY), {"no_body_pain": "on"})
+    assert Day.objects.get(patient=alice, date=YESTERDAY).body_map_answered is True
+    html = patient_client.get(day_url(YESTERDAY)).content.decode()
+    assert 'name="no_body_pain" id="id_no_body_pain" checked' in html
+
+
+def test_no_body_pain_together_with_marked_areas_is_a_field_error(patient_client, alice):
+    response = patient_client.post(day_url(TODAY), {"no_body_pain": "on", "pain_neck": "3"})
+    assert response.status_code == 200
+    assert "Untick one of them" in response.content.decode()
+    assert not Day.objects.filter(patient=alice).exists()
+
+
+def test_a_warning_sign_shows_urgent_advice_after_saving(patient_client, alice):
+    data = {"headache": "yes", "attack_peak": "10", "red_flags": ["sudden"]}
+    response = patient_client.post(day_url(TODAY), data, follow=True)
+    html = response.content.decode()
+    assert Day.objects.get(patient=alice, date=TODAY).headache_peak == 10  # saved anyway
+    assert "Please seek urgent medical care" in html and "worst within a minute" in html
+    again = patient_client.get(day_url(TODAY)).content.decode()
+    assert "Please seek urgent medical care" not in again  # shown once, after that save
+
+
+def test_a_long_aura_shows_urgent_advice_after_saving(patient_client, alice):
+    data = {
+        "headache": "yes",
+        "attack_start": "08:00",
+        "attack_peak": "4",
+        "attack_features": ["aura"],
+        "attack_aura_minutes": "61",
+    }
+    html = patient_client.post(day_url(TODAY), data, follow=True).content.decode()
+    assert "an aura lasting more than an hour" in html
+
+
+def test_an_ordinary_headache_shows_no_warning(patient_client, alice):
+    data = {"headache": "yes", "attack_start": "08:00", "attack_peak": "10"}
+    html = patient_client.post(day_url(TODAY), data, follow=True).content.decode()
+    assert "Please seek urgent medical care" not in html
+
+
+def test_the_warning_signs_page_is_public_and_linked_from_the_footer(client, db):
+    html = client.get(reverse("diary:warning_signs")).content.decode()
+    assert "thunderclap" in html and "does not diagnose" in html
+    assert reverse("diary:warning_signs") in client.get(reverse("accounts:login")).content.decode()
+
+
+def test_body_map_areas_carry_visible_names(patient_client):
+    html = patient_client.get(reverse("diary:today")).content.decode()
+    assert html.count(">Jaw</tspan>") == 2 and ">Shoulder</tspan>" in html
 
 
 def test_skipping_sleep_clears_what_was_recorded(patient_client, alice):
@@ -207,9 +313,10 @@ def test_headache_yes_without_details_marks_the_day_only(patient_client, alice):
 
 
 def test_attack_details_without_a_start_time_ask_for_it(patient_client, alice):
-    response = patient_client.post(day_url(TODAY), checkin(headache="yes", attack_peak=5))
+    data = {**checkin(headache="yes", attack_peak=5), "attack_features": ["nausea"]}
+    response = patient_client.post(day_url(TODAY), data)
     assert response.status_code == 200
-    assert "When did the headache start?" in response.content.decode()
+    assert "add roughly when it started" in response.content.decode()
     assert not Day.objects.filter(patient=alice).exists()
 
 
@@ -747,3 +854,14 @@ def test_today_shows_stored_found_insights_and_links_to_all(patient_client, alic
     assert "Short nights, more pain." in body
     assert "No link yet." not in body
     assert "All insights and how they are computed" in body
+
+
+def test_the_before_0400_hint_shows_only_in_the_small_hours(patient_client, monkeypatch):
+    assert (
+        "Until 04:00, entries count"
+        not in patient_client.get(reverse("diary:today")).content.decode()
+    )
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 3, 10, 2, 30, tzinfo=UTC))
+    assert (
+        "Until 04:00, entries count" in patient_client.get(reverse("diary:today")).content.decode()
+    )
