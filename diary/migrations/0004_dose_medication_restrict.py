@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diary', '0002_notes_length_limit'),
+        ('diary', '0003_day_answered_map_headache_peak'),
     ]
 
     operations = [
