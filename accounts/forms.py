@@ -103,12 +103,15 @@ class PatientProfileForm(forms.ModelForm):
             "family_history_migraine": "Migraine in your family",
             "family_history_chronic_pain": "Chronic widespread pain in your family",
             "reminder_enabled": "Send me a daily reminder by email",
+            "full_name": "Your name (shown on the report for your clinician)",
+            "date_of_birth": "Date of birth (shown on the report for your clinician)",
         }
         widgets = {
             "usual_bedtime": forms.TimeInput(attrs={"type": "time"}),
             "usual_wake_time": forms.TimeInput(attrs={"type": "time"}),
             "reminder_time": forms.TimeInput(attrs={"type": "time"}),
             "diagnoses": forms.Textarea(attrs={"rows": 3}),
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def clean_year_of_birth(self):

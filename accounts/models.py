@@ -2,7 +2,7 @@
 
 import secrets
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from zoneinfo import available_timezones
 
 from django.conf import settings
@@ -96,6 +96,12 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(f"Unknown time zone “{value}”; use an IANA name like Europe/Paris.")
 
 
+def validate_date_of_birth(value: date) -> None:
+    """Web form and API alike: a date of birth from 1900 up to today."""
+    if not date(1900, 1, 1) <= value <= timezone.localdate():
+        raise ValidationError("Enter a date of birth between 1900 and today.")
+
+
 class FamilyHistory(models.TextChoices):
     UNKNOWN = "unknown", "Don't know"
     NO = "no", "No"
@@ -116,6 +122,10 @@ class PatientProfile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patient_profile"
     )
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    # Optional identity for the clinician report: a clinician recognises a name and a date of
+    # birth, not an e-mail address.
+    full_name = models.CharField(max_length=120, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True, validators=[validate_date_of_birth])
     year_of_birth = models.PositiveSmallIntegerField(null=True, blank=True)
     sex = models.CharField(max_length=12, choices=Sex.choices, default=Sex.UNDISCLOSED)
     diagnoses = models.TextField(
@@ -146,6 +156,8 @@ class PatientProfile(models.Model):
     # What a patient may edit about themself (web profile form and `PATCH /api/v1/me/`).
     EDITABLE_FIELDS = (
         "timezone",
+        "full_name",
+        "date_of_birth",
         "year_of_birth",
         "sex",
         "diagnoses",
