@@ -83,6 +83,39 @@ QUESTIONNAIRES = {
     "sss": ("acr2016-sss", "ACR 2016 Symptom Severity Scale"),
     "asc12": ("asc-12", "Allodynia Symptom Checklist (ASC-12)"),
     "pss4": ("pss-4", "Perceived Stress Scale (PSS-4)"),
+    "phq4": ("phq-4", "Patient Health Questionnaire-4 (PHQ-4)"),
+    "phq8": ("phq-8", "Patient Health Questionnaire-8 (PHQ-8)"),
+    "gad7": ("gad-7", "Generalized Anxiety Disorder-7 (GAD-7)"),
+    "tmd": ("tmd-pain-screener", "TMD Pain Screener, 6 items (DC/TMD)"),
+}
+# Total scores of the screens as Observations. LOINC where the code was checked against
+# published FHIR material: 70272-0 PHQ-4 total, 70274-6 GAD-7 total. PHQ-8 and the TMD Pain
+# Screener use this project's code system until their LOINC codes are verified.
+SCREEN_SCORE_CODES = {
+    "phq4": {
+        "system": LOINC,
+        "code": "70272-0",
+        "display": "Patient Health Questionnaire 4 item (PHQ-4) total score [Reported]",
+    },
+    "gad7": {
+        "system": LOINC,
+        "code": "70274-6",
+        "display": "Generalized anxiety disorder 7 item (GAD-7) total score [Reported.PHQ]",
+    },
+    "phq8": {"system": DIARY_CODES, "code": "phq8-total", "display": "PHQ-8 total score"},
+    "tmd": {
+        "system": DIARY_CODES,
+        "code": "tmd-screener-total",
+        "display": "TMD Pain Screener total score",
+    },
+}
+SCREEN_TEXTS = {
+    "phq4": scales.PHQ4_ITEMS,
+    "phq8": scales.PHQ8_ITEMS,
+    "gad7": scales.GAD7_ITEMS,
+    "tmd": scales.TMD_ITEMS,
+    "asc12": scales.ASC12_ITEMS,
+    "pss4": scales.PSS4_ITEMS,
 }
 SSS_ITEM_TEXT = {
     "fatigue": "Fatigue (past week, 0-3)",
@@ -136,7 +169,11 @@ def patient_resource(patient: User, profile: PatientProfile | None, patient_id: 
         "telecom": [{"system": "email", "value": patient.email}],
         "gender": GENDER.get(profile.sex if profile else "undisclosed", "unknown"),
     }
-    if profile and profile.year_of_birth:
+    if profile and profile.full_name:
+        resource["name"] = [{"text": profile.full_name}]
+    if profile and profile.date_of_birth:
+        resource["birthDate"] = profile.date_of_birth.isoformat()
+    elif profile and profile.year_of_birth:
         resource["birthDate"] = f"{profile.year_of_birth:04d}"
     return resource
 
@@ -382,7 +419,7 @@ def questionnaire_resource(response: QuestionnaireResponse, patient_id: str) -> 
             for name in (*scales.SSS_WEEK_ITEMS, *scales.SSS_SIX_MONTH_ITEMS)
         ]
     else:
-        texts = scales.ASC12_ITEMS if response.instrument == "asc12" else scales.PSS4_ITEMS
+        texts = SCREEN_TEXTS[response.instrument]
         items = [
             {"linkId": str(i), "text": text, "answer": [{"valueInteger": value}]}
             for i, (text, value) in enumerate(zip(texts, response.answers, strict=True), start=1)
@@ -405,6 +442,18 @@ def questionnaire_resource(response: QuestionnaireResponse, patient_id: str) -> 
             "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{title}: {response.score}</div>',
         },
     }
+
+
+def screen_score_resource(response: QuestionnaireResponse, patient_id: str) -> dict:
+    """A screen's total as an Observation (survey), derived from its QuestionnaireResponse."""
+    return _observation(
+        _id("screen-score", response.pk),
+        patient_id,
+        SCREEN_SCORE_CODES[response.instrument],
+        {"effectiveDateTime": response.date.isoformat()},
+        valueInteger=response.score,
+        derivedFrom=[_ref(str(response.pk))],
+    )
 
 
 def provenance_resource(patient_id: str, targets: list[str], recorded: datetime) -> dict:
@@ -453,7 +502,10 @@ def patient_bundle(
     resources += [dose_resource(dose, patient_id) for dose in doses]
     responses = questionnaires_between(patient=patient, start=start, end=end)
     responses = responses.order_by("date", "instrument")
-    resources += [questionnaire_resource(response, patient_id) for response in responses]
+    for response in responses:
+        resources.append(questionnaire_resource(response, patient_id))
+        if response.instrument in SCREEN_SCORE_CODES:
+            resources.append(screen_score_resource(response, patient_id))
     recorded = timezone.now()
     resources.append(provenance_resource(patient_id, [r["id"] for r in resources], recorded))
     return {

@@ -244,11 +244,12 @@ def _clamp(value: float, low: int, high: int) -> int:
 
 
 class _Simulation:
-    """Simulates one persona day by day; every random draw comes from one seeded generator."""
+    """Simulates one persona day by day; every random draw comes from seeded generators."""
 
     def __init__(self, *, days, seed, persona, end, zone, now, id_prefix):
         self.n = days
         self.rng = random.Random(f"{seed}:{persona}")
+        self.seed = seed
         self.p = PERSONAS[persona]
         self.persona = persona
         self.start = end - timedelta(days=days - 1)
@@ -641,6 +642,8 @@ class _Simulation:
 
     def _questionnaires(self) -> None:
         rng, sensitized = self.rng, self.persona == 0
+        # The screens draw from their own generator, so the rest of the diary stays as it was.
+        screens = random.Random(f"{self.seed}:{self.persona}:screens")
         for t in range(self.n):
             day, frac = self.day(t), self.frac(t)
             if day.weekday() == 6:  # weekly SSS on Sundays
@@ -672,6 +675,22 @@ class _Simulation:
                     _clamp(strain - 0.3 + rng.gauss(0, 0.6), 0, 4),
                 ]
                 self._questionnaire("pss4", day, pss)
+                self._screens(day, frac, sensitized, screens)
+
+    def _screens(self, day: date, frac: float, sensitized: bool, rng: random.Random) -> None:
+        """Monthly PHQ-4 and TMD screen; a positive PHQ-4 part steps up to GAD-7 / PHQ-8 the
+        same day, as the questionnaires page asks (the sensitized persona drifts positive)."""
+        level = (0.8 + 1.2 * frac) if sensitized else 0.3
+        phq4 = [_clamp(level + rng.gauss(0, 0.5), 0, 3) for _ in scales.PHQ4_ITEMS]
+        self._questionnaire("phq4", day, phq4)
+        follow_up = scales.screen_reading("phq4", sum(phq4), phq4)["follow_up"]
+        for code, items in (("gad7", scales.GAD7_ITEMS), ("phq8", scales.PHQ8_ITEMS)):
+            if code in follow_up:
+                answers = [_clamp(level + rng.gauss(0, 0.7), 0, 3) for _ in items]
+                self._questionnaire(code, day, answers)
+        jaw = 1 if sensitized else 0
+        tmd = [jaw] + [int(sensitized and rng.random() < 0.3 + 0.4 * frac) for _ in range(5)]
+        self._questionnaire("tmd", day, tmd)
 
     def _questionnaire(self, instrument: str, day: date, answers) -> None:
         self.plan.questionnaires.append(

@@ -552,3 +552,22 @@ QUESTIONNAIRE_ITEMS = {
     "asc12": [(f"item_{i}", text, ASC12_CHOICES) for i, text in enumerate(scales.ASC12_ITEMS)],
     "pss4": [(f"item_{i}", text, PSS4_CHOICES) for i, text in enumerate(scales.PSS4_ITEMS)],
 }
+_SCREEN_TEXTS = {
+    "phq4": scales.PHQ4_ITEMS,
+    "phq8": scales.PHQ8_ITEMS,
+    "gad7": scales.GAD7_ITEMS,
+    "tmd": scales.TMD_ITEMS,
+}
+for _code, _texts in _SCREEN_TEXTS.items():
+    QUESTIONNAIRE_ITEMS[_code] = [
+        (
+            f"item_{i}",
+            text,
+            scales.TMD_DURATION_ANSWERS
+            if _code == "tmd" and i == 0
+            else YES_NO
+            if _code == "tmd"
+            else scales.PHQ_ANSWERS,
+        )
+        for i, text in enumerate(_texts)
+    ]

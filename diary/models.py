@@ -363,12 +363,16 @@ class Dose(SyncedModel):
 
 
 class QuestionnaireResponse(SyncedModel):
-    """A periodic questionnaire (ACR 2016 SSS, ASC-12, PSS-4), scored on save."""
+    """A periodic questionnaire or screen (``diary.scales``), scored on save."""
 
     class Instrument(models.TextChoices):
         SSS = "sss", "ACR 2016 Symptom Severity Scale"
         ASC12 = "asc12", "Allodynia Symptom Checklist (ASC-12)"
         PSS4 = "pss4", "Perceived Stress Scale (PSS-4)"
+        PHQ4 = "phq4", "Patient Health Questionnaire-4 (PHQ-4)"
+        PHQ8 = "phq8", "Patient Health Questionnaire-8 (PHQ-8)"
+        GAD7 = "gad7", "Generalized Anxiety Disorder-7 (GAD-7)"
+        TMD = "tmd", "TMD Pain Screener (DC/TMD)"
 
     patient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="questionnaires"
@@ -382,13 +386,17 @@ class QuestionnaireResponse(SyncedModel):
         ordering = ["date"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(instrument__in=["sss", "asc12", "pss4"]),
+                condition=Q(instrument__in=["sss", "asc12", "pss4", "phq4", "phq8", "gad7", "tmd"]),
                 name="questionnaire_instrument_valid",
             ),
             models.CheckConstraint(
                 condition=(Q(instrument="sss") & Q(score__lte=12))
                 | (Q(instrument="asc12") & Q(score__lte=24))
-                | (Q(instrument="pss4") & Q(score__lte=16)),
+                | (Q(instrument="pss4") & Q(score__lte=16))
+                | (Q(instrument="phq4") & Q(score__lte=12))
+                | (Q(instrument="phq8") & Q(score__lte=24))
+                | (Q(instrument="gad7") & Q(score__lte=21))
+                | (Q(instrument="tmd") & Q(score__lte=7)),
                 name="questionnaire_score_range",
             ),
             models.UniqueConstraint(

@@ -167,3 +167,123 @@ def asc12_band(score: int) -> str:
     if score <= 8:
         return "moderate"
     return "severe"
+
+
+# --- Screens for the overlapping conditions (scored on save; shown as "meets the published
+# threshold for ...", never as a diagnosis). ---------------------------------------------------
+
+# PHQ and GAD-7 (Kroenke, Spitzer, Williams, Löwe): "No permission required to reproduce,
+# translate, display or distribute" (Pfizer). Answers: over the last 2 weeks, how often ...
+PHQ_ANSWERS = (
+    (0, "Not at all"),
+    (1, "Several days"),
+    (2, "More than half the days"),
+    (3, "Nearly every day"),
+)
+PHQ_ANSWER_MAX = 3
+# PHQ-4 (Kroenke et al., Psychosomatics 2009;50:613; Löwe et al., J Affect Disord 2010):
+# items 1-2 are the GAD-2 (anxiety), items 3-4 the PHQ-2 (depression); a subscale >= 3 is a
+# positive screen, and the full GAD-7 / PHQ-8 follows it.
+PHQ4_ITEMS = (
+    "Feeling nervous, anxious or on edge",
+    "Not being able to stop or control worrying",
+    "Little interest or pleasure in doing things",
+    "Feeling down, depressed or hopeless",
+)
+PHQ4_SUBSCALE_POSITIVE = 3
+# PHQ-8 (Kroenke et al., J Affect Disord 2009;114:163): the PHQ-9 without item 9 (thoughts of
+# self-harm), which needs a clinician pathway behind it; >= 10 is the published cut-off.
+PHQ8_ITEMS = (
+    "Little interest or pleasure in doing things",
+    "Feeling down, depressed or hopeless",
+    "Trouble falling or staying asleep, or sleeping too much",
+    "Feeling tired or having little energy",
+    "Poor appetite or overeating",
+    "Feeling bad about yourself, or that you are a failure or have let yourself or your "
+    "family down",
+    "Trouble concentrating on things, such as reading or watching television",
+    "Moving or speaking so slowly that other people could have noticed, or the opposite: "
+    "being so fidgety or restless that you have been moving around a lot more than usual",
+)
+# GAD-7 (Spitzer et al., Arch Intern Med 2006;166:1092): >= 10 is the published cut-off.
+GAD7_ITEMS = (
+    "Feeling nervous, anxious or on edge",
+    "Not being able to stop or control worrying",
+    "Worrying too much about different things",
+    "Trouble relaxing",
+    "Being so restless that it is hard to sit still",
+    "Becoming easily annoyed or irritable",
+    "Feeling afraid, as if something awful might happen",
+)
+PHQ_SCREEN_CUTOFF = 10  # PHQ-8 and GAD-7
+# Severity bands: (lowest score, label), from the publications above.
+PHQ4_BANDS = ((0, "normal"), (3, "mild"), (6, "moderate"), (9, "severe"))
+PHQ8_BANDS = (
+    (0, "none-minimal"),
+    (5, "mild"),
+    (10, "moderate"),
+    (15, "moderately severe"),
+    (20, "severe"),
+)
+GAD7_BANDS = ((0, "minimal"), (5, "mild"), (10, "moderate"), (15, "severe"))
+
+# TMD Pain Screener, 6-item version (Gonzalez et al., JADA 2011;142:1183; DC/TMD, Schiffman
+# et al. 2014). The DC/TMD instruments are free to use without permission (INfORM / RDC-TMD
+# International). Past 30 days. Item 1: 0 no pain, 1 pain that comes and goes, 2 continuous;
+# items 2-6: 0 no, 1 yes. Total 0-7; >= 3 is the published cut-off for the 6-item version.
+TMD_ITEMS = (
+    "In the last 30 days, how long did any pain in your jaw or temple area on either side last?",
+    "In the last 30 days, have you had pain or stiffness in your jaw on awakening?",
+    "In the last 30 days, did chewing hard or tough food change any pain in your jaw or temple "
+    "area (make it better or worse)?",
+    "… opening your mouth, or moving your jaw forward or to the side?",
+    "… jaw habits such as holding teeth together, clenching, grinding or chewing gum?",
+    "… other jaw activities such as talking, kissing or yawning?",
+)
+TMD_DURATION_ANSWERS = ((0, "No pain"), (1, "Pain comes and goes"), (2, "Pain is always present"))
+TMD_ITEM_MAX = (2, 1, 1, 1, 1, 1)
+TMD_CUTOFF = 3
+
+# Screens whose answers are a list of 0..max integers: instrument -> per-item maxima.
+LIST_SCREENS = {
+    "phq4": (PHQ_ANSWER_MAX,) * len(PHQ4_ITEMS),
+    "phq8": (PHQ_ANSWER_MAX,) * len(PHQ8_ITEMS),
+    "gad7": (PHQ_ANSWER_MAX,) * len(GAD7_ITEMS),
+    "tmd": TMD_ITEM_MAX,
+}
+SCREEN_MAX_SCORE = {code: sum(maxima) for code, maxima in LIST_SCREENS.items()}
+
+
+def band(bands, score: int) -> str:
+    """The label of the highest band whose lower bound ``score`` reaches."""
+    return [label for low, label in bands if score >= low][-1]
+
+
+def phq4_subscales(answers) -> tuple[int, int]:
+    """(anxiety GAD-2, depression PHQ-2) from the four PHQ-4 answers."""
+    return answers[0] + answers[1], answers[2] + answers[3]
+
+
+def screen_reading(instrument: str, score: int, answers) -> dict:
+    """What a screen's score means, as data: its band and whether it meets a published cut-off
+    (PHQ-4: which follow-up questionnaire the positive subscale calls for)."""
+    if instrument == "phq4":
+        anxiety, depression = phq4_subscales(answers)
+        follow_up = [
+            code
+            for code, sub in (("gad7", anxiety), ("phq8", depression))
+            if sub >= PHQ4_SUBSCALE_POSITIVE
+        ]
+        return {
+            "band": band(PHQ4_BANDS, score),
+            "anxiety": anxiety,
+            "depression": depression,
+            "positive": bool(follow_up),
+            "follow_up": follow_up,
+        }
+    if instrument in ("phq8", "gad7"):
+        bands = PHQ8_BANDS if instrument == "phq8" else GAD7_BANDS
+        return {"band": band(bands, score), "positive": score >= PHQ_SCREEN_CUTOFF}
+    if instrument == "tmd":
+        return {"band": "", "positive": score >= TMD_CUTOFF}
+    return {"band": "", "positive": False}

@@ -617,6 +617,8 @@ def score_questionnaire(instrument: str, answers) -> tuple[object, int]:
     - PSS-4 (Cohen et al. 1983): 4 items 0-4, items 2 and 3 reversed, total 0-16.
     - ACR 2016 SSS (Wolfe et al. 2016): fatigue, waking unrefreshed, cognitive 0-3 each plus
       headaches, lower-abdominal pain, depression 0/1 each, total 0-12.
+    - PHQ-4 (0-12), PHQ-8 (0-24), GAD-7 (0-21): items 0-3, summed (Kroenke 2009, Spitzer 2006).
+    - TMD Pain Screener, 6 items (Gonzalez et al. 2011): item 1 0-2, items 2-6 0/1, total 0-7.
     """
     if instrument == "asc12":
         values = _int_answers(answers, len(scales.ASC12_ITEMS), scales.ASC12_ANSWER_MAX)
@@ -639,7 +641,15 @@ def score_questionnaire(instrument: str, answers) -> tuple[object, int]:
         for name in scales.SSS_SIX_MONTH_ITEMS:
             _int_answers([answers[name]], 1, 1)
         return dict(answers), sum(answers.values())
-    raise ValidationError({"instrument": "Choose sss, asc12 or pss4."})
+    if instrument in scales.LIST_SCREENS:
+        maxima = scales.LIST_SCREENS[instrument]
+        _int_answers(answers, len(maxima), max(maxima))
+        for value, maximum in zip(answers, maxima, strict=True):
+            _int_answers([value], 1, maximum)
+        return answers, sum(answers)
+    raise ValidationError(
+        {"instrument": f"Choose one of: {', '.join(QuestionnaireResponse.Instrument.values)}."}
+    )
 
 
 @transaction.atomic

@@ -392,6 +392,30 @@ def medication_remove(request, medication_id):
 
 # --- questionnaires ------------------------------------------------------------------------------
 
+SCREEN_TALK = " It is a screen, not a diagnosis: talk it over with your clinician."
+
+
+def screen_meaning(instrument: str, score: int, answers) -> str:
+    reading = scales.screen_reading(instrument, score, answers)
+    if instrument == "phq4":
+        text = (
+            f"In the published “{reading['band']}” range (anxiety {reading['anxiety']}/6, "
+            f"mood {reading['depression']}/6)."
+        )
+        if reading["follow_up"]:
+            names = " and ".join(INSTRUMENTS[code]["title"] for code in reading["follow_up"])
+            text += f" A part scored 3 or more: please also answer {names}." + SCREEN_TALK
+        return text
+    if instrument in ("phq8", "gad7"):
+        text = f"In the published “{reading['band']}” range."
+        return text + (SCREEN_TALK if reading["positive"] else "")
+    if reading["positive"]:
+        return "Meets the published threshold (3 or more) for jaw pain worth checking." + (
+            SCREEN_TALK
+        )
+    return "Below the published threshold (3) for jaw pain."
+
+
 INSTRUMENTS = {
     "sss": {
         "title": "Symptom severity (ACR 2016 SSS)",
@@ -416,11 +440,44 @@ INSTRUMENTS = {
         "max": 16,
         "about": "How stressful the past month felt, in four questions (Cohen et al., 1983).",
     },
+    "phq4": {
+        "title": "Anxiety and mood (PHQ-4)",
+        "every": "monthly",
+        "interval": 30,
+        "max": 12,
+        "about": "Four questions about the last 2 weeks (Kroenke et al., 2009). Public domain.",
+    },
+    "phq8": {
+        "title": "Mood in more detail (PHQ-8)",
+        "every": "monthly, when the PHQ-4 suggests it",
+        "interval": 30,
+        "max": 24,
+        "follow_up": True,
+        "about": "Eight questions about the last 2 weeks (Kroenke et al., 2009). Free to use.",
+    },
+    "gad7": {
+        "title": "Anxiety in more detail (GAD-7)",
+        "every": "monthly, when the PHQ-4 suggests it",
+        "interval": 30,
+        "max": 21,
+        "follow_up": True,
+        "about": "Seven questions about the last 2 weeks (Spitzer et al., 2006). Free to use.",
+    },
+    "tmd": {
+        "title": "Jaw and temple pain (TMD Pain Screener)",
+        "every": "monthly",
+        "interval": 30,
+        "max": 7,
+        "about": "Six questions about jaw pain in the last 30 days (DC/TMD, Gonzalez et al., "
+        "2011). Free to use.",
+    },
 }
 
 
-def score_meaning(instrument: str, score: int) -> str:
+def score_meaning(instrument: str, score: int, answers=None) -> str:
     """Plain-language reading of a score, without diagnosis language."""
+    if instrument in scales.LIST_SCREENS:
+        return screen_meaning(instrument, score, answers)
     if instrument == "asc12":
         band = scales.asc12_band(score)
         ranges = {"none": "0–2", "mild": "3–5", "moderate": "6–8", "severe": "9–24"}
@@ -452,13 +509,23 @@ def questionnaires(request):
         history = [row for row in rows if row.instrument == code][::-1]
         latest = history[0] if history else None
         due = latest is None or (today_ - latest.date).days >= info["interval"]
+        if info.get("follow_up"):
+            # PHQ-8 / GAD-7 step up from a positive PHQ-4 part; otherwise they are not offered.
+            phq4 = next((row for row in rows[::-1] if row.instrument == "phq4"), None)
+            asked = (
+                phq4 is not None
+                and code in scales.screen_reading("phq4", phq4.score, phq4.answers)["follow_up"]
+            )
+            if not asked and latest is None:
+                continue
+            due = asked and (latest is None or latest.date < phq4.date)
         cards.append(
             {
                 "code": code,
                 **info,
                 "latest": latest,
                 "due": due,
-                "meaning": score_meaning(code, latest.score) if latest else "",
+                "meaning": score_meaning(code, latest.score, latest.answers) if latest else "",
                 "history": history[:8],
             }
         )

@@ -158,14 +158,25 @@ def test_medication_list_has_acute_classes_and_a_preventive_with_a_start_date():
     assert any(med.stopped_on for med in preventives)
 
 
-def test_questionnaires_are_weekly_sss_and_monthly_asc12_and_pss4():
+def test_questionnaires_are_weekly_sss_and_monthly_asc12_pss4_phq4_and_tmd():
     plan = plan_for()
-    count = dict.fromkeys(("sss", "asc12", "pss4"), 0)
+    count = dict.fromkeys(("sss", "asc12", "pss4", "phq4", "tmd", "gad7", "phq8"), 0)
     for response in plan.questionnaires:
         count[response.instrument] += 1
         services.score_questionnaire(response.instrument, response.answers)  # valid answers
     assert 25 <= count["sss"] <= 27
-    assert count["asc12"] == count["pss4"] == 6
+    assert count["asc12"] == count["pss4"] == count["phq4"] == count["tmd"] == 6
+    assert count["gad7"] + count["phq8"] >= 1  # the sensitized persona steps up
+
+
+def test_gad7_and_phq8_follow_only_a_positive_phq4_part_on_the_same_day():
+    plan = plan_for()
+    phq4 = {r.date: r.answers for r in plan.questionnaires if r.instrument == "phq4"}
+    for response in plan.questionnaires:
+        if response.instrument in ("gad7", "phq8"):
+            answers = phq4[response.date]
+            follow_up = scales.screen_reading("phq4", sum(answers), answers)["follow_up"]
+            assert response.instrument in follow_up
 
 
 def test_some_attacks_cross_midnight_and_a_few_days_have_notes():
