@@ -24,6 +24,8 @@ from diary.selectors import (
     attacks_touching,
     day_facts,
     days_between,
+    doses_between,
+    medications_for,
     questionnaires_between,
 )
 
@@ -32,6 +34,7 @@ MAX_DAYS = 366
 POOR_EFFICIENCY = 85.0
 HIGH_STRESS = 7
 HEAT_STEPS = (0.1, 0.25, 0.5, 0.75)  # share of check-in days -> heat level 1..5
+CHART_DAYS = 30  # the monthly chart counts per 30 days, as the ICHD-3 criteria do
 
 
 @dataclass
@@ -145,6 +148,140 @@ class Note:
     text: str
 
 
+@dataclass(frozen=True)
+class DrugLine:
+    """One acute drug: days used per 30 days and its 2-hour response, as the patient rated it.
+
+    "Relief" is pain relief at 2 h (some relief or pain free), "pain free" the stricter trial
+    end point (IHS guidelines for controlled trials of acute treatment); doses without a
+    rating are left out of both shares."""
+
+    name: str
+    med_class: str
+    days: int
+    per_30: float
+    rated: int
+    relief: int
+    pain_free: int
+
+    @property
+    def relief_percent(self) -> int | None:
+        return round(100 * self.relief / self.rated) if self.rated else None
+
+    @property
+    def pain_free_percent(self) -> int | None:
+        return round(100 * self.pain_free / self.rated) if self.rated else None
+
+
+@dataclass(frozen=True)
+class Preventive:
+    name: str
+    started_on: date | None
+    stopped_on: date | None
+    unit: str
+    amount: object
+
+
+@dataclass(frozen=True)
+class AttackProfile:
+    """Attacks that started in the period, as logged (relapses within 48 h are not merged)."""
+
+    attacks: int
+    timed: int
+    median_hours: float | None
+    with_aura: int
+    treated: int
+    impact: tuple[int, int, int, int]  # attacks rated 0, 1, 2, 3 on the IHS impact scale
+
+    def share(self, count: int) -> int | None:
+        return round(100 * count / self.attacks) if self.attacks else None
+
+    @property
+    def aura_percent(self):
+        return self.share(self.with_aura)
+
+    @property
+    def treated_percent(self):
+        return self.share(self.treated)
+
+    @property
+    def impact_rated(self) -> int:
+        return sum(self.impact)
+
+    @property
+    def disabling(self) -> int:
+        """Attacks rated 2-3 (had to cut back or bed rest)."""
+        return self.impact[2] + self.impact[3]
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    """One 30-day block of the monthly chart; a shorter first block is scaled to 30 days."""
+
+    start: date
+    end: date
+    days: int
+    headache: int
+    migraine: int
+    medication: int
+
+    @property
+    def partial(self) -> bool:
+        return self.days < CHART_DAYS
+
+    def per_30(self, count: int) -> float:
+        return count * CHART_DAYS / self.days
+
+    @property
+    def values(self) -> tuple[float, float, float]:
+        return self.per_30(self.headache), self.per_30(self.migraine), self.per_30(self.medication)
+
+
+@dataclass(frozen=True)
+class DailyTrend:
+    """Mean of a daily 0-10 item (fatigue, mood) per 30-day block, and over the period."""
+
+    label: str
+    days: int
+    mean: float | None
+    blocks: list[float | None]
+
+
+@dataclass(frozen=True)
+class ScreenLine:
+    """The latest answer to a screen in the period, its reading and the earlier scores."""
+
+    code: str
+    label: str
+    maximum: int
+    latest: object
+    reading: dict
+    earlier: list[int]
+
+
+SCREEN_LABELS = {"phq4": "PHQ-4", "gad7": "GAD-7", "phq8": "PHQ-8", "tmd": "TMD screen"}
+
+
+def screen_lines(responses) -> list[ScreenLine]:
+    """PHQ-4 (with its GAD-7 / PHQ-8 step-up) and the TMD Pain Screener, oldest score first."""
+    lines = []
+    for code, label in SCREEN_LABELS.items():
+        rows = [row for row in responses if row.instrument == code]
+        if rows:
+            latest = rows[-1]
+            lines.append(
+                ScreenLine(
+                    code,
+                    label,
+                    scales.SCREEN_MAX_SCORE[code],
+                    latest,
+                    scales.screen_reading(code, latest.score, latest.answers),
+                    [row.score for row in rows[:-1]][-4:],
+                )
+            )
+    return lines
+
+
 @dataclass
 class Report:
     patient: User
@@ -163,6 +300,12 @@ class Report:
     questionnaires: dict
     sleep: SleepSummary
     stress: StressSummary
+    drugs: list[DrugLine] = field(default_factory=list)
+    preventives: list[Preventive] = field(default_factory=list)
+    attack_profile: AttackProfile | None = None
+    chart: list[ChartBar] = field(default_factory=list)
+    daily_trends: list[DailyTrend] = field(default_factory=list)
+    screens: list[ScreenLine] = field(default_factory=list)
     notes: list[Note] | None = None
     wpi_min_days = WPI_MIN_ANSWERED_DAYS
 
@@ -323,15 +466,114 @@ def stress_summary(facts: list[DayFacts]) -> StressSummary:
     )
 
 
-def period_notes(*, patient: User, start: date, end: date) -> list[Note]:
-    """Free-text notes of days and attacks in the period (only shown with the notes scope)."""
-    notes = [
-        Note(day.date, "Day", day.notes)
-        for day in days_between(patient=patient, start=start, end=end).exclude(notes="")
+def chart_blocks(facts: list[DayFacts]) -> list[ChartBar]:
+    """Headache, migraine and acute-medication days per 30-day block, counted back from the
+    period's end, so the only short block is the oldest (scaled to 30 days and marked)."""
+    bars = []
+    for stop in range(len(facts), 0, -CHART_DAYS):
+        block = facts[max(0, stop - CHART_DAYS) : stop]
+        bars.append(
+            ChartBar(
+                start=block[0].date,
+                end=block[-1].date,
+                days=len(block),
+                headache=sum(1 for f in block if f.headache_day),
+                migraine=sum(1 for f in block if f.migraine_day),
+                medication=sum(1 for f in block if f.acute_medication_day),
+            )
+        )
+    return bars[::-1]
+
+
+def drug_lines(doses, days: int) -> list[DrugLine]:
+    """Per acute drug: diary days with a dose (per 30 days of the period) and the 2-hour
+    response of its rated doses; most used first."""
+    by_drug: dict = {}
+    for dose in doses:
+        if dose.medication.kind != "acute":
+            continue
+        by_drug.setdefault(dose.medication_id, []).append(dose)
+    lines = []
+    for drug_doses in by_drug.values():
+        medication = drug_doses[0].medication
+        used = len({dose.date for dose in drug_doses})
+        rated = [dose.relief_2h for dose in drug_doses if dose.relief_2h]
+        lines.append(
+            DrugLine(
+                name=medication.name,
+                med_class=medication.get_med_class_display().split(" (")[0],
+                days=used,
+                per_30=used * CHART_DAYS / days,
+                rated=len(rated),
+                relief=sum(1 for r in rated if r in ("partial", "complete")),
+                pain_free=rated.count("complete"),
+            )
+        )
+    return sorted(lines, key=lambda line: (-line.days, line.name))
+
+
+def preventive_history(medications) -> list[Preventive]:
+    """Preventive treatments with their start and stop dates, most recent first."""
+    rows = [
+        Preventive(m.name, m.started_on, m.stopped_on, m.unit, m.default_amount)
+        for m in medications
+        if m.kind == "preventive"
     ]
+    return sorted(rows, key=lambda row: row.started_on or date.min, reverse=True)
+
+
+def attack_profile(attacks, doses, start: date) -> AttackProfile:
+    """Median duration of ended attacks, share with aura, share treated (a dose linked to the
+    attack or any acute dose on its first day) and the IHS 0-3 functional impact ratings."""
+    started = [attack for attack in attacks if attack.start_date >= start]
+    treated_ids = {dose.attack_id for dose in doses if dose.attack_id}
+    dosed_days = {dose.date for dose in doses if dose.medication.kind == "acute"}
+    hours = [
+        (attack.ended_at - attack.started_at).total_seconds() / 3600
+        for attack in started
+        if attack.ended_at
+    ]
+    impact = Counter(a.functional_impact for a in started if a.functional_impact is not None)
+    return AttackProfile(
+        attacks=len(started),
+        timed=len(hours),
+        median_hours=median(hours) if hours else None,
+        with_aura=sum(1 for attack in started if attack.aura),
+        treated=sum(1 for a in started if a.pk in treated_ids or a.start_date in dosed_days),
+        impact=tuple(impact[grade] for grade in range(4)),
+    )
+
+
+def daily_trends(facts: list[DayFacts], days) -> list[DailyTrend]:
+    """Fatigue and mood (daily 0-10 items) per 30-day block: the trend behind the SSS fatigue
+    item, between questionnaires."""
+    by_date = {day.date: day for day in days}
+    trends = []
+    for label, attribute in (("Fatigue", "fatigue"), ("Mood", "mood")):
+        blocks = []
+        values = []
+        for stop in range(len(facts), 0, -CHART_DAYS):
+            block = facts[max(0, stop - CHART_DAYS) : stop]
+            found = [
+                getattr(by_date[f.date], attribute)
+                for f in block
+                if f.date in by_date and getattr(by_date[f.date], attribute) is not None
+            ]
+            blocks.append(mean(found) if found else None)
+            values += found
+        trends.append(
+            DailyTrend(label, len(values), mean(values) if values else None, blocks[::-1])
+        )
+    return trends
+
+
+def period_notes(*, days, attacks, start: date) -> list[Note]:
+    """Free-text notes of the period's days and attacks (only shown with the notes scope)."""
+    notes = [Note(day.date, "Day", day.notes) for day in days if day.notes]
     notes += [
         Note(max(attack.start_date, start), "Headache", attack.notes)
-        for attack in attacks_touching(patient=patient, start=start, end=end).exclude(notes="")
+        for attack in attacks
+        if attack.notes
     ]
     return sorted(notes, key=lambda note: (note.date, note.source))
 
@@ -339,9 +581,13 @@ def period_notes(*, patient: User, start: date, end: date) -> list[Note]:
 def build_report(*, patient: User, start: date, end: date, include_notes: bool) -> Report:
     """Everything the report page shows for ``patient`` between ``start`` and ``end``.
 
-    A constant number of queries (day facts: 3; questionnaires: 1; notes: 2 when included).
+    A constant number of queries (day facts: 3; questionnaires: 1; days, attacks, doses and
+    medications for the notes, drug, attack and fatigue sections: 4).
     """
     facts = day_facts(patient=patient, start=start, end=end)
+    doses = list(doses_between(patient=patient, start=start, end=end))
+    attacks = list(attacks_touching(patient=patient, start=start, end=end))
+    check_in_rows = list(days_between(patient=patient, start=start, end=end))
     months = split_months(facts)
     responses = list(questionnaires_between(patient=patient, start=start, end=end))
     latest = latest_by_instrument(responses)
@@ -364,5 +610,13 @@ def build_report(*, patient: User, start: date, end: date, include_notes: bool) 
         questionnaires=latest,
         sleep=sleep_summary(facts),
         stress=stress_summary(facts),
-        notes=period_notes(patient=patient, start=start, end=end) if include_notes else None,
+        drugs=drug_lines(doses, len(facts)),
+        preventives=preventive_history(medications_for(patient=patient)),
+        attack_profile=attack_profile(attacks, doses, start),
+        chart=chart_blocks(facts),
+        daily_trends=daily_trends(facts, check_in_rows),
+        screens=screen_lines(responses),
+        notes=period_notes(days=check_in_rows, attacks=attacks, start=start)
+        if include_notes
+        else None,
     )

@@ -16,7 +16,29 @@ from accounts.access import Grant
 from clinic import bodymap
 from clinic import report as report_module
 from diary.days import EARLIEST_DAY, in_diary_range
+from insights.analysis.common import number
 from insights.models import Insight
+from insights.templatetags.insight_format import EVENT_LABELS
+
+# What each insight tests, said of the patient (third person) for the clinician's report.
+CLINICIAN_SUBJECTS = {
+    "stress_headache": "higher stress and a headache starting the next day",
+    "stress_letdown": "a drop in stress and a headache starting that day or the next",
+    "sleep_pain": "a short or poor night and more painful areas the next day",
+    "pain_stress_feedback": "pain on one day and stress the next",
+    "pain_spread": "the weekly count of painful areas and time",
+}
+CLINICIAN_COUNTS = {
+    "headache_frequency": "Headache days",
+    "medication_overuse": "Acute-medication days (ICHD-3 8.2)",
+}
+CLINICIAN_VERDICTS = {
+    "found": "The patient's diary links",
+    "not_found": "The patient's diary shows no clear link between",
+}
+CHART_KINDS = ("headache", "migraine", "medication")
+CHART_FILLS = {"headache": "#f08a3c", "migraine": "#8f1d0b", "medication": "#3d6fb6"}
+CHART_WIDTH, CHART_HEIGHT, CHART_TOP = 300, 50, 10  # SVG units; 30 days fill the height
 
 
 class ReportPeriodForm(forms.Form):
@@ -74,13 +96,82 @@ def page_context(*, grant: Grant, start: date, end: date) -> dict:
         "grant": grant,
         "insights": insights,
         "insights_waiting": waiting,
+        "insight_rows": [(i, clinician_sentence(i)) for i in insights or ()],
         "insight_template": _insight_cards_template(),
         "profile": getattr(patient, "patient_profile", None),
         "shapes": bodymap.heat_shapes(data.heat),
+        "chart_bars": chart_bars(data.chart),
+        "chart_labels": chart_labels(data.chart),
+        "chart_box": {"width": CHART_WIDTH, "height": CHART_TOP + CHART_HEIGHT + 16},
+        "chart_scale": {"y15": CHART_TOP + CHART_HEIGHT // 2},
         "figure": bodymap.figure(),
         "period_query": f"start={start:%Y-%m-%d}&end={end:%Y-%m-%d}",
         "form": ReportPeriodForm(initial={"start": start, "end": end}, today=end),
     }
+
+
+def clinician_sentence(insight) -> str:
+    """One stored insight as a sentence for the clinician: in the third person, with its
+    evidence (effect, interval, days and events), e.g. "The patient's diary links a drop in
+    stress and a headache starting that day or the next (odds ratio 1.9, interval 1.2 to 3.1;
+    84 days, 14 headache starts)." Patient pages keep the second-person summaries."""
+    evidence = []
+    if insight.effect is not None:
+        effect = f"{insight.effect_label or 'effect'} {number(insight.effect)}"
+        if insight.ci_low is not None or insight.ci_high is not None:
+            high = "no upper limit" if insight.ci_high is None else number(insight.ci_high)
+            effect += f", interval {number(insight.ci_low)} to {high}"
+        evidence.append(effect)
+    counted = f"{insight.n_days} days"
+    if insight.n_events is not None:
+        counted += f", {insight.n_events} {EVENT_LABELS.get(insight.kind, 'events').lower()}"
+    evidence.append(counted)
+    if insight.kind in CLINICIAN_COUNTS:
+        subject = CLINICIAN_COUNTS[insight.kind]
+        verdict = "reach" if insight.status == "found" else "stay below"
+        return f"{subject} {verdict} a published alert level ({'; '.join(evidence)})."
+    subject = CLINICIAN_SUBJECTS.get(insight.kind, insight.get_kind_display().lower())
+    verdict = CLINICIAN_VERDICTS.get(insight.status, "Not assessed yet:")
+    return f"{verdict} {subject} ({'; '.join(evidence)})."
+
+
+def chart_bars(bars: list[report_module.ChartBar]) -> list[dict]:
+    """SVG geometry of the monthly chart: per 30-day block three bars (headache, migraine,
+    acute medication days per 30 days), scaled so that 30 days fill the height."""
+    if not bars:
+        return []
+    slot = CHART_WIDTH / len(bars)
+    width = min(slot / 4, 22)
+    shapes = []
+    for i, bar in enumerate(bars):
+        left = i * slot + (slot - 3 * width) / 2
+        for j, (kind, value) in enumerate(zip(CHART_KINDS, bar.values, strict=True)):
+            height = CHART_HEIGHT * min(value, 30) / 30
+            shapes.append(
+                {
+                    "kind": kind,
+                    "fill": CHART_FILLS[kind],
+                    "x": round(left + j * width, 1),
+                    "y": round(CHART_TOP + CHART_HEIGHT - height, 1),
+                    "width": round(width - 1, 1),
+                    "height": round(height, 1),
+                    "value": round(value),
+                    "label_x": round(left + j * width + (width - 1) / 2, 1),
+                }
+            )
+    return shapes
+
+
+def chart_labels(bars: list[report_module.ChartBar]) -> list[dict]:
+    slot = CHART_WIDTH / len(bars) if bars else 0
+    return [
+        {
+            "x": round(i * slot + slot / 2, 1),
+            "text": f"{bar.start:%-d %b}–{bar.end:%-d %b}" + ("*" if bar.partial else ""),
+            "bar": bar,
+        }
+        for i, bar in enumerate(bars)
+    ]
 
 
 def pdf_filename(start: date, end: date) -> str:

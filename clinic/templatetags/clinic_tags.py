@@ -36,6 +36,14 @@ def day_list(dates) -> str:
 
 
 @register.filter
+def age_on(born, day) -> str:
+    """Age in whole years on ``day`` (the report's end), for the header beside the birth date."""
+    if not born or not day:
+        return ""
+    return str(day.year - born.year - ((day.month, day.day) < (born.month, born.day)))
+
+
+@register.filter
 def per_30(count, days) -> str:
     """A count over ``days`` days expressed per 30 days, one decimal."""
     if not days:

@@ -182,5 +182,5 @@ def test_partial_months_are_flagged(diary_alice):
 
 
 def test_report_runs_in_a_constant_number_of_queries(diary_alice, django_assert_max_num_queries):
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         build_report(patient=diary_alice, start=PERIOD[0], end=PERIOD[1], include_notes=True)
