@@ -181,3 +181,25 @@ def test_delete_account_removes_the_user_after_password_confirmation(client, ali
     response = client.post("/accounts/delete/", {"password": password})
     assert response.status_code == 302
     assert not User.objects.filter(pk=alice.pk).exists()
+
+
+def test_patient_gives_a_name_and_date_of_birth_for_the_report(client, alice):
+    client.force_login(alice)
+    fields = {
+        "timezone": "Europe/London",
+        "full_name": "Alice Example",
+        "date_of_birth": "2999-01-01",
+        "sex": "female",
+        "diagnoses": "",
+        "family_history_migraine": "no",
+        "family_history_chronic_pain": "no",
+        "usual_bedtime": "23:00",
+        "usual_wake_time": "07:00",
+        "reminder_time": "20:00",
+    }
+    response = client.post("/accounts/profile/", fields)
+    assert "Enter a date of birth between 1900 and today." in response.content.decode()
+    client.post("/accounts/profile/", {**fields, "date_of_birth": "1985-03-01"})
+    alice.patient_profile.refresh_from_db()
+    assert alice.patient_profile.full_name == "Alice Example"
+    assert str(alice.patient_profile.date_of_birth) == "1985-03-01"

@@ -8,7 +8,9 @@ from datetime import date
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
+from accounts.models import PatientProfile
 from clinic.fhir import patient_bundle
+from diary import services
 from tests.clinic.conftest import PERIOD
 
 pytestmark = pytest.mark.django_db
@@ -216,3 +218,42 @@ def test_period_limits_the_exported_days(diary_alice):
 def test_export_runs_in_a_constant_number_of_queries(diary_alice, django_assert_max_num_queries):
     with django_assert_max_num_queries(5):
         patient_bundle(diary_alice, include_notes=True)
+
+
+def test_screens_export_as_responses_with_coded_total_score_observations(diary_alice):
+    day = date(2026, 2, 10)
+    for instrument, answers in (
+        ("phq4", [2, 2, 0, 1]),
+        ("gad7", [2, 2, 1, 1, 1, 1, 2]),
+        ("phq8", [1] * 8),
+        ("tmd", [1, 1, 1, 0, 0, 0]),
+    ):
+        services.questionnaire_upsert(
+            patient=diary_alice, instrument=instrument, date=day, answers=answers
+        )
+    bundle = patient_bundle(diary_alice, include_notes=False)
+    Bundle.model_validate(bundle)
+    scores = {
+        next(iter(codes(obs))): obs
+        for obs in resources(bundle, "Observation")
+        if obs.get("derivedFrom")
+    }
+    assert scores[("http://loinc.org", "70272-0")]["valueInteger"] == 5  # PHQ-4 total
+    assert scores[("http://loinc.org", "70274-6")]["valueInteger"] == 10  # GAD-7 total
+    project = "https://flaremap.example/fhir/CodeSystem/diary"
+    assert scores[(project, "phq8-total")]["valueInteger"] == 8
+    assert scores[(project, "tmd-screener-total")]["valueInteger"] == 3
+    responses = {
+        r["questionnaire"].rsplit("/", 1)[1]: r for r in resources(bundle, "QuestionnaireResponse")
+    }
+    assert {"phq-4", "gad-7", "phq-8", "tmd-pain-screener"} <= set(responses)
+    assert len(responses["phq-8"]["item"]) == 9  # eight items and the total, no item 9
+
+
+def test_the_patient_name_and_birth_date_are_exported_when_given(diary_alice):
+    PatientProfile.objects.filter(user=diary_alice).update(
+        full_name="Alice Example", date_of_birth=date(1985, 3, 1)
+    )
+    patient = resources(patient_bundle(diary_alice, include_notes=False), "Patient")[0]
+    assert patient["name"] == [{"text": "Alice Example"}]
+    assert patient["birthDate"] == "1985-03-01"

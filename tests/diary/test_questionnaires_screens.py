@@ -1,0 +1,185 @@
+"""PHQ-4 (stepping up to GAD-7 / PHQ-8), PHQ-8, GAD-7 and the TMD Pain Screener: scored on save
+at their published boundaries, refused when malformed, offered on the questionnaires page."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from diary import scales, services
+from diary.days import patient_today
+
+pytestmark = pytest.mark.django_db
+
+
+def answers_summing(total: int, count: int, maximum: int = 3) -> list[int]:
+    """``count`` answers of 0..maximum adding up to ``total`` (filled from the first item)."""
+    values = []
+    for _ in range(count):
+        values.append(min(maximum, total))
+        total -= values[-1]
+    assert total == 0
+    return values
+
+
+@pytest.mark.parametrize(
+    ("answers", "band", "anxiety", "depression", "follow_up"),
+    [
+        ([0, 0, 0, 0], "normal", 0, 0, []),
+        ([1, 1, 0, 0], "normal", 2, 0, []),  # 2: top of "normal"
+        ([2, 1, 0, 0], "mild", 3, 0, ["gad7"]),  # GAD-2 of 3: positive anxiety part
+        ([1, 1, 2, 1], "mild", 2, 3, ["phq8"]),  # PHQ-2 of 3: positive depression part
+        ([1, 1, 1, 1], "mild", 2, 2, []),  # 4 in total but no part reaches 3
+        ([3, 2, 0, 0], "mild", 5, 0, ["gad7"]),
+        ([2, 1, 2, 1], "moderate", 3, 3, ["gad7", "phq8"]),  # 6: bottom of "moderate"
+        ([3, 3, 2, 0], "moderate", 6, 2, ["gad7"]),  # 8: top of "moderate"
+        ([3, 3, 3, 0], "severe", 6, 3, ["gad7", "phq8"]),  # 9: bottom of "severe"
+        ([3, 3, 3, 3], "severe", 6, 6, ["gad7", "phq8"]),
+    ],
+)
+def test_phq4_bands_and_the_parts_that_step_up(
+    alice, answers, band, anxiety, depression, follow_up
+):
+    response, _ = services.questionnaire_upsert(
+        patient=alice, instrument="phq4", date=patient_today(alice), answers=answers
+    )
+    assert response.score == sum(answers)
+    reading = scales.screen_reading("phq4", response.score, response.answers)
+    assert (reading["band"], reading["anxiety"], reading["depression"]) == (
+        band,
+        anxiety,
+        depression,
+    )
+    assert reading["follow_up"] == follow_up
+    assert reading["positive"] == bool(follow_up)
+
+
+@pytest.mark.parametrize(
+    ("score", "band", "positive"),
+    [
+        (0, "none-minimal", False),
+        (4, "none-minimal", False),
+        (5, "mild", False),
+        (9, "mild", False),
+        (10, "moderate", True),  # the published cut-off
+        (14, "moderate", True),
+        (15, "moderately severe", True),
+        (19, "moderately severe", True),
+        (20, "severe", True),
+        (24, "severe", True),
+    ],
+)
+def test_phq8_bands_and_cut_off(alice, score, band, positive):
+    response, _ = services.questionnaire_upsert(
+        patient=alice,
+        instrument="phq8",
+        date=patient_today(alice),
+        answers=answers_summing(score, 8),
+    )
+    assert response.score == score
+    assert scales.screen_reading("phq8", score, response.answers) == {
+        "band": band,
+        "positive": positive,
+    }
+
+
+@pytest.mark.parametrize(
+    ("score", "band", "positive"),
+    [
+        (0, "minimal", False),
+        (4, "minimal", False),
+        (5, "mild", False),
+        (9, "mild", False),
+        (10, "moderate", True),
+        (14, "moderate", True),
+        (15, "severe", True),
+        (21, "severe", True),
+    ],
+)
+def test_gad7_bands_and_cut_off(alice, score, band, positive):
+    response, _ = services.questionnaire_upsert(
+        patient=alice,
+        instrument="gad7",
+        date=patient_today(alice),
+        answers=answers_summing(score, 7),
+    )
+    assert response.score == score
+    assert scales.screen_reading("gad7", score, response.answers)["band"] == band
+    assert scales.screen_reading("gad7", score, response.answers)["positive"] is positive
+
+
+@pytest.mark.parametrize(
+    ("answers", "score", "positive"),
+    [
+        ([0, 0, 0, 0, 0, 0], 0, False),
+        ([1, 1, 0, 0, 0, 0], 2, False),
+        ([1, 1, 1, 0, 0, 0], 3, True),  # >= 3: the published cut-off of the 6-item version
+        ([2, 1, 0, 0, 0, 0], 3, True),  # continuous pain counts 2
+        ([2, 1, 1, 1, 1, 1], 7, True),
+    ],
+)
+def test_tmd_pain_screener_scores_and_cut_off(alice, answers, score, positive):
+    response, _ = services.questionnaire_upsert(
+        patient=alice, instrument="tmd", date=patient_today(alice), answers=answers
+    )
+    assert response.score == score
+    assert scales.screen_reading("tmd", score, answers)["positive"] is positive
+
+
+@pytest.mark.parametrize(
+    ("instrument", "answers"),
+    [
+        ("phq4", [0, 0, 0]),  # too few
+        ("phq4", [0, 0, 0, 4]),  # above 3
+        ("phq4", [0, 0, 0, True]),  # a boolean is not an answer
+        ("phq8", [0] * 9),  # never a ninth (PHQ-9 item 9) answer
+        ("gad7", [0] * 6),
+        ("tmd", [0, 2, 0, 0, 0, 0]),  # items 2-6 are yes/no
+        ("tmd", [3, 0, 0, 0, 0, 0]),  # item 1 is 0-2
+        ("tmd", {"jaw": 1}),
+    ],
+)
+def test_malformed_screen_answers_are_refused(alice, instrument, answers):
+    with pytest.raises(ValidationError):
+        services.questionnaire_upsert(
+            patient=alice, instrument=instrument, date=patient_today(alice), answers=answers
+        )
+
+
+def test_phq8_has_no_self_harm_item():
+    assert len(scales.PHQ8_ITEMS) == 8
+    text = " ".join(scales.PHQ8_ITEMS).lower()
+    assert "dead" not in text and "hurting yourself" not in text
+
+
+def test_gad7_and_phq8_are_offered_only_after_a_positive_phq4_part(client, alice):
+    client.force_login(alice)
+    page = client.get(reverse("diary:questionnaires")).content.decode()
+    assert "Anxiety and mood (PHQ-4)" in page
+    assert "TMD Pain Screener" in page
+    assert "GAD-7" not in page and "PHQ-8" not in page
+    response = client.post(
+        reverse("diary:questionnaire", args=["phq4"]),
+        {"item_0": 2, "item_1": 2, "item_2": 0, "item_3": 1},
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("diary:questionnaires")).content.decode()
+    assert "please also answer Anxiety in more detail (GAD-7)" in page
+    assert "Anxiety in more detail (GAD-7)" in page
+    assert "Mood in more detail (PHQ-8)" not in page  # the depression part scored 1
+    assert reverse("diary:questionnaire", args=["gad7"]) in page
+
+
+def test_an_answered_follow_up_is_not_due_again_until_the_next_positive_phq4(alice, client):
+    today = patient_today(alice)
+    earlier = today - timedelta(days=3)
+    services.questionnaire_upsert(
+        patient=alice, instrument="phq4", date=earlier, answers=[0, 0, 2, 2]
+    )
+    services.questionnaire_upsert(patient=alice, instrument="phq8", date=earlier, answers=[1] * 8)
+    client.force_login(alice)
+    response = client.get(reverse("diary:questionnaires"))
+    cards = {card["code"]: card for card in response.context["cards"]}
+    assert cards["phq8"]["latest"].score == 8 and not cards["phq8"]["due"]
+    assert "gad7" not in cards
