@@ -116,19 +116,40 @@ def test_the_pdf_download_on_a_phone_is_the_one_page_report(page_as, patient, cl
     assert AccessEvent.objects.filter(actor=clinician, action="report_pdf").count() == 1
 
 
-def test_a_full_demo_report_prints_and_downloads_on_one_page(page_as, clinician, shots):
-    """Six months of the demo diary, seven insights and notes: still one A4 page, printed by
-    Chromium and as the PDF download."""
+@pytest.fixture
+def demo_patient(db, clinician):
+    """The six-month demo diary with a name and birth date, insights computed, shared with
+    notes."""
+    from datetime import date
+
     from diary.demo import seed_patient_diary
     from insights import services
 
     patient = PatientFactory(email="demo@example.com")
+    patient.patient_profile.full_name = "Maria Example"
+    patient.patient_profile.date_of_birth = date(1986, 4, 12)
+    patient.patient_profile.save()
     seed_patient_diary(patient=patient, days=182, seed=1000, persona=0)
     services.recompute_patient(patient.pk)
     ShareFactory(patient=patient, clinician=clinician, scope_notes=True)
+    return patient
+
+
+def test_a_full_demo_report_prints_and_downloads_on_one_page(
+    page_as, clinician, demo_patient, shots
+):
+    """Six months of the demo diary, seven insights and notes, every v2 section: still one A4
+    page, printed by Chromium and as the PDF download."""
+    patient = demo_patient
     page = page_as(clinician, viewport=DESKTOP)
     page.goto(report_path(patient))
-    assert page.locator(".insight-table tbody tr").count() == 7
+    assert page.locator(".insight-sentences li").count() == 7
+    main = page.locator("main").inner_text()
+    for text in ("Maria Example", "Acute drug", "Preventive:", "Attacks and disability"):
+        assert text in main
+    for screen in ("PHQ-4", "TMD screen", "Fatigue"):
+        assert screen in main
+    assert page.locator(".month-chart svg rect").count() == 9  # 3 blocks of 90 days x 3 bars
     page.emulate_media(media="print")
     printed = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
     (shots / "demo-report-printed.pdf").write_bytes(printed)
@@ -139,6 +160,22 @@ def test_a_full_demo_report_prints_and_downloads_on_one_page(page_as, clinician,
     downloaded = Path(download.value.path()).read_bytes()
     (shots / "demo-report-download.pdf").write_bytes(downloaded)
     assert len(PdfReader(io.BytesIO(downloaded)).pages) == 1
+
+
+def test_a_clinician_reads_the_demo_report_on_a_phone_and_reaches_its_tables_by_keyboard(
+    page_as, clinician, demo_patient, shots
+):
+    page = page_as(clinician, viewport=PHONE)
+    page.goto(report_path(demo_patient))
+    assert no_horizontal_scroll(page)
+    assert page.locator("h1").inner_text().startswith("Diary summary · Maria Example")
+    regions = page.locator(".table-scroll[role=region][tabindex='0']")
+    assert regions.count() >= 3
+    drugs = page.get_by_role("region", name="Acute drugs with their 2-hour response")
+    drugs.focus()
+    assert drugs.evaluate("el => el === document.activeElement")
+    page.screenshot(path=shots / "demo-report-390.png", full_page=True)
+    assert page.js_errors == []
 
 
 def test_report_and_revoking_work_without_javascript(page_as, patient, clinician):
