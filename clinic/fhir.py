@@ -87,10 +87,11 @@ QUESTIONNAIRES = {
     "phq8": ("phq-8", "Patient Health Questionnaire-8 (PHQ-8)"),
     "gad7": ("gad-7", "Generalized Anxiety Disorder-7 (GAD-7)"),
     "tmd": ("tmd-pain-screener", "TMD Pain Screener, 6 items (DC/TMD)"),
+    "midas": ("midas", "Migraine Disability Assessment (MIDAS)"),
 }
 # Total scores of the screens as Observations. LOINC where the code was checked against
-# published FHIR material: 70272-0 PHQ-4 total, 70274-6 GAD-7 total. PHQ-8 and the TMD Pain
-# Screener use this project's code system until their LOINC codes are verified.
+# published FHIR material: 70272-0 PHQ-4 total, 70274-6 GAD-7 total. PHQ-8, MIDAS and the TMD
+# Pain Screener use this project's code system until their LOINC codes are verified.
 SCREEN_SCORE_CODES = {
     "phq4": {
         "system": LOINC,
@@ -108,12 +109,14 @@ SCREEN_SCORE_CODES = {
         "code": "tmd-screener-total",
         "display": "TMD Pain Screener total score",
     },
+    "midas": {"system": DIARY_CODES, "code": "midas-total", "display": "MIDAS total score"},
 }
 SCREEN_TEXTS = {
     "phq4": scales.PHQ4_ITEMS,
     "phq8": scales.PHQ8_ITEMS,
     "gad7": scales.GAD7_ITEMS,
     "tmd": scales.TMD_ITEMS,
+    "midas": scales.MIDAS_ITEMS,
     "asc12": scales.ASC12_ITEMS,
     "pss4": scales.PSS4_ITEMS,
 }

@@ -259,11 +259,18 @@ class ScreenLine:
     earlier: list[int]
 
 
-SCREEN_LABELS = {"phq4": "PHQ-4", "gad7": "GAD-7", "phq8": "PHQ-8", "tmd": "TMD screen"}
+SCREEN_LABELS = {
+    "phq4": "PHQ-4",
+    "gad7": "GAD-7",
+    "phq8": "PHQ-8",
+    "tmd": "TMD screen",
+    "midas": "MIDAS",
+}
 
 
 def screen_lines(responses) -> list[ScreenLine]:
-    """PHQ-4 (with its GAD-7 / PHQ-8 step-up) and the TMD Pain Screener, oldest score first."""
+    """PHQ-4 (with its GAD-7 / PHQ-8 step-up), the TMD Pain Screener and MIDAS, with the
+    earlier scores of the period, oldest first."""
     lines = []
     for code, label in SCREEN_LABELS.items():
         rows = [row for row in responses if row.instrument == code]
@@ -338,6 +345,14 @@ class Report:
     @property
     def top_areas(self) -> list[AreaHeat]:
         return sorted((a for a in self.heat if a.days), key=lambda a: (-a.days, a.label))
+
+    @property
+    def midas(self) -> ScreenLine | None:
+        return next((line for line in self.screens if line.code == "midas"), None)
+
+    @property
+    def mood_screens(self) -> list[ScreenLine]:
+        return [line for line in self.screens if line.code != "midas"]
 
     @property
     def has_alerts(self) -> bool:

@@ -676,6 +676,8 @@ class _Simulation:
                 ]
                 self._questionnaire("pss4", day, pss)
                 self._screens(day, frac, sensitized, screens)
+            if t % 90 == 69:  # MIDAS looks back 3 months
+                self._midas(day, t, screens)
 
     def _screens(self, day: date, frac: float, sensitized: bool, rng: random.Random) -> None:
         """Monthly PHQ-4 and TMD screen; a positive PHQ-4 part steps up to GAD-7 / PHQ-8 the
@@ -691,6 +693,18 @@ class _Simulation:
         jaw = 1 if sensitized else 0
         tmd = [jaw] + [int(sensitized and rng.random() < 0.3 + 0.4 * frac) for _ in range(5)]
         self._questionnaire("tmd", day, tmd)
+
+    def _midas(self, day: date, t: int, rng: random.Random) -> None:
+        """MIDAS over the simulated quarter: lost days scale with the disabling attacks."""
+        covered = {k: attack for attack in self.plan.attacks for k in self._covered_days(attack)}
+        quarter = {k: a for k, a in covered.items() if t - 90 < k <= t}
+        disabling = len({id(a) for a in quarter.values() if a.functional_impact >= 2})
+        missed, reduced = (
+            _clamp(disabling * share + rng.gauss(0, 1), 0, 30) for share in (0.3, 0.5)
+        )
+        social = _clamp(disabling * 0.3, 0, 30)
+        answers = [missed, reduced, missed, reduced, social, min(90, len(quarter)), 6]
+        self._questionnaire("midas", day, answers)
 
     def _questionnaire(self, instrument: str, day: date, answers) -> None:
         self.plan.questionnaires.append(

@@ -492,6 +492,9 @@ class QuestionnaireForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.instrument = instrument
         for name, label, choices in QUESTIONNAIRE_ITEMS[instrument]:
+            if isinstance(choices, int):  # a count (MIDAS days) from 0 to ``choices``
+                self.fields[name] = forms.IntegerField(label=label, min_value=0, max_value=choices)
+                continue
             self.fields[name] = forms.TypedChoiceField(
                 label=label,
                 choices=choices,
@@ -571,3 +574,7 @@ for _code, _texts in _SCREEN_TEXTS.items():
         )
         for i, text in enumerate(_texts)
     ]
+QUESTIONNAIRE_ITEMS["midas"] = [
+    (f"item_{i}", text, maximum)
+    for i, (text, maximum) in enumerate(zip(scales.MIDAS_ITEMS, scales.MIDAS_ITEM_MAX, strict=True))
+]

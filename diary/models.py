@@ -373,6 +373,7 @@ class QuestionnaireResponse(SyncedModel):
         PHQ8 = "phq8", "Patient Health Questionnaire-8 (PHQ-8)"
         GAD7 = "gad7", "Generalized Anxiety Disorder-7 (GAD-7)"
         TMD = "tmd", "TMD Pain Screener (DC/TMD)"
+        MIDAS = "midas", "Migraine Disability Assessment (MIDAS)"
 
     patient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="questionnaires"
@@ -386,7 +387,9 @@ class QuestionnaireResponse(SyncedModel):
         ordering = ["date"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(instrument__in=["sss", "asc12", "pss4", "phq4", "phq8", "gad7", "tmd"]),
+                condition=Q(
+                    instrument__in=["sss", "asc12", "pss4", "phq4", "phq8", "gad7", "tmd", "midas"]
+                ),
                 name="questionnaire_instrument_valid",
             ),
             models.CheckConstraint(
@@ -396,7 +399,8 @@ class QuestionnaireResponse(SyncedModel):
                 | (Q(instrument="phq4") & Q(score__lte=12))
                 | (Q(instrument="phq8") & Q(score__lte=24))
                 | (Q(instrument="gad7") & Q(score__lte=21))
-                | (Q(instrument="tmd") & Q(score__lte=7)),
+                | (Q(instrument="tmd") & Q(score__lte=7))
+                | (Q(instrument="midas") & Q(score__lte=450)),
                 name="questionnaire_score_range",
             ),
             models.UniqueConstraint(

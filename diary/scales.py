@@ -286,4 +286,40 @@ def screen_reading(instrument: str, score: int, answers) -> dict:
         return {"band": band(bands, score), "positive": score >= PHQ_SCREEN_CUTOFF}
     if instrument == "tmd":
         return {"band": "", "positive": score >= TMD_CUTOFF}
+    if instrument == "midas":
+        return {"band": band(MIDAS_GRADES, score), "positive": score >= MIDAS_SEVERE}
     return {"band": "", "positive": False}
+
+
+# MIDAS, Migraine Disability Assessment (Stewart et al., Neurology 2001;56(6 Suppl 1):S20):
+# days in the last 3 months. Items 1-5 are scored (sum = MIDAS score); A (headache days) and
+# B (usual pain, 0-10) are asked but not scored. Grades: I 0-5 little or no disability,
+# II 6-10 mild, III 11-20 moderate, IV >= 21 severe.
+# Terms of use: MIDAS is copyrighted (Innovative Medical Research 1997) and is distributed
+# free of charge for clinical use and research; a commercial product should confirm its
+# licence with the copyright holder before release (not verified here: see the report).
+MIDAS_ITEMS = (
+    "On how many days in the last 3 months did you miss work or school because of your headaches?",
+    "How many days in the last 3 months was your productivity at work or school reduced by "
+    "half or more because of your headaches? (Do not include days you counted in question 1.)",
+    "On how many days in the last 3 months did you not do household work because of your "
+    "headaches?",
+    "How many days in the last 3 months was your productivity in household work reduced by "
+    "half or more because of your headaches? (Do not include days you counted in question 3.)",
+    "On how many days in the last 3 months did you miss family, social or leisure activities "
+    "because of your headaches?",
+    "On how many days in the last 3 months did you have a headache? (If a headache lasted "
+    "more than 1 day, count each day.)",
+    "On a scale of 0-10, on average how painful were these headaches? (0 = no pain at all, "
+    "10 = pain as bad as it can be)",
+)
+MIDAS_SCORED = 5
+MIDAS_ITEM_MAX = (90, 90, 90, 90, 90, 90, 10)
+MIDAS_GRADES = (
+    (0, "grade I, little or no disability"),
+    (6, "grade II, mild disability"),
+    (11, "grade III, moderate disability"),
+    (21, "grade IV, severe disability"),
+)
+MIDAS_SEVERE = 21
+SCREEN_MAX_SCORE["midas"] = MIDAS_SCORED * 90

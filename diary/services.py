@@ -619,6 +619,7 @@ def score_questionnaire(instrument: str, answers) -> tuple[object, int]:
       headaches, lower-abdominal pain, depression 0/1 each, total 0-12.
     - PHQ-4 (0-12), PHQ-8 (0-24), GAD-7 (0-21): items 0-3, summed (Kroenke 2009, Spitzer 2006).
     - TMD Pain Screener, 6 items (Gonzalez et al. 2011): item 1 0-2, items 2-6 0/1, total 0-7.
+    - MIDAS (Stewart et al. 2001): days in 3 months; items 1-5 summed, A and B not scored.
     """
     if instrument == "asc12":
         values = _int_answers(answers, len(scales.ASC12_ITEMS), scales.ASC12_ANSWER_MAX)
@@ -647,9 +648,25 @@ def score_questionnaire(instrument: str, answers) -> tuple[object, int]:
         for value, maximum in zip(answers, maxima, strict=True):
             _int_answers([value], 1, maximum)
         return answers, sum(answers)
+    if instrument == "midas":
+        return _midas_answers(answers), sum(answers[: scales.MIDAS_SCORED])
     raise ValidationError(
         {"instrument": f"Choose one of: {', '.join(QuestionnaireResponse.Instrument.values)}."}
     )
+
+
+def _midas_answers(answers) -> list[int]:
+    """MIDAS answers: days 0-90 (items 1-5 and A) and pain 0-10 (B); the "reduced by half"
+    days exclude the days missed, so each pair fits in the 90 days of 3 months."""
+    maxima = scales.MIDAS_ITEM_MAX
+    _int_answers(answers, len(maxima), max(maxima))
+    for value, maximum in zip(answers, maxima, strict=True):
+        _int_answers([value], 1, maximum)
+    if answers[0] + answers[1] > 90 or answers[2] + answers[3] > 90:
+        raise ValidationError(
+            {"answers": "Days missed and days at half productivity add up to more than 90."}
+        )
+    return answers
 
 
 @transaction.atomic

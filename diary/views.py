@@ -409,6 +409,8 @@ def screen_meaning(instrument: str, score: int, answers) -> str:
     if instrument in ("phq8", "gad7"):
         text = f"In the published “{reading['band']}” range."
         return text + (SCREEN_TALK if reading["positive"] else "")
+    if instrument == "midas":
+        return f"MIDAS {reading['band']} (published grades: I 0–5, II 6–10, III 11–20, IV 21+)."
     if reading["positive"]:
         return "Meets the published threshold (3 or more) for jaw pain worth checking." + (
             SCREEN_TALK
@@ -471,12 +473,21 @@ INSTRUMENTS = {
         "about": "Six questions about jaw pain in the last 30 days (DC/TMD, Gonzalez et al., "
         "2011). Free to use.",
     },
+    "midas": {
+        "title": "Headache disability (MIDAS)",
+        "every": "every 3 months",
+        "interval": 90,
+        "max": 450,
+        "about": "Days that headaches cost you at work, at home and socially in the last 3 "
+        "months (Stewart et al., 2001). Copyright Innovative Medical Research; free for "
+        "clinical use.",
+    },
 }
 
 
 def score_meaning(instrument: str, score: int, answers=None) -> str:
     """Plain-language reading of a score, without diagnosis language."""
-    if instrument in scales.LIST_SCREENS:
+    if instrument in scales.SCREEN_MAX_SCORE:
         return screen_meaning(instrument, score, answers)
     if instrument == "asc12":
         band = scales.asc12_band(score)
@@ -530,7 +541,14 @@ def questionnaires(request):
             }
         )
     return render(
-        request, "diary/questionnaires.html", {"nav": "today", "cards": cards, "today": today_}
+        request,
+        "diary/questionnaires.html",
+        {
+            "nav": "today",
+            "cards": cards,
+            "today": today_,
+            "due_cards": [card for card in cards if card["due"]],
+        },
     )
 
 

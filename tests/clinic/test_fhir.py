@@ -227,6 +227,7 @@ def test_screens_export_as_responses_with_coded_total_score_observations(diary_a
         ("gad7", [2, 2, 1, 1, 1, 1, 2]),
         ("phq8", [1] * 8),
         ("tmd", [1, 1, 1, 0, 0, 0]),
+        ("midas", [2, 3, 1, 0, 1, 12, 6]),
     ):
         services.questionnaire_upsert(
             patient=diary_alice, instrument=instrument, date=day, answers=answers
@@ -243,10 +244,11 @@ def test_screens_export_as_responses_with_coded_total_score_observations(diary_a
     project = "https://flaremap.example/fhir/CodeSystem/diary"
     assert scores[(project, "phq8-total")]["valueInteger"] == 8
     assert scores[(project, "tmd-screener-total")]["valueInteger"] == 3
+    assert scores[(project, "midas-total")]["valueInteger"] == 7
     responses = {
         r["questionnaire"].rsplit("/", 1)[1]: r for r in resources(bundle, "QuestionnaireResponse")
     }
-    assert {"phq-4", "gad-7", "phq-8", "tmd-pain-screener"} <= set(responses)
+    assert {"phq-4", "gad-7", "phq-8", "tmd-pain-screener", "midas"} <= set(responses)
     assert len(responses["phq-8"]["item"]) == 9  # eight items and the total, no item 9
 
 

@@ -111,7 +111,19 @@ def test_screens_show_the_latest_reading_and_earlier_scores(diary_alice):
     services.questionnaire_upsert(
         patient=diary_alice, instrument="tmd", date=date(2026, 2, 10), answers=[1, 1, 1, 0, 0, 0]
     )
-    screens = {s.code: s for s in report_for(diary_alice).screens}
+    services.questionnaire_upsert(
+        patient=diary_alice,
+        instrument="midas",
+        date=date(2026, 2, 20),
+        answers=[5, 4, 4, 4, 4, 20, 7],
+    )
+    report = report_for(diary_alice)
+    assert (report.midas.latest.score, report.midas.reading["band"]) == (
+        21,
+        "grade IV, severe disability",
+    )
+    assert "midas" not in [s.code for s in report.mood_screens]
+    screens = {s.code: s for s in report.screens}
     phq4 = screens["phq4"]
     assert (phq4.latest.score, phq4.earlier, phq4.reading["follow_up"]) == (5, [2], ["gad7"])
     assert screens["tmd"].reading["positive"] and screens["tmd"].maximum == 7

@@ -158,15 +158,16 @@ def test_medication_list_has_acute_classes_and_a_preventive_with_a_start_date():
     assert any(med.stopped_on for med in preventives)
 
 
-def test_questionnaires_are_weekly_sss_and_monthly_asc12_pss4_phq4_and_tmd():
+def test_questionnaires_are_weekly_sss_monthly_asc12_pss4_phq4_tmd_and_quarterly_midas():
     plan = plan_for()
-    count = dict.fromkeys(("sss", "asc12", "pss4", "phq4", "tmd", "gad7", "phq8"), 0)
+    count = dict.fromkeys(("sss", "asc12", "pss4", "phq4", "tmd", "gad7", "phq8", "midas"), 0)
     for response in plan.questionnaires:
         count[response.instrument] += 1
         services.score_questionnaire(response.instrument, response.answers)  # valid answers
     assert 25 <= count["sss"] <= 27
     assert count["asc12"] == count["pss4"] == count["phq4"] == count["tmd"] == 6
     assert count["gad7"] + count["phq8"] >= 1  # the sensitized persona steps up
+    assert count["midas"] == 2  # every 90 days
 
 
 def test_gad7_and_phq8_follow_only_a_positive_phq4_part_on_the_same_day():
@@ -277,9 +278,9 @@ def rows(patient):
     """Every stored diary row of a patient, without timestamps (compared across writers)."""
     ignore = ("created_at", "updated_at", "patient")
 
-    def dump(model, key):
+    def dump(model, *keys):
         result = []
-        for obj in model.objects.filter(patient=patient).order_by(key):
+        for obj in model.objects.filter(patient=patient).order_by(*keys):
             data = model_to_dict(obj, exclude=ignore)
             data["id"] = getattr(obj, "id", None)
             result.append(data)
@@ -292,7 +293,7 @@ def rows(patient):
         "attacks": dump(HeadacheAttack, "started_at"),
         "doses": dump(Dose, "taken_at"),
         "medications": dump(Medication, "name"),
-        "questionnaires": dump(QuestionnaireResponse, "date"),
+        "questionnaires": dump(QuestionnaireResponse, "date", "instrument"),
     }
 
 

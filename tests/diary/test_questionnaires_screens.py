@@ -183,3 +183,68 @@ def test_an_answered_follow_up_is_not_due_again_until_the_next_positive_phq4(ali
     cards = {card["code"]: card for card in response.context["cards"]}
     assert cards["phq8"]["latest"].score == 8 and not cards["phq8"]["due"]
     assert "gad7" not in cards
+
+
+@pytest.mark.parametrize(
+    ("scored", "grade"),
+    [
+        ([0, 0, 0, 0, 0], "grade I, little or no disability"),
+        ([1, 1, 1, 1, 1], "grade I, little or no disability"),  # 5
+        ([2, 1, 1, 1, 1], "grade II, mild disability"),  # 6
+        ([2, 2, 2, 2, 2], "grade II, mild disability"),  # 10
+        ([3, 2, 2, 2, 2], "grade III, moderate disability"),  # 11
+        ([4, 4, 4, 4, 4], "grade III, moderate disability"),  # 20
+        ([5, 4, 4, 4, 4], "grade IV, severe disability"),  # 21
+        ([45, 45, 45, 45, 90], "grade IV, severe disability"),  # 270
+    ],
+)
+def test_midas_sums_items_1_to_5_into_its_published_grades(alice, scored, grade):
+    answers = [*scored, 40, 7]  # A (headache days) and B (pain) are not scored
+    response, _ = services.questionnaire_upsert(
+        patient=alice, instrument="midas", date=patient_today(alice), answers=answers
+    )
+    assert response.score == sum(scored)
+    reading = scales.screen_reading("midas", response.score, answers)
+    assert reading["band"] == grade
+    assert reading["positive"] is (response.score >= 21)
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        [0, 0, 0, 0, 0, 0],  # A and B missing
+        [0, 0, 0, 0, 0, 0, 11],  # pain above 10
+        [0, 0, 0, 0, 91, 0, 0],  # more days than 3 months hold
+        [60, 31, 0, 0, 0, 0, 0],  # missed + half-productive work days over 90
+        [0, 0, 50, 41, 0, 0, 0],  # the same at home
+    ],
+)
+def test_impossible_midas_answers_are_refused(alice, answers):
+    with pytest.raises(ValidationError):
+        services.questionnaire_upsert(
+            patient=alice, instrument="midas", date=patient_today(alice), answers=answers
+        )
+
+
+def test_midas_page_asks_for_day_counts(client, alice):
+    client.force_login(alice)
+    page = client.get(reverse("diary:questionnaire", args=["midas"])).content.decode()
+    assert page.count('type="number"') == 7
+    response = client.post(
+        reverse("diary:questionnaire", args=["midas"]),
+        {f"item_{i}": value for i, value in enumerate([2, 3, 1, 0, 1, 12, 6])},
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("diary:questionnaires")).content.decode()
+    assert "MIDAS grade II, mild disability" in page
+
+
+def test_the_questionnaires_page_lists_what_is_due_first(client, alice):
+    today = patient_today(alice)
+    services.questionnaire_upsert(patient=alice, instrument="tmd", date=today, answers=[0] * 6)
+    client.force_login(alice)
+    response = client.get(reverse("diary:questionnaires"))
+    due = [card["code"] for card in response.context["due_cards"]]
+    assert "tmd" not in due  # answered today; due again in 30 days
+    assert {"sss", "asc12", "pss4", "phq4", "midas"} <= set(due)
+    assert "Due now:" in response.content.decode()
