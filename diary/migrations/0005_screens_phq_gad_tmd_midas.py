@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diary', '0003_dose_medication_restrict'),
+        ('diary', '0004_dose_medication_restrict'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
