@@ -100,8 +100,19 @@ def test_month_cells_describe_headache_and_pain_in_words():
     cell = month.Cell(date=END, in_month=True, future=False, is_today=True, fact=fact)
     assert cell.headache == "migraine" and cell.pain_band == "several"
     assert cell.description == (
-        "Tuesday 10 March: migraine day, worst pain 8 of 10, 4 painful body areas"
+        "10 March (Tuesday): migraine day, worst pain 8 of 10, 4 painful body areas"
     )
+    assert not cell.acute_medication
+
+
+def test_month_cells_mark_acute_medication_days():
+    fact = DayFacts(
+        date=END, recorded=True, acute_medication_day=True, medication_classes={"nsaid"}
+    )
+    cell = month.Cell(date=END, in_month=True, future=False, is_today=False, fact=fact)
+    assert cell.acute_medication
+    assert cell.description.endswith("0 painful body areas, acute medication taken")
+    assert cell.description_after_day.startswith(" March (Tuesday)")
 
 
 def test_month_parameter_is_read_leniently():

@@ -46,6 +46,11 @@ def sumatriptan(alice):
     return medication
 
 
+def calendar_name(day: date, spoken: str) -> str:
+    """A calendar day link's content: the visible day number, then the rest of its name."""
+    return f'<span class="cal-date">{day.day}<span class="visually-hidden"> {day:%B (%A)}: {spoken}'
+
+
 def day_url(day: date) -> str:
     return reverse("diary:day", kwargs={"day": day})
 
@@ -504,12 +509,41 @@ def test_calendar_marks_migraine_headache_and_headache_free_days(patient_client,
         patient=alice, date=date(2026, 3, 5), body_pain={"neck": 2, "hip_left": 3, "chest": 1}
     )
     html = patient_client.get(reverse("diary:calendar") + "?month=2026-03").content.decode()
-    assert "Monday 2 March: no headache, 0 painful body areas" in html
-    assert "Tuesday 3 March: headache day" in html
-    assert "Wednesday 4 March: migraine day, worst pain 7 of 10" in html
-    assert "Thursday 5 March: no headache, 3 painful body areas" in html
-    assert "Friday 6 March: not recorded" in html
+    assert calendar_name(date(2026, 3, 2), "no headache, 0 painful body areas") in html
+    assert calendar_name(date(2026, 3, 3), "headache day") in html
+    assert calendar_name(date(2026, 3, 4), "migraine day, worst pain 7 of 10") in html
+    assert calendar_name(date(2026, 3, 5), "no headache, 3 painful body areas") in html
+    assert calendar_name(date(2026, 3, 6), "not recorded") in html
     assert f'href="{day_url(date(2026, 3, 4))}"' in html
+
+
+def test_calendar_marks_acute_medication_days_in_words_and_with_a_mark(
+    patient_client, alice, ibuprofen
+):
+    services.dose_upsert(patient=alice, medication=ibuprofen, taken_at=london(date(2026, 3, 4), 9))
+    services.day_upsert(patient=alice, date=date(2026, 3, 5), headache=False)
+    html = patient_client.get(reverse("diary:calendar") + "?month=2026-03").content.decode()
+    assert (
+        calendar_name(
+            date(2026, 3, 4), "no headache, 0 painful body areas, acute medication taken"
+        )
+        in html
+    )
+    assert calendar_name(date(2026, 3, 5), "no headache, 0 painful body areas<") in html
+    assert html.count(" has-med") == 1 and html.count('class="pill cal-med"') == 1
+    assert "<strong>1</strong> with acute medication" in html
+
+
+def test_calendar_day_links_are_named_by_their_content_starting_with_the_visible_day(
+    patient_client, alice
+):
+    """axe label-content-name-mismatch: no aria-label that hides the visible day number."""
+    services.day_upsert(patient=alice, date=date(2026, 3, 2), headache=True)
+    html = patient_client.get(reverse("diary:calendar") + "?month=2026-03").content.decode()
+    link = html[html.index(f'href="{day_url(date(2026, 3, 2))}"') :]
+    link = link[: link.index("</a>")]
+    assert "aria-label" not in link
+    assert '<span class="cal-date">2<span class="visually-hidden"> March (Monday): headache' in link
 
 
 def test_calendar_counts_headache_and_migraine_days(patient_client, alice):
