@@ -524,9 +524,7 @@ def test_calendar_marks_acute_medication_days_in_words_and_with_a_mark(
     services.day_upsert(patient=alice, date=date(2026, 3, 5), headache=False)
     html = patient_client.get(reverse("diary:calendar") + "?month=2026-03").content.decode()
     assert (
-        calendar_name(
-            date(2026, 3, 4), "no headache, 0 painful body areas, acute medication taken"
-        )
+        calendar_name(date(2026, 3, 4), "no headache, 0 painful body areas, acute medication taken")
         in html
     )
     assert calendar_name(date(2026, 3, 5), "no headache, 0 painful body areas<") in html
