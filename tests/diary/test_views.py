@@ -599,6 +599,16 @@ def test_trends_count_headache_days_from_the_day_definitions(patient_client, ali
     assert "<dt>Acute medication days</dt><dd>9</dd>" in html
 
 
+@pytest.mark.parametrize(("days", "starts", "marks"), [(30, 9, 9), (90, 10, 10), (365, 10, 5)])
+def test_trends_overlay_headache_starts_on_stress(patient_client, alice, days, starts, marks):
+    _history(alice, 30)  # attacks 3, 6, ... 30 days ago, each a new start (> 48 h apart)
+    html = patient_client.get(reverse("diary:trends") + f"?days={days}").content.decode()
+    assert "Stress and headache starts" in html
+    assert f"with the {starts} headache starts of this period marked" in html
+    assert html.count('class="event-mark"') == marks  # over a year: the weeks with a start
+    assert f"Stress before each headache start ({starts})" in html
+
+
 def test_trends_with_an_unknown_period_fall_back_to_30_days(patient_client):
     response = patient_client.get(reverse("diary:trends") + "?days=7")
     assert response.context["days"] == 30
