@@ -129,6 +129,34 @@ def test_the_tab_bar_on_a_phone_leads_everywhere_and_marks_the_current_page(page
     assert no_horizontal_scroll(page)
 
 
+def test_the_more_menu_closes_on_a_tap_outside_or_escape(page_as, patient):
+    page = page_as(patient)
+    page.goto("/diary/calendar/")
+    nav = page.get_by_role("navigation", name="Main")
+    more = nav.get_by_role("link", name="Medications")
+    nav.locator("summary").tap()
+    assert more.is_visible()
+    page.locator("h1").tap()
+    assert more.is_hidden()
+    nav.locator("summary").focus()
+    page.keyboard.press("Enter")
+    assert more.is_visible()
+    page.keyboard.press("Escape")
+    assert more.is_hidden()
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    assert page.js_errors == []
+
+
+def test_the_more_menu_works_without_javascript(page_as, patient):
+    page = page_as(patient, javascript=False)
+    page.goto("/diary/trends/")
+    nav = page.get_by_role("navigation", name="Main")
+    nav.locator("summary").tap()
+    with page.expect_navigation():
+        nav.get_by_role("link", name="Questionnaires").tap()
+    assert _current_names(page) == ["Questionnaires"]
+
+
 def test_a_past_day_opened_from_the_calendar_highlights_calendar(page_as, patient):
     page = page_as(patient)
     page.goto("/diary/calendar/")
