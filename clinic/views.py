@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import access, services
 from accounts.forms import ShareCreateForm, ShareRedeemForm
@@ -135,11 +135,15 @@ def share_detail(request, share_id):
 
 
 @patient_only
-@require_POST
+@require_http_methods(["GET", "POST"])
 def share_revoke(request, share_id):
+    """GET asks "are you sure?" (a page, so it works without JavaScript); POST stops sharing."""
     share = selectors.share_of(patient=request.user, share_id=share_id)
     if share is None:
         raise Http404("No such invitation.")
+    if request.method == "GET":
+        context = {"share": share, "nav": "sharing"}
+        return render(request, "clinic/share_revoke.html", context)
     services.share_revoke(patient=request.user, share_id=share.pk)
     who = share.clinician.display_name if share.clinician else "This invitation"
     messages.success(request, f"Sharing stopped. {who} can no longer see your diary.")

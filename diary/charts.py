@@ -33,6 +33,26 @@ class Dot:
 
 
 @dataclass
+class Marker:
+    """An event in one x slot (e.g. a headache start): a faint column and a mark on top."""
+
+    x: float
+    w: float
+    count: int
+    label: str
+
+    @property
+    def mid(self) -> float:
+        return round(self.x + self.w / 2, 1)
+
+    @property
+    def triangle(self) -> str:
+        """SVG points of a small downward mark in the margin above the plot."""
+        half = 3.5
+        return f"{self.mid - half:g},1 {self.mid + half:g},1 {self.mid:g},{TOP - 1}"
+
+
+@dataclass
 class Chart:
     """One chart's drawable parts in a WIDTH x HEIGHT box."""
 
@@ -46,6 +66,15 @@ class Chart:
     y_ticks: list[tuple[float, str]] = field(default_factory=list)
     x_labels: list[tuple[float, str]] = field(default_factory=list)
     threshold: tuple[float, str] | None = None
+    markers: list[Marker] = field(default_factory=list)
+
+    @property
+    def plot_top(self) -> int:
+        return TOP
+
+    @property
+    def plot_height(self) -> int:
+        return self.height - TOP - BOTTOM
 
     @property
     def plot_left(self) -> int:
@@ -170,6 +199,19 @@ def line_chart(
     _x_labels(chart, labels, _every(count))
     if threshold:
         chart.threshold = (chart.y(threshold[0]), threshold[1])
+    return chart
+
+
+def mark_events(chart: Chart, *, counts: list[int], titles: list[str]) -> Chart:
+    """Mark the x slots where something happened (counts aligned with the chart's values).
+
+    Drawn behind the line, so a change just before an event (stress falling before a
+    headache starts: the let-down) can be seen at a glance.
+    """
+    for index, count in enumerate(counts):
+        if count:
+            left, width = chart.slot(index, len(counts))
+            chart.markers.append(Marker(left, round(width, 2), count, titles[index]))
     return chart
 
 

@@ -1,8 +1,8 @@
 """The calendar page's month grid, built from ``diary.derive.DayFacts`` (no queries here).
 
-Each day shows its headache status (migraine day / headache day / no headache / not recorded)
-and its widespread-pain load (number of the 19 WPI areas marked) as text and colour, so the
-grid never relies on colour alone.
+Each day shows its headache status (migraine day / headache day / no headache / not recorded),
+its widespread-pain load (number of the 19 WPI areas marked) and whether acute medication was
+taken, as marks and text as well as colour, so the grid never relies on colour alone.
 """
 
 from __future__ import annotations
@@ -52,9 +52,22 @@ class Cell:
         return "zero"
 
     @property
+    def acute_medication(self) -> bool:
+        return bool(self.fact and self.fact.acute_medication_day)
+
+    @property
     def description(self) -> str:
-        """What a screen reader announces for the day's link."""
-        when = f"{self.date:%A %-d %B}"
+        """What a screen reader announces for the day's link: the visible day number first."""
+        return f"{self.date.day}{self.description_after_day}"
+
+    @property
+    def description_after_day(self) -> str:
+        """The spoken rest of the link's name, after the visible day number.
+
+        The link takes its name from its content (visible number + this hidden text), so
+        the name always contains what is seen and "click 10" works by voice (WCAG 2.5.3).
+        """
+        when = f" {self.date:%B} ({self.date:%A})"
         if self.future:
             return f"{when}: in the future"
         if not self.recorded:
@@ -68,7 +81,7 @@ class Cell:
             parts += f", worst pain {self.fact.peak_intensity} of 10"
         areas = self.painful_areas
         parts += f", {areas} painful body area{'s' if areas != 1 else ''}"
-        if self.fact.acute_medication_day:
+        if self.acute_medication:
             parts += ", acute medication taken"
         return f"{when}: {parts}"
 

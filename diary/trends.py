@@ -3,6 +3,9 @@
 Headache and migraine days are counted per week (30 and 90 days) or per calendar month
 (365 days); daily measures (peak intensity, stress, sleep, painful areas) are plotted per day,
 or as weekly means over a year so a phone screen stays readable. Unrecorded days are gaps.
+Headache starts (``DayFacts.onset``) are marked on the stress chart, so a fall in stress just
+before a start (the "let-down" the insights test) can be seen; the page only shows it, the
+insights engine decides whether it is more than chance.
 """
 
 from __future__ import annotations
@@ -83,6 +86,60 @@ def _series(facts: list[DayFacts], weekly: bool, pick) -> tuple[list, list[str],
     return values, [b.label for b in buckets], [f"Week {b.title}" for b in buckets]
 
 
+def _onsets(facts: list[DayFacts], weekly: bool) -> tuple[list[int], list[str]]:
+    """Headache starts per x slot of ``_series`` (a day, or a week over a year) and titles."""
+    if not weekly:
+        counts = [int(fact.onset) for fact in facts]
+        titles = [f"{fact.date:%a %-d %b}: a headache started" for fact in facts]
+        return counts, titles
+    buckets = weekly_buckets(facts)
+    counts = [sum(fact.onset for fact in bucket.facts) for bucket in buckets]
+    titles = [
+        f"Week {b.title}: {n} headache start{'s' if n != 1 else ''}"
+        for b, n in zip(buckets, counts, strict=True)
+    ]
+    return counts, titles
+
+
+@dataclass
+class StressBefore:
+    """One headache start with the stress of the days leading up to it (None: not recorded)."""
+
+    date: date
+    stress: tuple[int | None, ...]  # LETDOWN_DAYS before, ..., the day before, the day itself
+
+    @property
+    def change(self) -> int | None:
+        """Stress on the start day minus the highest stress of the days before (if known)."""
+        before = [value for value in self.stress[:-1] if value is not None]
+        if not before or self.stress[-1] is None:
+            return None
+        return self.stress[-1] - max(before)
+
+    @property
+    def change_text(self) -> str:
+        change = self.change
+        if change is None:
+            return ""
+        return f"fell {-change}" if change < 0 else f"rose {change}" if change > 0 else "same"
+
+
+LETDOWN_DAYS = 2  # days before a start shown in the table (the insights test their own window)
+
+
+def stress_before_onsets(facts: list[DayFacts]) -> list[StressBefore]:
+    """Each headache start with the stress of the start day and the LETDOWN_DAYS before it."""
+    rows = []
+    for index, fact in enumerate(facts):
+        if not fact.onset:
+            continue
+        window = [
+            facts[i].stress if i >= 0 else None for i in range(index - LETDOWN_DAYS, index + 1)
+        ]
+        rows.append(StressBefore(date=fact.date, stress=tuple(window)))
+    return rows
+
+
 def _peak(fact):
     return fact.peak_intensity if fact.headache_day else None
 
@@ -115,6 +172,7 @@ class Trends:
     migraine_days: int
     moderate_severe_days: int
     acute_medication_days: int
+    onset_days: int
     mean_stress: float | None
     mean_sleep_hours: float | None
     mean_efficiency: float | None
@@ -126,6 +184,14 @@ class Trends:
     sleep_chart: charts.Chart
     pain_chart: charts.Chart
     weekly_means: bool
+    stress_before: list[StressBefore]
+
+    @property
+    def stress_label(self) -> str:
+        """The stress chart's text alternative (the table below it holds the values)."""
+        per = "weekly average stress" if self.weekly_means else "daily stress"
+        starts = f"{self.onset_days} headache start{'s' if self.onset_days != 1 else ''}"
+        return f"{per.capitalize()}, 0 to 10, with the {starts} of this period marked"
 
     @property
     def per_30(self) -> float | None:
@@ -150,6 +216,7 @@ def build_trends(facts: list[DayFacts]) -> Trends:
     stress_values, _, _ = _series(facts, weekly_means, _stress)
     sleep_values, _, _ = _series(facts, weekly_means, _sleep_hours)
     pain_values, _, _ = _series(facts, weekly_means, _painful_areas)
+    onset_counts, onset_titles = _onsets(facts, weekly_means)
     areas_top = _areas_axis(pain_values)
     return Trends(
         start=facts[0].date,
@@ -160,6 +227,7 @@ def build_trends(facts: list[DayFacts]) -> Trends:
         migraine_days=sum(f.migraine_day for f in facts),
         moderate_severe_days=sum(f.moderate_severe_day for f in facts),
         acute_medication_days=sum(f.acute_medication_day for f in facts),
+        onset_days=sum(f.onset for f in facts),
         mean_stress=_mean(f.stress for f in facts),
         mean_sleep_hours=_mean(_sleep_hours(f) for f in facts),
         mean_efficiency=_mean(f.sleep_efficiency for f in facts),
@@ -169,8 +237,10 @@ def build_trends(facts: list[DayFacts]) -> Trends:
         peak_chart=charts.line_chart(
             values=peak_values, labels=labels, titles=titles, y_max=10, step=2
         ),
-        stress_chart=charts.line_chart(
-            values=stress_values, labels=labels, titles=titles, y_max=10, step=2
+        stress_chart=charts.mark_events(
+            charts.line_chart(values=stress_values, labels=labels, titles=titles, y_max=10, step=2),
+            counts=onset_counts,
+            titles=onset_titles,
         ),
         sleep_chart=charts.line_chart(
             values=sleep_values,
@@ -188,4 +258,5 @@ def build_trends(facts: list[DayFacts]) -> Trends:
             step={5: 1, 10: 2}.get(areas_top, 5),
         ),
         weekly_means=weekly_means,
+        stress_before=stress_before_onsets(facts),
     )

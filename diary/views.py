@@ -265,6 +265,7 @@ def calendar(request):
             "recorded_days": sum(fact.has_entry for fact in facts),
             "headache_days": sum(fact.headache_day for fact in facts),
             "migraine_days": sum(fact.migraine_day for fact in facts),
+            "medication_days": sum(fact.acute_medication_day for fact in facts),
             "is_future_month": first > today_,
             "weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
         },

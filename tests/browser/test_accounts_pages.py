@@ -8,6 +8,7 @@ from knox.models import AuthToken
 from accounts import services
 from accounts.models import User
 from tests.browser.conftest import no_horizontal_scroll
+from tests.factories import ShareFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -95,3 +96,50 @@ def test_a_patient_signs_out_a_lost_phone_from_their_phone(page_as, alice):
     assert list(AuthToken.objects.filter(user=alice).values_list("device__name", flat=True)) == [
         "Kitchen iPad"
     ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_more_menu_pages_and_stop_sharing_pass_axe_in_light_and_dark(page_as, alice, scheme):
+    share = ShareFactory(patient=alice)
+    page = page_as(alice)
+    page.emulate_media(color_scheme=scheme)
+    for path in ("/accounts/profile/", "/insights/", "/clinic/sharing/"):
+        page.goto(path)
+        page.locator("nav[aria-label=Main] summary").click()  # the open menu is checked too
+        assert _axe_serious(page) == [], path
+    page.goto("/clinic/sharing/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Stop sharing").click()
+    assert _axe_serious(page) == [], "confirm"
+    button = page.get_by_role("button", name="Stop sharing")
+    colours = button.evaluate(
+        "b => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]"
+    )
+    assert _contrast(*colours) >= 4.5, colours
+    share.refresh_from_db()
+    assert share.revoked_at is None  # nothing happens before the confirmation
+    page.get_by_role("link", name="Keep sharing").click()
+    page.wait_for_url("**/clinic/sharing/")
+
+
+def _contrast(foreground: str, background: str) -> float:
+    """WCAG contrast ratio of two computed ``rgb(r, g, b)`` colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(part) / 255 for part in re.findall(r"\d+", colour)[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_log_out_sits_under_more_and_works_on_a_phone(page_as, alice):
+    page = page_as(alice)
+    page.goto("/diary/today/")
+    nav = page.get_by_role("navigation", name="Main")
+    assert nav.get_by_role("button", name="Log out").is_hidden()
+    nav.locator("summary").tap()
+    with page.expect_navigation():
+        nav.get_by_role("button", name="Log out").tap()
+    assert "/accounts/login/" in page.url

@@ -82,7 +82,8 @@ def test_edit_a_past_day_from_the_calendar(page_as, patient):
     services.day_upsert(patient=patient, date=past, stress=2, body_pain={"neck": 3})
     page = page_as(patient)
     page.goto(f"/diary/calendar/?month={past:%Y-%m}")  # early in a month, `past` is last month
-    page.get_by_label(f"{past:%A %-d %B}: no headache, 1 painful body area").tap()
+    name = f"{past.day} {past:%B} ({past:%A}): no headache, 1 painful body area"
+    page.get_by_role("link", name=name).tap()  # named by its content, visible day first
     page.wait_for_url(f"**/diary/day/{past:%Y-%m-%d}/")
     assert page.title().startswith(f"{past:%A %-d %B %Y}")
     assert page.locator(".area[data-area=neck]").first.get_attribute("data-level") == "3"

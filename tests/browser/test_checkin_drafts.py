@@ -154,6 +154,7 @@ def test_drafts_belong_to_one_account_and_go_with_logging_out(page_as, patient, 
     assert page.locator("[data-draft-status]").is_hidden()  # not the other account's entry
     assert page.evaluate(DRAFTS) == 1
 
+    page.locator("nav[aria-label=Main] summary").click()  # Log out sits under "More"
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url("**/accounts/login/")
     assert page.evaluate(DRAFTS) == 0

@@ -123,13 +123,44 @@ def test_patient_revokes_a_share_at_once(client, alice, carol):
     assert client.get(report).status_code == 404
 
 
-def test_revoke_needs_post(client, alice, carol):
+def test_revoke_asks_for_confirmation_first_and_a_get_changes_nothing(client, alice, carol):
     share = Share.objects.get(patient=alice, clinician=carol)
     client.force_login(alice)
     url = reverse("clinic:share_revoke", kwargs={"share_id": share.pk})
-    assert client.get(url).status_code == 405
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Stop sharing with {carol.display_name}?" in page
+    assert 'method="post"' in page and "Keep sharing" in page
     share.refresh_from_db()
     assert share.revoked_at is None
+
+
+def test_the_shares_list_links_to_the_confirmation_instead_of_revoking(client, alice, carol):
+    share = Share.objects.get(patient=alice, clinician=carol)
+    client.force_login(alice)
+    page = client.get(reverse("clinic:shares")).content.decode()
+    url = reverse("clinic:share_revoke", kwargs={"share_id": share.pk})
+    assert f'href="{url}"' in page
+    assert f'action="{url}"' not in page
+
+
+def test_cancelling_an_invitation_is_confirmed_too(client, alice):
+    share = ShareFactory(patient=alice, clinician=None, redeemed_at=None)
+    client.force_login(alice)
+    url = reverse("clinic:share_revoke", kwargs={"share_id": share.pk})
+    page = client.get(url).content.decode()
+    assert "Cancel this invitation?" in page and share.code_display in page
+    assert client.post(url).status_code == 302
+    share.refresh_from_db()
+    assert share.status == "revoked"
+
+
+def test_confirming_for_another_patients_share_is_404(client, bob, alice, carol):
+    share = Share.objects.get(patient=alice, clinician=carol)
+    client.force_login(bob)
+    url = reverse("clinic:share_revoke", kwargs={"share_id": share.pk})
+    assert client.get(url).status_code == 404
 
 
 def test_revoke_checks_csrf(alice, carol):

@@ -100,8 +100,19 @@ def test_month_cells_describe_headache_and_pain_in_words():
     cell = month.Cell(date=END, in_month=True, future=False, is_today=True, fact=fact)
     assert cell.headache == "migraine" and cell.pain_band == "several"
     assert cell.description == (
-        "Tuesday 10 March: migraine day, worst pain 8 of 10, 4 painful body areas"
+        "10 March (Tuesday): migraine day, worst pain 8 of 10, 4 painful body areas"
     )
+    assert not cell.acute_medication
+
+
+def test_month_cells_mark_acute_medication_days():
+    fact = DayFacts(
+        date=END, recorded=True, acute_medication_day=True, medication_classes={"nsaid"}
+    )
+    cell = month.Cell(date=END, in_month=True, future=False, is_today=False, fact=fact)
+    assert cell.acute_medication
+    assert cell.description.endswith("0 painful body areas, acute medication taken")
+    assert cell.description_after_day.startswith(" March (Tuesday)")
 
 
 def test_month_parameter_is_read_leniently():
@@ -109,3 +120,55 @@ def test_month_parameter_is_read_leniently():
     assert month.parse_month("2025-13", END) == date(2026, 3, 1)
     assert month.parse_month(None, END) == date(2026, 3, 1)
     assert month.shift_month(date(2026, 1, 1), -1) == date(2025, 12, 1)
+
+
+def test_headache_starts_are_marked_on_the_stress_chart_in_their_own_day():
+    data = facts(
+        30,
+        d3={"recorded": True, "stress": 8},
+        d2={"recorded": True, "stress": 7},
+        d1={"recorded": True, "stress": 2, "onset": True, "headache_day": True},
+        d10={"onset": True, "headache_day": True},
+    )
+    chart = trends.build_trends(data).stress_chart
+    assert [marker.count for marker in chart.markers] == [1, 1]
+    day_before_end = [dot for dot in chart.dots if dot.value == 2][0]
+    assert chart.markers[1].mid == day_before_end.x  # the start sits under that day's stress
+    assert chart.markers[1].label == "Mon 9 Mar: a headache started"
+    assert all(
+        chart.plot_left <= m.x and m.x + m.w <= chart.plot_right + 0.1 for m in chart.markers
+    )
+
+
+def test_over_a_year_headache_starts_are_counted_per_week_like_the_stress_means():
+    data = facts(365, d0={"onset": True}, d1={"onset": True}, d30={"onset": True})
+    figures = trends.build_trends(data)
+    chart = figures.stress_chart
+    assert [marker.count for marker in chart.markers] == [1, 2]
+    assert chart.markers[-1].label.endswith(": 2 headache starts")
+    assert figures.onset_days == 3
+    assert figures.stress_label == (
+        "Weekly average stress, 0 to 10, with the 3 headache starts of this period marked"
+    )
+
+
+def test_the_stress_before_each_start_shows_a_let_down_and_gaps_stay_unknown():
+    data = facts(
+        10,
+        d4={"stress": 8},
+        d3={"stress": 6},
+        d2={"stress": 3, "onset": True},
+        d0={"stress": 5, "onset": True},
+        d9={"onset": True},  # the first day of the period: nothing before it is known
+    )
+    rows = trends.build_trends(data).stress_before
+    assert [(row.date, row.stress, row.change_text) for row in rows] == [
+        (END - timedelta(days=9), (None, None, None), ""),
+        (END - timedelta(days=2), (8, 6, 3), "fell 5"),
+        (END, (3, None, 5), "rose 2"),
+    ]
+
+
+def test_a_period_without_headache_starts_has_no_marks():
+    figures = trends.build_trends(facts(30, d1={"recorded": True, "stress": 4}))
+    assert figures.stress_chart.markers == [] and figures.stress_before == []

@@ -46,6 +46,11 @@ def sumatriptan(alice):
     return medication
 
 
+def calendar_name(day: date, spoken: str) -> str:
+    """A calendar day link's content: the visible day number, then the rest of its name."""
+    return f'<span class="cal-date">{day.day}<span class="visually-hidden"> {day:%B (%A)}: {spoken}'
+
+
 def day_url(day: date) -> str:
     return reverse("diary:day", kwargs={"day": day})
 
@@ -611,12 +616,39 @@ def test_calendar_marks_migraine_headache_and_headache_free_days(patient_client,
         patient=alice, date=date(2026, 3, 5), body_pain={"neck": 2, "hip_left": 3, "chest": 1}
     )
     html = patient_client.get(reverse("diary:calendar") + "?month=2026-03").content.decode()
-    assert "Monday 2 March: no headache, 0 painful body areas" in html
-    assert "Tuesday 3 March: headache day" in html
-    assert "Wednesday 4 March: migraine day, worst pain 7 of 10" in html
-    assert "Thursday 5 March: no headache, 3 painful body areas" in html
-    assert "Friday 6 March: not recorded" in html
+    assert calendar_name(date(2026, 3, 2), "no headache, 0 painful body areas") in html
+    assert calendar_name(date(2026, 3, 3), "headache day") in html
+    assert calendar_name(date(2026, 3, 4), "migraine day, worst pain 7 of 10") in html
+    assert calendar_name(date(2026, 3, 5), "no headache, 3 painful body areas") in html
+    assert calendar_name(date(2026, 3, 6), "not recorded") in html
     assert f'href="{day_url(date(2026, 3, 4))}"' in html
+
+
+def test_calendar_marks_acute_medication_days_in_words_and_with_a_mark(
+    patient_client, alice, ibuprofen
+):
+    services.dose_upsert(patient=alice, medication=ibuprofen, taken_at=london(date(2026, 3, 4), 9))
+    services.day_upsert(patient=alice, date=date(2026, 3, 5), headache=False)
+    html = patient_client.get(reverse("diary:calendar") + "?month=2026-03").content.decode()
+    assert (
+        calendar_name(date(2026, 3, 4), "no headache, 0 painful body areas, acute medication taken")
+        in html
+    )
+    assert calendar_name(date(2026, 3, 5), "no headache, 0 painful body areas<") in html
+    assert html.count(" has-med") == 1 and html.count('class="pill cal-med"') == 1
+    assert "<strong>1</strong> with acute medication" in html
+
+
+def test_calendar_day_links_are_named_by_their_content_starting_with_the_visible_day(
+    patient_client, alice
+):
+    """axe label-content-name-mismatch: no aria-label that hides the visible day number."""
+    services.day_upsert(patient=alice, date=date(2026, 3, 2), headache=True)
+    html = patient_client.get(reverse("diary:calendar") + "?month=2026-03").content.decode()
+    link = html[html.index(f'href="{day_url(date(2026, 3, 2))}"') :]
+    link = link[: link.index("</a>")]
+    assert "aria-label" not in link
+    assert '<span class="cal-date">2<span class="visually-hidden"> March (Monday): headache' in link
 
 
 def test_calendar_counts_headache_and_migraine_days(patient_client, alice):
@@ -672,6 +704,16 @@ def test_trends_count_headache_days_from_the_day_definitions(patient_client, ali
     html = patient_client.get(reverse("diary:trends")).content.decode()
     assert "<dt>Headache days</dt><dd>9</dd>" in html
     assert "<dt>Acute medication days</dt><dd>9</dd>" in html
+
+
+@pytest.mark.parametrize(("days", "starts", "marks"), [(30, 9, 9), (90, 10, 10), (365, 10, 5)])
+def test_trends_overlay_headache_starts_on_stress(patient_client, alice, days, starts, marks):
+    _history(alice, 30)  # attacks 3, 6, ... 30 days ago, each a new start (> 48 h apart)
+    html = patient_client.get(reverse("diary:trends") + f"?days={days}").content.decode()
+    assert "Stress and headache starts" in html
+    assert f"with the {starts} headache starts of this period marked" in html
+    assert html.count('class="event-mark"') == marks  # over a year: the weeks with a start
+    assert f"Stress before each headache start ({starts})" in html
 
 
 def test_trends_with_an_unknown_period_fall_back_to_30_days(patient_client):
