@@ -39,6 +39,15 @@ SENT = {"requests": 0, "operations": set()}
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
 
+@schema.hook
+def map_query(context, query):
+    """A cursor is only ever a value taken from a page's `next` link (anything else is 400, by
+    design: tests/api/test_sync.py); a random string says nothing about the schema."""
+    if query:
+        query.pop("cursor", None)
+    return query
+
+
 @pytest.fixture(autouse=True)
 def _keep_the_test_connection():
     """Calling the real WSGI handler fires ``close_old_connections``, which closes the test's
@@ -71,4 +80,4 @@ def test_no_operation_fails_or_breaks_its_schema(case, token):
     SENT["operations"].add(case.operation.label)
     # identity: schemathesis' WSGI transport does not undo the gzip the site applies.
     headers = {"Authorization": f"Token {token}", "Accept-Encoding": "identity"}
-    case.call_and_validate(headers=headers, checks=CHECKS)
+    case.call_and_validate(headers=headers)
