@@ -200,7 +200,9 @@ class PatientProfileSerializer(serializers.ModelSerializer):
     }
 
     timezone = serializers.CharField(
-        max_length=64, help_text="IANA time zone name, e.g. Europe/Paris."
+        max_length=64,
+        required=False,
+        help_text="IANA time zone name, e.g. Europe/Paris.",
     )
     year_of_birth = serializers.IntegerField(
         min_value=1900, max_value=2100, allow_null=True, required=False

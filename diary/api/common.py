@@ -178,6 +178,15 @@ class ErrorSerializer(serializers.Serializer):
     errors = ProblemItemSerializer(many=True, help_text="One entry per error, each with a code.")
 
 
+PROBLEM_PROPERTIES = {
+    "type": {"type": "string"},
+    "title": {"type": "string"},
+    "status": {"type": "integer"},
+    "detail": {"type": "string"},
+    "errors": {"type": "array", "items": {"$ref": "#/components/schemas/ProblemItem"}},
+}
+
+
 class FieldErrorsSerializer(serializers.Serializer):
     """Documented through ``FieldErrorsExtension`` (problem details + field -> messages)."""
 
@@ -190,20 +199,16 @@ class FieldErrorsExtension(OpenApiSerializerExtension):
 
     def map_serializer(self, auto_schema, direction):
         messages = {"type": "array", "items": {"type": "string"}}
-        problem = auto_schema.resolve_serializer(ErrorSerializer, direction).ref
         return {
+            "type": "object",
             "description": (
                 "Problem details (`errors` lists each error with its `code` and `attr`); "
-                "each invalid field (or `non_field_errors`) also maps to its messages."
+                "each invalid field (or `non_field_errors`) also maps to its messages "
+                "(nested objects and lists carry nested errors)."
             ),
-            "allOf": [
-                problem,
-                {
-                    "type": "object",
-                    "properties": {"non_field_errors": messages},
-                    "additionalProperties": {"oneOf": [messages, {"type": "object"}]},
-                },
-            ],
+            "properties": {**PROBLEM_PROPERTIES, "non_field_errors": messages},
+            "required": list(PROBLEM_PROPERTIES),
+            "additionalProperties": {"anyOf": [{"type": "array", "items": {}}, {"type": "object"}]},
         }
 
 
@@ -330,10 +335,12 @@ def require_response_fields(result, generator, request, public):
     """Spectacular post-processing hook: in a response component every field is always sent
     (read-only or not), so generated clients get ``id: str``, not ``id: str | Unset``.
 
-    Applies to the components split from a request twin (``Day`` next to ``DayRequest``)."""
+    Applies to the components split from a request twin (``Day`` next to ``DayRequest``, ``Me``
+    next to ``PatchedMeRequest``)."""
     schemas = result.get("components", {}).get("schemas", {})
     for name, component in schemas.items():
-        if f"{name}Request" not in schemas or "properties" not in component:
+        split = f"{name}Request" in schemas or f"Patched{name}Request" in schemas
+        if not split or "properties" not in component:
             continue
         component["required"] = [
             field for field in component["properties"] if field not in SOMETIMES_ABSENT

@@ -45,7 +45,21 @@ OPERATIONS = {
     }
 )
 class OperationDataField(serializers.JSONField):
-    pass
+    default_error_messages = {"invalid": "Send the request body as a JSON object."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(serializers.CharField):
+    """Text only: a number is refused, not turned into text (the schema says string)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class BatchOperationSerializer(serializers.Serializer):
@@ -54,12 +68,12 @@ class BatchOperationSerializer(serializers.Serializer):
         help_text="; ".join(f"`{name}`: {meaning}" for name, meaning in OPERATIONS.items()),
     )
     resource = serializers.ChoiceField(choices=list(RESOURCES))
-    key = serializers.CharField(
+    key = StrictCharField(
         required=False,
         max_length=64,
         help_text="The `{key}` of the single-object URL: a date for days, else the UUID.",
     )
-    if_match = serializers.CharField(
+    if_match = StrictCharField(
         required=False,
         allow_null=True,
         max_length=32,
@@ -73,10 +87,7 @@ class BatchRequestSerializer(serializers.Serializer):
 
 
 SYNCED_OBJECT = {
-    "oneOf": [
-        *({"$ref": f"#/components/schemas/{name}"} for name in SYNCED_COMPONENTS),
-        {"type": "null"},
-    ],
+    "oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in SYNCED_COMPONENTS],
     "description": "The object as the resource's single-object endpoint returns it.",
 }
 
