@@ -97,7 +97,7 @@ class SyncedObjectField(serializers.JSONField):
     pass
 
 
-@extend_schema_field({"oneOf": [{"$ref": "#/components/schemas/FieldErrors"}, {"type": "null"}]})
+@extend_schema_field({"oneOf": [{"$ref": "#/components/schemas/FieldErrors"}]})
 class ItemErrorsField(serializers.JSONField):
     pass
 
