@@ -361,3 +361,11 @@ def test_an_unknown_api_url_without_a_slash_answers_a_json_404(client):
     response = client.post("/api/v1/no-such-thing", {}, format="json")
     assert response.status_code == 404
     assert problem_detail(response.json())["code"] == "not_found"
+
+
+def test_an_oversized_body_is_a_problem_with_a_code(client):
+    response = client.generic(
+        "PUT", DAY_URL, "x" * (3 * 1024 * 1024), content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert problem_detail(response.json())["code"] == "too_large"
