@@ -57,10 +57,7 @@ class DateRangeSerializer(serializers.Serializer):
     from_ = serializers.DateField(
         required=False, help_text="First diary day to include (YYYY-MM-DD)."
     )
-    to = serializers.DateField(
-        required=False,
-        help_text="Last diary day to include (YYYY-MM-DD); before `from` is refused (400).",
-    )
+    to = serializers.DateField(required=False, help_text="Last diary day to include (YYYY-MM-DD).")
 
     def get_fields(self):
         fields = super().get_fields()
