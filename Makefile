@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install install-dev browser migrate seed lint format schema bench worker audit clean
+.PHONY: demo test install install-dev browser migrate seed lint format schema clients bench worker audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ format: install-dev
 schema: install
 	$(BIN)/python manage.py spectacular --file openapi.yaml --validate
 
+# What a mobile team generates from openapi.yaml: the Python client (openapi-python-client, in
+# .venv-clients) and TypeScript types (openapi-typescript + tsc --noEmit, npm in .clients/).
+# tests/api/test_generated_client.py then drives the Python client against a live server.
+clients:
+	scripts/generate_clients.sh
+
 # Known-vulnerability audit of the installed dependencies (PyPI advisory data via pip-audit).
 audit: install-dev
 	$(BIN)/pip-audit --progress-spinner off --skip-editable
@@ -68,4 +74,4 @@ worker: install
 	$(BIN)/celery -A config worker -l info --concurrency 2
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .venv-clients .clients

@@ -25,7 +25,7 @@ from drf_spectacular.utils import (
 from knox.models import AuthToken
 from knox.settings import CONSTANTS
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -39,8 +39,9 @@ from accounts.models import (
     User,
     validate_timezone,
 )
+from config.api_errors import problem_response
 from config.pagination import KeysetPagination
-from config.throttling import FailOpenScopedRateThrottle
+from config.throttling import FailOpenScopedRateThrottle, RateLimitHeadersMixin
 from diary.api.common import (
     BAD_REQUEST,
     FORBIDDEN,
@@ -65,7 +66,9 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`. Shown once.")
+    token = serializers.CharField(
+        help_text="Send as `Authorization: Bearer <token>` (or `Token <token>`). Shown once."
+    )
     token_id = serializers.CharField(help_text="Public id of this token, used to revoke it.")
     expiry = serializers.DateTimeField(allow_null=True)
     role = serializers.ChoiceField(choices=["patient", "clinician", "admin"])
@@ -87,7 +90,7 @@ class DeviceTokenSerializer(serializers.Serializer):
         return current is not None and current.pk == token.pk
 
 
-class TokenCreateView(APIView):
+class TokenCreateView(RateLimitHeadersMixin, APIView):
     """Exchange email + password for a new per-device token.
 
     A user keeps at most 20 live tokens: a 21st login revokes the least recently used one.
@@ -120,16 +123,18 @@ class TokenCreateView(APIView):
         except AxesBackendPermissionDenied:
             user = None
         if getattr(request._request, "axes_locked_out", False):
-            return Response(
-                {"detail": "Too many failed attempts. Try again in 15 minutes."},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            return problem_response(
+                429,
+                code="locked_out",
+                detail="Too many failed attempts. Try again in 15 minutes.",
                 headers={"Retry-After": "900"},
             )
         if user is None or not user.is_active:
-            return Response(
-                {"detail": "Email or password is not correct."},
-                status=status.HTTP_401_UNAUTHORIZED,
-                headers={"WWW-Authenticate": "Token"},
+            return problem_response(
+                401,
+                code="invalid_credentials",
+                detail="Email or password is not correct.",
+                headers={"WWW-Authenticate": "Bearer"},
             )
         token_obj, token = services.token_create(user=user, device_name=data.get("device_name", ""))
         body = {
@@ -163,9 +168,9 @@ class TokenRevokeView(APIView):
     @extend_schema(responses={204: None, 401: UNAUTHORIZED, 404: ErrorSerializer}, tags=["auth"])
     def delete(self, request, token_id: str):
         if len(token_id) > CONSTANTS.TOKEN_KEY_LENGTH:
-            return Response({"detail": "No such token."}, status=status.HTTP_404_NOT_FOUND)
+            raise NotFound("No such token.")
         if not services.token_revoke(user=request.user, token_id=token_id):
-            return Response({"detail": "No such token."}, status=status.HTTP_404_NOT_FOUND)
+            raise NotFound("No such token.")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -195,7 +200,9 @@ class PatientProfileSerializer(serializers.ModelSerializer):
     }
 
     timezone = serializers.CharField(
-        max_length=64, help_text="IANA time zone name, e.g. Europe/Paris."
+        max_length=64,
+        required=False,
+        help_text="IANA time zone name, e.g. Europe/Paris.",
     )
     year_of_birth = serializers.IntegerField(
         min_value=1900, max_value=2100, allow_null=True, required=False
@@ -236,9 +243,9 @@ class MeSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         user = self.instance
-        if attrs.get("patient_profile") and not user.is_patient:
+        if attrs.get("patient_profile") is not None and not user.is_patient:
             raise serializers.ValidationError({"patient_profile": ["Only patients have one."]})
-        if attrs.get("clinician_profile") and not user.is_clinician:
+        if attrs.get("clinician_profile") is not None and not user.is_clinician:
             raise serializers.ValidationError({"clinician_profile": ["Only clinicians have one."]})
         return attrs
 
@@ -478,7 +485,7 @@ class ShareRevokeView(WriteThrottledMixin, generics.GenericAPIView):
         return Response(self.get_serializer(share).data)
 
 
-class ShareRedeemView(generics.GenericAPIView):
+class ShareRedeemView(RateLimitHeadersMixin, generics.GenericAPIView):
     """Clinicians bind an invitation code to their account (single use, expires).
 
     Failed codes count per client address, per clinician and per code, shared with the web
@@ -504,10 +511,8 @@ class ShareRedeemView(generics.GenericAPIView):
                 clinician=request.user, code=params.validated_data["code"], request=request
             )
         except services.ShareRedeemLimited as exc:
-            return Response(
-                {"detail": exc.messages[0]},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-                headers={"Retry-After": "3600"},
+            return problem_response(
+                429, code="redeem_limited", detail=exc.messages[0], headers={"Retry-After": "3600"}
             )
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"code": exc.messages}) from None

@@ -3,6 +3,8 @@
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from config.api_errors import problem
+
 
 def normalise_email(value) -> str:
     """An e-mail as accounts are looked up: trimmed and lower-cased."""
@@ -23,9 +25,8 @@ def lockout_username(request, credentials=None) -> str:
 
 def lockout_response(request, original_response=None, credentials=None):
     if request.path.startswith("/api/"):
-        response = JsonResponse(
-            {"detail": "Too many failed attempts. Try again in 15 minutes."}, status=429
-        )
+        detail = "Too many failed attempts. Try again in 15 minutes."
+        response = JsonResponse(problem(429, code="locked_out", detail=detail), status=429)
     else:
         response = render(request, "accounts/locked_out.html", status=429)
     response["Retry-After"] = "900"

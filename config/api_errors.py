@@ -1,28 +1,136 @@
-"""DRF exception handler: every error is JSON; database outages become 503, never 500."""
+"""API error bodies: RFC 9457 problem details with a stable code per error; never a 500 for a
+lost database (503), never an HTML page under /api/.
 
+Every error body has ``type`` (``urn:flaremap:problem:<code>``), ``title``, ``status``,
+``detail`` (readable) and ``errors``: one ``{"code", "detail", "attr"}`` per error, where
+``code`` is DRF's stable code (``required``, ``max_value``, ``not_found``, ...) and ``attr``
+the field path (``body_pain.neck``, ``operations.3.op``) or null. Validation errors also keep
+the plain ``{"field": ["message"]}`` members, so a person reading the body sees what to fix.
+"""
+
+from http import HTTPStatus
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import OperationalError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
+from django.urls import Resolver404, resolve
 from django.views.defaults import page_not_found
 from rest_framework import status
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+PROBLEM_TYPE = "urn:flaremap:problem:"
+
+
+class ServiceUnavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The service is temporarily unavailable. Please retry in a moment."
+    default_code = "service_unavailable"
+
+
+def problem(status_code: int, *, code: str, detail: str, errors=None, **extra) -> dict:
+    """One problem-details body; ``errors`` defaults to the one error it describes."""
+    body = {
+        "type": PROBLEM_TYPE + code,
+        "title": HTTPStatus(status_code).phrase,
+        "status": status_code,
+        "detail": str(detail),
+        "errors": errors if errors is not None else [_error(code, detail, None)],
+    }
+    body.update(extra)
+    return body
+
+
+def problem_response(status_code: int, *, code: str, detail: str, headers=None, **extra):
+    return Response(
+        problem(status_code, code=code, detail=detail, **extra), status_code, headers=headers
+    )
+
+
+def problem_for(exc: APIException) -> dict:
+    """The problem body of a DRF exception (validation errors: one entry per message)."""
+    if isinstance(exc, ValidationError):
+        errors = list(_flatten(exc.detail, None))
+        first = errors[0] if errors else _error("invalid", "Invalid input.", None)
+        readable = f"{first['attr']}: {first['detail']}" if first["attr"] else first["detail"]
+        fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        fields = {name: value for name, value in fields.items() if name not in _RESERVED}
+        body = problem(exc.status_code, code="invalid", detail=readable, errors=errors)
+        body.update(fields)  # after: a field may be called `code`, like the share code
+        return body
+    detail = exc.detail if not isinstance(exc.detail, list | dict) else exc.default_detail
+    code = getattr(detail, "code", None) or exc.default_code
+    return problem(exc.status_code, code=code, detail=detail)
+
+
+_RESERVED = {"type", "title", "status", "detail", "errors", "instance"}
+
+
+def _error(code, detail, attr) -> dict:
+    return {"code": str(code), "detail": str(detail), "attr": attr}
+
+
+def _flatten(detail, attr):
+    if isinstance(detail, dict):
+        for name, value in detail.items():
+            if name == "non_field_errors" and attr is None:
+                yield from _flatten(value, None)
+            else:
+                yield from _flatten(value, f"{attr}.{name}" if attr else str(name))
+    elif isinstance(detail, list):
+        nested = any(isinstance(item, dict | list) for item in detail)
+        for index, item in enumerate(detail):
+            yield from _flatten(
+                item, (f"{attr}.{index}" if attr else str(index)) if nested else attr
+            )
+    else:
+        yield _error(getattr(detail, "code", None) or "invalid", detail, attr)
+
 
 def exception_handler(exc, context):
-    response = drf_exception_handler(exc, context)
-    if response is not None:
-        return response
     if isinstance(exc, OperationalError):
-        return Response(
-            {"detail": "The service is temporarily unavailable. Please retry in a moment."},
-            status=status.HTTP_503_SERVICE_UNAVAILABLE,
-            headers={"Retry-After": "5"},
-        )
-    return None
+        exc = ServiceUnavailable()
+    elif isinstance(exc, Http404):
+        exc = NotFound(*exc.args)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = PermissionDenied(*exc.args)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, ServiceUnavailable):
+        response["Retry-After"] = "5"
+    response.data = problem_for(exc)
+    return response
 
 
 def not_found(request, exception=None):
     """404 for an unknown URL: JSON under /api/ (API clients never get an HTML page)."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+        return JsonResponse(
+            problem(404, code="not_found", detail="Not found."), status=status.HTTP_404_NOT_FOUND
+        )
     return page_not_found(request, exception)
+
+
+def missing_slash(request, path: str):
+    """An /api/ URL without its trailing slash: a JSON 308 to the right URL (method and body
+    are kept, so PUT and POST follow it safely), or a JSON 404 when no such URL exists.
+
+    Django's APPEND_SLASH would answer an HTML 301 (GET) or raise (POST in DEBUG)."""
+    target = request.path + "/"
+    try:
+        resolve(target)
+    except Resolver404:
+        return not_found(request)
+    query = request.META.get("QUERY_STRING", "")
+    location = request.build_absolute_uri(target + (f"?{query}" if query else ""))
+    body = problem(
+        308,
+        code="trailing_slash",
+        detail=f"API URLs end with a slash: use {target}",
+        location=location,
+    )
+    response = JsonResponse(body, status=status.HTTP_308_PERMANENT_REDIRECT)
+    response["Location"] = location
+    return response

@@ -8,6 +8,8 @@ from django.db import OperationalError, connections
 from django.http import HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control
 
+from config.api_errors import problem
+
 logger = logging.getLogger(__name__)
 
 
@@ -17,9 +19,12 @@ def _wants_json(request) -> bool:
     )
 
 
+_CODES = {411: "length_required", 413: "too_large", 503: "service_unavailable"}
+
+
 def _refuse(request, status: int, detail: str) -> HttpResponse:
     if _wants_json(request):
-        return JsonResponse({"detail": detail}, status=status)
+        return JsonResponse(problem(status, code=_CODES[status], detail=detail), status=status)
     return HttpResponse(detail, status=status, content_type="text/plain")
 
 

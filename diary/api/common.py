@@ -14,18 +14,24 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ErrorDetail, PermissionDenied, ValidationError
 
 from accounts import access
 from accounts.access import Grant
 from accounts.models import User
-from config.throttling import WriteRateThrottle
+from config.throttling import RateLimitHeadersMixin, WriteRateThrottle
 from diary.services import ANY_VERSION
 
 MAX_DB_INT = 2**63 - 1
 
 
 # --- parsing ------------------------------------------------------------------------------------
+
+
+def query_params(request) -> dict:
+    """The query string as a plain dict, so a serializer refuses an empty value (``?to=``)
+    instead of treating it as absent, as it does for form-like input."""
+    return request.query_params.dict()
 
 
 # --- who reads, who writes ----------------------------------------------------------------------
@@ -78,8 +84,23 @@ _ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 
 
 def etag_for(obj) -> str:
-    """Strong ETag of a synced object: its version (per object URL, so versions suffice)."""
-    return f'"{obj.version}"'
+    """ETag of a synced object: its version (per object URL, so versions suffice).
+
+    Weak (``W/"3"``): one version has several representations (with or without notes, gzip
+    or not), and a weak ETag is the same whether or not GZipMiddleware compressed the answer.
+    ``If-Match`` accepts it strong, weak or bare."""
+    return f'W/"{obj.version}"'
+
+
+def not_modified(request, obj) -> bool:
+    """``If-None-Match`` (weak comparison, RFC 9110 13.1.2) names the stored version."""
+    header = request.headers.get("If-None-Match")
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    versions = {_ETAG.match(tag).group(1) for tag in header.split(",") if _ETAG.match(tag)}
+    return str(obj.version) in versions
 
 
 def parse_version(value) -> int | str | None:
@@ -105,14 +126,23 @@ def if_match(request) -> int | str | None:
 # --- errors -------------------------------------------------------------------------------------
 
 
-def field_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
-    """A Django ValidationError from a service as API field errors."""
+def field_errors(exc: DjangoValidationError) -> dict[str, list[ErrorDetail]]:
+    """A Django ValidationError from a service as API field errors, keeping each error's code
+    (``unique``, ``invalid_choice``, ...) for the problem body's ``errors``."""
     if not hasattr(exc, "error_dict"):
-        return {"non_field_errors": list(exc.messages)}
+        return {"non_field_errors": _coded(exc.error_list)}
     return {
-        "non_field_errors" if name == "__all__" else name: messages
-        for name, messages in exc.message_dict.items()
+        "non_field_errors" if name == "__all__" else name: _coded(errors)
+        for name, errors in exc.error_dict.items()
     }
+
+
+def _coded(errors) -> list[ErrorDetail]:
+    return [
+        ErrorDetail(message, code=error.code or "invalid")
+        for error in errors
+        for message in error.messages
+    ]
 
 
 def as_api_error(exc: DjangoValidationError) -> ValidationError:
@@ -122,7 +152,7 @@ def as_api_error(exc: DjangoValidationError) -> ValidationError:
 # --- throttling ---------------------------------------------------------------------------------
 
 
-class WriteThrottledMixin:
+class WriteThrottledMixin(RateLimitHeadersMixin):
     throttle_classes = [WriteRateThrottle]
     throttle_scope = "writes"
 
@@ -130,12 +160,35 @@ class WriteThrottledMixin:
 # --- OpenAPI shapes -----------------------------------------------------------------------------
 
 
+class ProblemItemSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable, machine-readable: `required`, `max_value`, ...")
+    detail = serializers.CharField(help_text="Readable message.")
+    attr = serializers.CharField(
+        allow_null=True, help_text="The field's path (`body_pain.neck`), or null."
+    )
+
+
 class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+    """RFC 9457 problem details (see config.api_errors)."""
+
+    type = serializers.CharField(help_text="`urn:flaremap:problem:<code>`, e.g. `...:not_found`.")
+    title = serializers.CharField(help_text="The HTTP status phrase.")
+    status = serializers.IntegerField()
+    detail = serializers.CharField(help_text="Readable explanation.")
+    errors = ProblemItemSerializer(many=True, help_text="One entry per error, each with a code.")
+
+
+PROBLEM_PROPERTIES = {
+    "type": {"type": "string"},
+    "title": {"type": "string"},
+    "status": {"type": "integer"},
+    "detail": {"type": "string"},
+    "errors": {"type": "array", "items": {"$ref": "#/components/schemas/ProblemItem"}},
+}
 
 
 class FieldErrorsSerializer(serializers.Serializer):
-    """Documented through ``FieldErrorsExtension`` (an object of field -> messages)."""
+    """Documented through ``FieldErrorsExtension`` (problem details + field -> messages)."""
 
 
 class FieldErrorsExtension(OpenApiSerializerExtension):
@@ -149,11 +202,13 @@ class FieldErrorsExtension(OpenApiSerializerExtension):
         return {
             "type": "object",
             "description": (
-                "Validation errors: each key is a field (or `non_field_errors`) with its "
-                "messages; nested objects carry nested errors. Malformed JSON gives `detail`."
+                "Problem details (`errors` lists each error with its `code` and `attr`); "
+                "each invalid field (or `non_field_errors`) also maps to its messages "
+                "(nested objects and lists carry nested errors)."
             ),
-            "properties": {"detail": {"type": "string"}, "non_field_errors": messages},
-            "additionalProperties": {"oneOf": [messages, {"type": "object"}]},
+            "properties": {**PROBLEM_PROPERTIES, "non_field_errors": messages},
+            "required": list(PROBLEM_PROPERTIES),
+            "additionalProperties": {"anyOf": [{"type": "array", "items": {}}, {"type": "object"}]},
         }
 
 
@@ -167,15 +222,19 @@ FORBIDDEN = error("Not allowed for this role (e.g. clinicians are read-only).")
 NOT_FOUND = error("No such object for this patient (other patients' ids also answer 404).")
 TOO_LARGE = error("Request body over the size limit.")
 THROTTLED = error("Too many writes; retry after the `Retry-After` seconds.")
+RACED = error("Another write to this object happened at the same moment; retry.")
+UNAVAILABLE = error("Database briefly unavailable; retry after the `Retry-After` seconds.")
 
-READ_ERRORS = {400: BAD_REQUEST, 401: UNAUTHORIZED, 404: NOT_FOUND}
+READ_ERRORS = {400: BAD_REQUEST, 401: UNAUTHORIZED, 404: NOT_FOUND, 503: UNAVAILABLE}
 WRITE_ERRORS = {
     400: BAD_REQUEST,
     401: UNAUTHORIZED,
     403: FORBIDDEN,
     404: NOT_FOUND,
+    409: RACED,
     413: TOO_LARGE,
     429: THROTTLED,
+    503: UNAVAILABLE,
 }
 
 PATIENT_PARAM = OpenApiParameter(
@@ -193,9 +252,10 @@ WRITE_PATIENT_PARAM = OpenApiParameter(
     OpenApiTypes.INT,
     description="Optional; only the patient's own id is accepted (writes are patient-only).",
 )
+IF_MATCH_PATTERN = r'^\s*(\*|(W/)?"?[0-9]{1,9}"?)\s*$'
 IF_MATCH_PARAM = OpenApiParameter(
     "If-Match",
-    OpenApiTypes.STR,
+    {"type": "string", "pattern": IF_MATCH_PATTERN},
     location=OpenApiParameter.HEADER,
     description=(
         'Optimistic concurrency: the `ETag` you last read (e.g. `"3"`) or `*`. A stale value '
@@ -223,4 +283,66 @@ def document_unauthorized(result, generator, request, public):
                     },
                     "description": "Missing, invalid or expired token.",
                 }
+    return result
+
+
+HEADERS = {
+    "Retry-After": "Seconds to wait before retrying.",
+    "RateLimit-Limit": "Requests allowed in the window (IETF RateLimit header fields draft).",
+    "RateLimit-Remaining": "Requests left in the current window.",
+    "RateLimit-Reset": "Seconds until the window frees a request.",
+    "RateLimit-Policy": "The limit and its window, e.g. `600;w=60`.",
+}
+
+
+def _header(name: str) -> dict:
+    return {"$ref": f"#/components/headers/{name}"}
+
+
+def document_retry_after(result, generator, request, public):
+    """Spectacular post-processing hook: 429 and 503 answers carry ``Retry-After``; throttled
+    operations (those documenting 429) describe the ``RateLimit-*`` headers of their 2xx and
+    429 answers."""
+    components = result.setdefault("components", {}).setdefault("headers", {})
+    for name, description in HEADERS.items():
+        kind = {"type": "string"} if name == "RateLimit-Policy" else {"type": "integer"}
+        components[name] = {"description": description, "schema": kind}
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            responses = operation.get("responses", {}) if isinstance(operation, dict) else {}
+            for code in ("429", "503"):
+                if code in responses:
+                    responses[code].setdefault("headers", {})["Retry-After"] = _header(
+                        "Retry-After"
+                    )
+            if "429" not in responses:
+                continue
+            for code, response in responses.items():
+                if not (code.startswith("2") or code == "429"):
+                    continue
+                headers = response.setdefault("headers", {})
+                for name in HEADERS:
+                    if name != "Retry-After":
+                        headers[name] = _header(name)
+    return result
+
+
+# Response fields a reader may not see: notes without the notes scope.
+SOMETIMES_ABSENT = {"notes"}
+
+
+def require_response_fields(result, generator, request, public):
+    """Spectacular post-processing hook: in a response component every field is always sent
+    (read-only or not), so generated clients get ``id: str``, not ``id: str | Unset``.
+
+    Applies to the components split from a request twin (``Day`` next to ``DayRequest``, ``Me``
+    next to ``PatchedMeRequest``)."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for name, component in schemas.items():
+        split = f"{name}Request" in schemas or f"Patched{name}Request" in schemas
+        if not split or "properties" not in component:
+            continue
+        component["required"] = [
+            field for field in component["properties"] if field not in SOMETIMES_ABSENT
+        ]
     return result

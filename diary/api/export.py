@@ -15,10 +15,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from diary.api.common import PATIENT_PARAM, READ_ERRORS, read_grant
+from config.api_errors import problem_response
+from diary.api.common import PATIENT_PARAM, READ_ERRORS, ErrorSerializer, query_params, read_grant
 from diary.api.views import DateRangeSerializer
 
 
@@ -57,7 +57,7 @@ class ExportView(APIView):
 
 
 def _date_range(request):
-    params = DateRangeSerializer(data=request.query_params)
+    params = DateRangeSerializer(data=query_params(request))
     params.is_valid(raise_exception=True)
     return params.validated_data.get("from"), params.validated_data.get("to")
 
@@ -150,14 +150,16 @@ class ReportPDFView(ExportView):
                 OpenApiTypes.BINARY, description="One A4 page (more for very long notes)."
             ),
             **READ_ERRORS,
-            503: OpenApiResponse(description="PDF rendering is not installed on this server."),
+            503: OpenApiResponse(
+                ErrorSerializer, description="PDF rendering is not installed on this server."
+            ),
         },
         tags=["export"],
     )
     def get(self, request):
         from clinic import pdf, report_page
 
-        params = ReportPeriodSerializer(data=request.query_params)
+        params = ReportPeriodSerializer(data=query_params(request))
         params.is_valid(raise_exception=True)
         grant = read_grant(request, action="api.export.pdf")
         start, end = params.period(grant.patient)
@@ -168,4 +170,6 @@ class ReportPDFView(ExportView):
                 request._request, "clinic/report.html", context, filename=filename
             )
         except pdf.PdfUnavailable:
-            return Response({"detail": "PDF export is not available on this server."}, 503)
+            return problem_response(
+                503, code="pdf_unavailable", detail="PDF export is not available on this server."
+            )

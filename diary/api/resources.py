@@ -25,7 +25,7 @@ from rest_framework.exceptions import APIException, ValidationError
 from accounts.models import User
 from diary import services
 from diary.api import serializers as api_serializers
-from diary.api.common import as_api_error
+from diary.api.common import ErrorSerializer, as_api_error
 from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
 
 STALE = "This entry was changed elsewhere; merge with `current` and retry."
@@ -223,8 +223,8 @@ QUESTIONNAIRES = Resource(
 RESOURCES = {r.name: r for r in (DAYS, HEADACHES, MEDICATIONS, DOSES, QUESTIONNAIRES)}
 
 
-class ConflictSerializerBase(serializers.Serializer):
-    detail = serializers.CharField()
+class ConflictSerializerBase(ErrorSerializer):
+    """A 412 problem body (``precondition_failed``) with the stored object as ``current``."""
 
 
 def conflict_serializer(resource: Resource) -> type[serializers.Serializer]:

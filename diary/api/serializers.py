@@ -98,10 +98,9 @@ BODY_PAIN_SCHEMA = {
     ),
     "properties": {
         area.code: {
-            "type": "integer",
+            "type": ["integer", "null"],
             "minimum": scales.PAIN_AREA_MIN,
             "maximum": scales.PAIN_AREA_MAX,
-            "nullable": True,
             "description": area.label,
         }
         for area in scales.PAIN_AREAS

@@ -15,10 +15,11 @@ from django.db import transaction
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api_errors import problem, problem_for
 from diary.api.common import (
     BAD_REQUEST,
     WRITE_ERRORS,
@@ -30,6 +31,7 @@ from diary.api.resources import RESOURCES, STALE, remove, write
 from diary.services import VersionConflict
 
 MAX_OPERATIONS = 500
+SYNCED_COMPONENTS = ("Day", "Attack", "Medication", "Dose", "Questionnaire")
 OPERATIONS = {
     "create": "POST /<resource>/ (key optional: a new UUID; an existing id is returned as is)",
     "upsert": "PUT /<resource>/<key>/ (create or replace)",
@@ -46,7 +48,21 @@ OPERATIONS = {
     }
 )
 class OperationDataField(serializers.JSONField):
-    pass
+    default_error_messages = {"invalid": "Send the request body as a JSON object."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(serializers.CharField):
+    """Text only: a number is refused, not turned into text (the schema says string)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class BatchOperationSerializer(serializers.Serializer):
@@ -55,12 +71,12 @@ class BatchOperationSerializer(serializers.Serializer):
         help_text="; ".join(f"`{name}`: {meaning}" for name, meaning in OPERATIONS.items()),
     )
     resource = serializers.ChoiceField(choices=list(RESOURCES))
-    key = serializers.CharField(
+    key = StrictCharField(
         required=False,
         max_length=64,
         help_text="The `{key}` of the single-object URL: a date for days, else the UUID.",
     )
-    if_match = serializers.CharField(
+    if_match = StrictCharField(
         required=False,
         allow_null=True,
         max_length=32,
@@ -73,19 +89,37 @@ class BatchRequestSerializer(serializers.Serializer):
     operations = BatchOperationSerializer(many=True, max_length=MAX_OPERATIONS, min_length=1)
 
 
+SYNCED_OBJECT = {
+    "oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in SYNCED_COMPONENTS],
+    "description": "The object as the resource's single-object endpoint returns it.",
+}
+
+
+@extend_schema_field(SYNCED_OBJECT)
+class SyncedObjectField(serializers.JSONField):
+    pass
+
+
+@extend_schema_field({"oneOf": [{"$ref": "#/components/schemas/FieldErrors"}]})
+class ItemErrorsField(serializers.JSONField):
+    pass
+
+
 class BatchResultSerializer(serializers.Serializer):
     index = serializers.IntegerField(min_value=0, help_text="Position in `operations`.")
-    op = serializers.CharField()
-    resource = serializers.CharField()
+    op = serializers.ChoiceField(choices=list(OPERATIONS))
+    resource = serializers.ChoiceField(choices=list(RESOURCES))
     key = serializers.CharField(allow_null=True, help_text="The object's key (null if unknown).")
     status = serializers.IntegerField(
         help_text="What the single request would answer: 200, 201, 204, 400, 404, 409 or 412."
     )
-    data = OperationDataField(
+    data = SyncedObjectField(
         allow_null=True, help_text="The stored object (null for delete and failures)."
     )
-    errors = OperationDataField(allow_null=True, help_text="Field errors or `detail`.")
-    current = OperationDataField(allow_null=True, help_text="On 412: the current object.")
+    errors = ItemErrorsField(
+        allow_null=True, help_text="The error body the single request would answer, or null."
+    )
+    current = SyncedObjectField(allow_null=True, help_text="On 412: the current object.")
 
 
 class BatchResponseSerializer(serializers.Serializer):
@@ -113,7 +147,7 @@ def apply_operation(patient, index: int, operation: dict) -> dict:
             key = resource.parse_key(raw_key) if raw_key else uuid.uuid4()
             expected_version = None
         elif not raw_key:
-            raise _ItemError(400, {"key": ["This operation needs the object's key."]})
+            raise ValidationError({"key": ["This operation needs the object's key."]})
         else:
             key = resource.parse_key(raw_key)
         result["key"] = str(key)
@@ -133,21 +167,13 @@ def apply_operation(patient, index: int, operation: dict) -> dict:
         result.update(status=code, data=resource.represent(obj), key=_key_of(resource, obj))
     except VersionConflict as exc:
         current = resource.represent(exc.current) if exc.current is not None else None
-        result.update(status=412, errors={"detail": STALE}, current=current)
+        errors = problem(412, code="precondition_failed", detail=STALE)
+        result.update(status=412, errors=errors, current=current)
     except Http404:
-        result.update(status=404, errors={"detail": "Not found."})
-    except _ItemError as exc:
-        result.update(status=exc.status, errors=exc.errors)
+        result.update(status=404, errors=problem(404, code="not_found", detail="Not found."))
     except APIException as exc:
-        errors = exc.detail if isinstance(exc.detail, dict) else {"detail": exc.detail}
-        result.update(status=exc.status_code, errors=errors)
+        result.update(status=exc.status_code, errors=problem_for(exc))
     return result
-
-
-class _ItemError(Exception):
-    def __init__(self, status: int, errors: dict):
-        super().__init__(status)
-        self.status, self.errors = status, errors
 
 
 class SyncBatchView(WriteThrottledMixin, APIView):

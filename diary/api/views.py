@@ -17,8 +17,10 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from config.api_errors import problem
 from config.pagination import KeysetPagination
 from diary.api.common import (
     IF_MATCH_PARAM,
@@ -29,6 +31,8 @@ from diary.api.common import (
     WriteThrottledMixin,
     etag_for,
     if_match,
+    not_modified,
+    query_params,
     read_grant,
     writing_patient,
 )
@@ -105,7 +109,7 @@ class SyncedResourceViewSet(WriteThrottledMixin, viewsets.GenericViewSet):
         return self._ordering
 
     def list(self, request, *args, **kwargs):
-        params = ListParamsSerializer(data=request.query_params)
+        params = ListParamsSerializer(data=query_params(request))
         params.is_valid(raise_exception=True)
         grant = read_grant(request, action=f"api.{self.resource.name}.list")
         query = params.validated_data
@@ -125,7 +129,9 @@ class SyncedResourceViewSet(WriteThrottledMixin, viewsets.GenericViewSet):
         grant = read_grant(request, action=f"api.{self.resource.name}.read")
         obj = self.resource.live(grant.patient, self.resource.parse_key(kwargs["key"]))
         if obj is None:
-            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+            raise NotFound()
+        if not_modified(request, obj):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag_for(obj)})
         return self._answer(obj, status.HTTP_200_OK, show_notes=grant.allows("notes"))
 
     def create(self, request, *args, **kwargs):
@@ -182,10 +188,12 @@ class SyncedResourceViewSet(WriteThrottledMixin, viewsets.GenericViewSet):
     def handle_exception(self, exc):
         if isinstance(exc, VersionConflict):
             current = exc.current
-            body = {
-                "detail": STALE,
-                "current": self.resource.represent(current) if current is not None else None,
-            }
+            body = problem(
+                412,
+                code="precondition_failed",
+                detail=STALE,
+                current=self.resource.represent(current) if current is not None else None,
+            )
             headers = {"ETag": etag_for(current)} if current is not None else {}
             return Response(body, status=status.HTTP_412_PRECONDITION_FAILED, headers=headers)
         return super().handle_exception(exc)
@@ -198,7 +206,13 @@ ETAG_HEADER = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     response=[200, 201],
-    description='The object\'s version, e.g. `"3"`; send it back as `If-Match`.',
+    description='The object\'s version, e.g. `W/"3"`; send it back as `If-Match`.',
+)
+IF_NONE_MATCH_PARAM = OpenApiParameter(
+    "If-None-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="The `ETag` you hold: 304 (no body) while the object still has that version.",
 )
 
 
@@ -245,8 +259,12 @@ def _documented(resource: Resource, *, summary: str, date_params: bool, creatabl
         "retrieve": extend_schema(
             summary=f"Read one of the {summary}",
             description="A deleted object answers 404 (its tombstone is in `updated_since`).",
-            parameters=[key_param, PATIENT_PARAM, ETAG_HEADER],
-            responses={200: ser, **READ_ERRORS},
+            parameters=[key_param, PATIENT_PARAM, IF_NONE_MATCH_PARAM, ETAG_HEADER],
+            responses={
+                200: ser,
+                304: OpenApiResponse(description="Not modified: your copy is current."),
+                **READ_ERRORS,
+            },
             tags=tag,
         ),
         "update": extend_schema(

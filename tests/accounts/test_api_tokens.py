@@ -8,6 +8,7 @@ from knox.models import AuthToken
 from knox.settings import knox_settings
 
 from accounts import services
+from tests.api.conftest import field_messages, problem_detail
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/auth/token/"
@@ -35,13 +36,19 @@ def test_email_is_case_insensitive(api_client, alice):
 def test_wrong_password_answers_401_json(api_client, alice):
     response = _login(api_client, password="nope")
     assert response.status_code == 401
-    assert response.json() == {"detail": "Email or password is not correct."}
+    assert problem_detail(response.json()) == {
+        "code": "invalid_credentials",
+        "detail": "Email or password is not correct.",
+    }
 
 
 def test_unknown_email_answers_the_same_401(api_client, db):
     response = _login(api_client, email="ghost@example.com")
     assert response.status_code == 401
-    assert response.json() == {"detail": "Email or password is not correct."}
+    assert problem_detail(response.json()) == {
+        "code": "invalid_credentials",
+        "detail": "Email or password is not correct.",
+    }
 
 
 @pytest.mark.parametrize(
@@ -51,7 +58,7 @@ def test_unknown_email_answers_the_same_401(api_client, db):
 def test_missing_or_malformed_fields_answer_400_with_field_errors(api_client, alice, payload):
     response = api_client.post(URL, payload, format="json")
     assert response.status_code == 400
-    assert set(response.json()) <= {"email", "password"}
+    assert set(field_messages(response.json())) <= {"email", "password"}
 
 
 def test_malformed_json_answers_400(api_client, db):
@@ -66,6 +73,7 @@ def test_repeated_failures_lock_out_the_token_endpoint(api_client, alice):
     response = _login(api_client)
     assert response.status_code == 429
     assert "Too many failed attempts" in response.json()["detail"]
+    assert problem_detail(response.json())["code"] == "locked_out"
 
 
 def test_revoked_token_no_longer_authenticates(api_client, alice):
@@ -146,3 +154,24 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_login_throttle(api_cl
     ]
     assert answers[:20] == [401] * 20
     assert answers[20] == 429
+
+
+def test_a_token_works_with_the_bearer_prefix_that_generated_clients_send(api_client, alice):
+    token = _login(api_client).json()["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert api_client.get("/api/v1/me/").status_code == 200
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token} extra")
+    assert api_client.get("/api/v1/me/").status_code == 401
+    api_client.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+    assert api_client.get("/api/v1/me/").status_code == 401
+
+
+def test_login_answers_carry_the_rate_limit_headers(api_client, alice):
+    first = _login(api_client)
+    second = _login(api_client)
+    assert first["RateLimit-Limit"] == second["RateLimit-Limit"]
+    limit = int(first["RateLimit-Limit"])
+    assert int(first["RateLimit-Remaining"]) == limit - 1
+    assert int(second["RateLimit-Remaining"]) == limit - 2
+    assert 0 < int(second["RateLimit-Reset"]) <= 60
+    assert second["RateLimit-Policy"] == f"{limit};w=60"

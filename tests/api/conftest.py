@@ -90,3 +90,20 @@ def pytest_terminal_summary(terminalreporter):
             f"schemathesis: {fuzz.SENT['requests']} generated requests over "
             f"{len(fuzz.SENT['operations'])} API operations"
         )
+
+
+PROBLEM_MEMBERS = {"type", "title", "status", "detail", "errors"}
+
+
+def field_messages(body: dict) -> dict:
+    """The ``field -> messages`` part of a 400 problem body, after checking its problem members
+    (every error has a code and names its field)."""
+    assert body["type"] == "urn:flaremap:problem:invalid" and body["status"] == 400, body
+    assert body["errors"] and all(set(e) == {"code", "detail", "attr"} for e in body["errors"])
+    return {name: value for name, value in body.items() if name not in PROBLEM_MEMBERS}
+
+
+def problem_detail(body: dict) -> dict:
+    """``{"code", "detail"}`` of a problem body with one error (404, 401, 412, 429, 503...)."""
+    assert set(body) >= PROBLEM_MEMBERS and len(body["errors"]) == 1, body
+    return {"code": body["type"].rsplit(":", 1)[1], "detail": body["detail"]}

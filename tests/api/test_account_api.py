@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import AccessEvent, PatientProfile, Share, User
 from diary.models import Day
+from tests.api.conftest import field_messages
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,7 @@ def test_a_clinician_cannot_send_a_patient_profile(api_as, carol):
 def test_deleting_the_account_needs_the_password(api_as, alice, password):
     response = api_as(alice).delete("/api/v1/me/", {"password": "wrong"}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"password": ["That password is not correct."]}
+    assert field_messages(response.json()) == {"password": ["That password is not correct."]}
     assert api_as(alice).delete("/api/v1/me/", {}, format="json").status_code == 400
     assert User.objects.filter(pk=alice.pk).exists()
 

@@ -9,6 +9,7 @@ from django.test import override_settings
 from accounts.models import Share
 from diary.api.common import WriteRateThrottle
 from diary.models import Day, Dose
+from tests.api.conftest import field_messages, problem_detail
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def client(api_as, alice):
 
 def _errors(response, status=400) -> dict:
     assert response.status_code == status, response.content[:300]
-    return response.json()
+    return field_messages(response.json())
 
 
 # --- days --------------------------------------------------------------------------------------
@@ -146,6 +147,12 @@ def test_a_range_that_ends_before_it_starts_is_a_field_error(client):
     assert "updated_since" in _errors(client.get("/api/v1/days/", {"updated_since": "soon"}))
 
 
+def test_an_empty_filter_is_refused_not_ignored(client):
+    assert "updated_since" in _errors(client.get("/api/v1/days/", {"updated_since": ""}))
+    assert "to" in _errors(client.get("/api/v1/export/csv/", {"to": ""}))
+    assert "to" in _errors(client.get("/api/v1/export/fhir/", {"to": "2026-13-01"}))
+
+
 # --- headaches, medications, doses, questionnaires ---------------------------------------------
 
 
@@ -199,6 +206,8 @@ def test_the_same_medication_twice_is_a_field_error(client):
     client.post("/api/v1/medications/", body, format="json")
     response = client.post("/api/v1/medications/", {**body, "name": "ibuprofen "}, format="json")
     assert _errors(response) == {"name": ["This medication is already on your list."]}
+    [error] = response.json()["errors"]
+    assert error["attr"] == "name" and error["code"] not in ("", None)
 
 
 def test_a_dose_needs_a_live_medication_of_the_patient(client, api_as, bob):
@@ -332,7 +341,31 @@ def test_writes_are_throttled_with_retry_after_and_reads_are_not(client, monkeyp
 def test_an_unknown_api_url_answers_json_404_and_pages_keep_the_html_404(client):
     response = client.get("/api/v1/no-such-thing/")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert problem_detail(response.json()) == {"code": "not_found", "detail": "Not found."}
     page = client.get("/no-such-page/")
     assert page.status_code == 404
     assert page["Content-Type"].startswith("text/html")
+
+
+def test_an_api_url_without_its_slash_answers_a_json_308_to_the_right_url(client):
+    response = client.put("/api/v1/days/2026-03-02?patient=1", {"stress": 1}, format="json")
+    assert response.status_code == 308
+    assert response["Location"] == "http://testserver/api/v1/days/2026-03-02/?patient=1"
+    body = response.json()
+    assert problem_detail(body)["code"] == "trailing_slash"
+    assert body["location"] == response["Location"]
+    assert not Day.objects.exists()
+
+
+def test_an_unknown_api_url_without_a_slash_answers_a_json_404(client):
+    response = client.post("/api/v1/no-such-thing", {}, format="json")
+    assert response.status_code == 404
+    assert problem_detail(response.json())["code"] == "not_found"
+
+
+def test_an_oversized_body_is_a_problem_with_a_code(client):
+    response = client.generic(
+        "PUT", DAY_URL, "x" * (3 * 1024 * 1024), content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert problem_detail(response.json())["code"] == "too_large"

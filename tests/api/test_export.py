@@ -8,6 +8,7 @@ import pytest
 
 from accounts.models import AccessEvent, Share
 from diary.days import patient_today
+from tests.api.conftest import problem_detail
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +148,10 @@ def test_without_pdf_rendering_the_api_answers_503_in_json(api_as, alice, monkey
     monkeypatch.setattr(pdf, "_response_class", missing)
     response = api_as(alice).get("/api/v1/export/report-pdf/")
     assert response.status_code == 503
-    assert response.json() == {"detail": "PDF export is not available on this server."}
+    assert problem_detail(response.json()) == {
+        "code": "pdf_unavailable",
+        "detail": "PDF export is not available on this server.",
+    }
 
 
 def test_the_report_pdf_costs_the_same_queries_for_a_week_or_a_year(

@@ -104,3 +104,70 @@ def test_the_schema_counts_its_endpoints(schema):
     operations = list(_operations(schema))
     assert len(schema["paths"]) >= 20
     assert len(operations) >= 45
+
+
+def test_tokens_are_declared_as_http_bearer_so_generated_clients_send_the_right_prefix(schema):
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["tokenAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": schemes["tokenAuth"]["description"],
+    }
+
+
+def test_response_fields_are_required_except_notes_which_some_readers_do_not_get(schema):
+    components = schema["components"]["schemas"]
+    for name in ("Day", "Attack", "Medication", "Dose", "Questionnaire", "Me", "Share"):
+        component = components[name]
+        expected = set(component["properties"]) - {"notes"}
+        assert set(component["required"]) == expected, name
+
+
+def test_nullable_references_are_one_of_the_object_or_null(schema):
+    components = schema["components"]["schemas"]
+    profile = components["Me"]["properties"]["clinician_profile"]
+    assert profile["oneOf"] == [
+        {"$ref": "#/components/schemas/ClinicianProfile"},
+        {"type": "null"},
+    ]
+    current = components["DayConflict"]["properties"]["current"]
+    assert {"type": "null"} in current["oneOf"]
+    assert "nullable" not in COMMITTED.read_text()
+
+
+def test_batch_results_are_typed(schema):
+    result = schema["components"]["schemas"]["BatchResult"]["properties"]
+    refs = [option.get("$ref", "").rsplit("/", 1)[-1] for option in result["data"]["oneOf"]]
+    assert refs == ["Day", "Attack", "Medication", "Dose", "Questionnaire", ""]
+    assert result["errors"]["oneOf"] == [
+        {"$ref": "#/components/schemas/FieldErrors"},
+        {"type": "null"},
+    ]
+
+
+def test_every_error_is_a_problem_body_with_coded_errors(schema):
+    components = schema["components"]["schemas"]
+    for name in ("Error", "FieldErrors"):
+        assert {"type", "title", "status", "detail", "errors"} <= set(components[name]["required"])
+    assert set(components["ProblemItem"]["required"]) == {"code", "detail", "attr"}
+
+
+def test_conditional_reads_throttles_and_outages_are_documented(schema):
+    day = schema["paths"]["/api/v1/days/{key}/"]
+    assert "304" in day["get"]["responses"]
+    assert "If-None-Match" in [p["name"] for p in day["get"]["parameters"]]
+    if_match = next(p for p in day["put"]["parameters"] if p["name"] == "If-Match")
+    assert if_match["schema"]["pattern"]
+    for method in ("put", "patch", "delete"):
+        responses = day[method]["responses"]
+        assert {"409", "412", "413", "429", "503"} <= set(responses)
+        assert "Retry-After" in responses["429"]["headers"]
+        assert "Retry-After" in responses["503"]["headers"]
+        assert "RateLimit-Remaining" in responses["200" if method != "delete" else "204"]["headers"]
+    pdf = schema["paths"]["/api/v1/export/report-pdf/"]["get"]["responses"]["200"]
+    assert pdf["content"]["application/pdf"]["schema"] == {"type": "string", "format": "binary"}
+
+
+def test_login_takes_json_only(schema):
+    login = schema["paths"]["/api/v1/auth/token/"]["post"]
+    assert list(login["requestBody"]["content"]) == ["application/json"]

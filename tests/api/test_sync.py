@@ -7,7 +7,9 @@ import uuid
 import pytest
 from django.db import connection
 
+from diary.api.resources import STALE
 from diary.models import Day, HeadacheAttack, Medication
+from tests.api.conftest import field_messages, problem_detail
 
 pytestmark = pytest.mark.django_db
 
@@ -79,10 +81,54 @@ def test_a_body_id_that_differs_from_the_url_is_refused(client):
 
 def test_every_response_carries_the_version_as_etag(client):
     created = client.put("/api/v1/days/2026-03-01/", {"stress": 1}, format="json")
-    assert created["ETag"] == '"1"'
+    assert created["ETag"] == 'W/"1"'
     changed = client.patch("/api/v1/days/2026-03-01/", {"stress": 2}, format="json")
-    assert changed["ETag"] == '"2"'
-    assert client.get("/api/v1/days/2026-03-01/")["ETag"] == '"2"'
+    assert changed["ETag"] == 'W/"2"'
+    assert client.get("/api/v1/days/2026-03-01/")["ETag"] == 'W/"2"'
+
+
+def test_the_etag_is_the_same_whether_or_not_the_answer_is_gzipped(client):
+    client.put("/api/v1/days/2026-03-01/", {"stress": 1, "notes": "x" * 500}, format="json")
+    plain = client.get("/api/v1/days/2026-03-01/")
+    gzipped = client.get("/api/v1/days/2026-03-01/", HTTP_ACCEPT_ENCODING="gzip")
+    assert gzipped["Content-Encoding"] == "gzip"
+    assert plain["ETag"] == gzipped["ETag"] == 'W/"1"'
+
+
+@pytest.mark.parametrize("held", ['W/"1"', '"1"', "1", '"7", W/"1"', "*"])
+def test_a_read_with_the_current_etag_answers_304_without_a_body(client, held):
+    client.put("/api/v1/days/2026-03-01/", {"stress": 1}, format="json")
+    response = client.get("/api/v1/days/2026-03-01/", HTTP_IF_NONE_MATCH=held)
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == 'W/"1"'
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_read_with_an_old_etag_answers_the_object(client):
+    client.put("/api/v1/days/2026-03-01/", {"stress": 1}, format="json")
+    client.put("/api/v1/days/2026-03-01/", {"stress": 2}, format="json")
+    response = client.get("/api/v1/days/2026-03-01/", HTTP_IF_NONE_MATCH='W/"1"')
+    assert response.status_code == 200
+    assert response.json()["stress"] == 2
+
+
+@pytest.mark.parametrize("sent", ['W/"1"', '"1"', "1"])
+def test_if_match_accepts_the_etag_weak_strong_or_bare(client, sent):
+    client.put("/api/v1/days/2026-03-01/", {"stress": 1}, format="json")
+    response = client.patch(
+        "/api/v1/days/2026-03-01/", {"stress": 2}, format="json", HTTP_IF_MATCH=sent
+    )
+    assert response.status_code == 200
+    assert response["ETag"] == 'W/"2"'
+
+
+def test_writes_carry_the_rate_limit_headers_and_reads_do_not(client):
+    written = client.put("/api/v1/days/2026-03-01/", {"stress": 1}, format="json")
+    limit = int(written["RateLimit-Limit"])
+    assert int(written["RateLimit-Remaining"]) == limit - 1
+    assert written["RateLimit-Policy"] == f"{limit};w=60"
+    assert "RateLimit-Limit" not in client.get("/api/v1/days/2026-03-01/")
 
 
 def test_the_second_of_two_edits_from_the_same_version_gets_412_with_the_current_object(
@@ -98,7 +144,8 @@ def test_the_second_of_two_edits_from_the_same_version_gets_412_with_the_current
     assert lost.status_code == 412
     assert lost.json()["current"]["stress"] == 7
     assert lost.json()["current"]["version"] == 2
-    assert lost["ETag"] == '"2"'
+    assert problem_detail(lost.json()) == {"code": "precondition_failed", "detail": STALE}
+    assert lost["ETag"] == 'W/"2"'
     assert Day.objects.get(patient=alice).stress == 7
 
 
@@ -332,9 +379,10 @@ def test_a_batch_applies_valid_items_and_reports_each_failure(client, alice):
     assert response.status_code == 200
     results = response.json()["results"]
     assert [r["status"] for r in results] == [201, 400, 400, 201, 404, 200]
-    assert results[1]["errors"] == {
+    assert field_messages(results[1]["errors"]) == {
         "date": ["This day is in the future; you can only log past days."]
     }
+    assert results[4]["errors"]["type"] == "urn:flaremap:problem:not_found"
     assert "med_class" in results[2]["errors"]
     assert Day.objects.filter(patient=alice).count() == 1
     assert Medication.objects.filter(patient=alice).count() == 1
