@@ -39,20 +39,18 @@ from accounts.models import (
     User,
     validate_timezone,
 )
-from config.api_errors import problem_response
-from config.pagination import KeysetPagination
-from config.throttling import FailOpenScopedRateThrottle, RateLimitHeadersMixin
-from diary.api.common import (
+from config.api_errors import as_api_error, problem_response
+from config.openapi import (
     BAD_REQUEST,
     FORBIDDEN,
     READ_ERRORS,
     UNAUTHORIZED,
     WRITE_ERRORS,
+    ClockTimeField,
     ErrorSerializer,
-    WriteThrottledMixin,
-    as_api_error,
 )
-from diary.api.serializers import ClockTimeField
+from config.pagination import KeysetPagination
+from config.throttling import FailOpenScopedRateThrottle, RateLimitHeadersMixin, WriteThrottledMixin
 
 SHARE_ID_PARAM = OpenApiParameter(
     "share_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The share's id."

@@ -11,12 +11,19 @@ the plain ``{"field": ["message"]}`` members, so a person reading the body sees 
 from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import OperationalError
 from django.http import Http404, JsonResponse
 from django.urls import Resolver404, resolve
 from django.views.defaults import page_not_found
 from rest_framework import status
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import (
+    APIException,
+    ErrorDetail,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -134,3 +141,26 @@ def missing_slash(request, path: str):
     response = JsonResponse(body, status=status.HTTP_308_PERMANENT_REDIRECT)
     response["Location"] = location
     return response
+
+
+def field_errors(exc: DjangoValidationError) -> dict[str, list[ErrorDetail]]:
+    """A Django ValidationError from a service as API field errors, keeping each error's code
+    (``unique``, ``invalid_choice``, ...) for the problem body's ``errors``."""
+    if not hasattr(exc, "error_dict"):
+        return {"non_field_errors": _coded(exc.error_list)}
+    return {
+        "non_field_errors" if name == "__all__" else name: _coded(errors)
+        for name, errors in exc.error_dict.items()
+    }
+
+
+def _coded(errors) -> list[ErrorDetail]:
+    return [
+        ErrorDetail(message, code=error.code or "invalid")
+        for error in errors
+        for message in error.messages
+    ]
+
+
+def as_api_error(exc: DjangoValidationError) -> ValidationError:
+    return ValidationError(field_errors(exc))

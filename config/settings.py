@@ -351,9 +351,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"FamilyHistoryEnum": "accounts.models.FamilyHistory"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "diary.api.common.document_unauthorized",
-        "diary.api.common.document_retry_after",
-        "diary.api.common.require_response_fields",
+        "config.openapi.document_unauthorized",
+        "config.openapi.document_retry_after",
+        "config.openapi.require_response_fields",
     ],
 }
 # /api/docs/ serves Swagger UI from our own static files: the CSP allows no CDN.

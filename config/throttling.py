@@ -61,3 +61,8 @@ class RateLimitHeadersMixin:
         for name, value in getattr(request, "rate_limit_headers", {}).items():
             response[name] = value
         return response
+
+
+class WriteThrottledMixin(RateLimitHeadersMixin):
+    throttle_classes = [WriteRateThrottle]
+    throttle_scope = "writes"

@@ -32,6 +32,4 @@ urlpatterns = [
 urlpatterns += [
     path("sync/batch/", sync.SyncBatchView.as_view(), name="api-sync-batch"),
     path("export/csv/", export.CSVExportView.as_view(), name="api-export-csv"),
-    path("export/fhir/", export.FHIRExportView.as_view(), name="api-export-fhir"),
-    path("export/report-pdf/", export.ReportPDFView.as_view(), name="api-export-report-pdf"),
 ]

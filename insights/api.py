@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from accounts import access
 from accounts.models import User
-from diary.api.common import READ_ERRORS
+from config.openapi import READ_ERRORS
 from insights.mechanisms import mechanisms_for
 from insights.models import Insight
 from insights.selectors import current_insights

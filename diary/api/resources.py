@@ -23,9 +23,10 @@ from rest_framework import serializers
 from rest_framework.exceptions import APIException, ValidationError
 
 from accounts.models import User
+from config.api_errors import as_api_error
+from config.openapi import ErrorSerializer
 from diary import services
 from diary.api import serializers as api_serializers
-from diary.api.common import ErrorSerializer, as_api_error
 from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
 
 STALE = "This entry was changed elsewhere; merge with `current` and retry."

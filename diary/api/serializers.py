@@ -11,6 +11,7 @@ from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.openapi import ClockTimeField
 from diary import scales
 from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
 from diary.services import DAY_FIELDS, DOSE_FIELDS
@@ -27,22 +28,6 @@ def _storable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-CLOCK_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
-
-
-@extend_schema_field(
-    {
-        "type": "string",
-        "pattern": CLOCK_TIME_PATTERN,
-        "example": "23:30",
-        "description": "Local clock time, HH:MM or HH:MM:SS (no time zone).",
-    }
-)
-class ClockTimeField(serializers.TimeField):
-    """A wall-clock time. OpenAPI's ``format: time`` demands an offset, which a diary's
-    'went to bed at 23:30' never has, so the schema gives the real pattern instead."""
 
 
 class SyncedSerializer(serializers.ModelSerializer):

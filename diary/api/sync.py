@@ -20,13 +20,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api_errors import problem, problem_for
-from diary.api.common import (
-    BAD_REQUEST,
-    WRITE_ERRORS,
-    WriteThrottledMixin,
-    parse_version,
-    writing_patient,
-)
+from config.openapi import BAD_REQUEST, WRITE_ERRORS
+from config.throttling import WriteThrottledMixin
+from diary.api.common import parse_version, writing_patient
 from diary.api.resources import RESOURCES, STALE, remove, write
 from diary.services import VersionConflict
 

@@ -21,14 +21,16 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from config.api_errors import problem
-from config.pagination import KeysetPagination
-from diary.api.common import (
+from config.openapi import (
     IF_MATCH_PARAM,
     PATIENT_PARAM,
     READ_ERRORS,
     WRITE_ERRORS,
     WRITE_PATIENT_PARAM,
-    WriteThrottledMixin,
+)
+from config.pagination import KeysetPagination
+from config.throttling import WriteThrottledMixin
+from diary.api.common import (
     etag_for,
     if_match,
     not_modified,

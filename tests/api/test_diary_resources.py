@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 
 from accounts.models import Share
-from diary.api.common import WriteRateThrottle
+from config.throttling import WriteRateThrottle
 from diary.models import Day, Dose
 from tests.api.conftest import field_messages, problem_detail
 

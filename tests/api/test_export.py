@@ -49,7 +49,7 @@ def test_a_clinician_csv_has_no_notes_without_the_notes_scope_and_is_logged(
 def test_a_csv_export_from_year_1_to_9999_is_refused_with_field_errors(api_as, alice, alice_diary):
     response = api_as(alice).get("/api/v1/export/csv/", {"from": "0001-01-01", "to": "9999-12-31"})
     assert response.status_code == 400
-    assert set(response.json()) == {"from", "to"}
+    assert {"from", "to"} <= set(response.json())
 
 
 def test_a_clinician_csv_neutralises_spreadsheet_formulas(api_as, alice, carol, alice_diary):
