@@ -10,6 +10,7 @@ DETAIL = {"get": "retrieve", "put": "update", "patch": "partial_update", "delete
 
 urlpatterns = [
     path("days/", views.DayViewSet.as_view(LIST), name="api-days"),
+    path("diary-day/", views.DiaryDayView.as_view(), name="api-diary-day"),
     path("days/<str:key>/", views.DayViewSet.as_view(DETAIL), name="api-day"),
     path("headaches/", views.HeadacheViewSet.as_view(LIST_CREATE), name="api-headaches"),
     path("headaches/<str:key>/", views.HeadacheViewSet.as_view(DETAIL), name="api-headache"),

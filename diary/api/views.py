@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -19,6 +20,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from config.api_errors import problem
 from config.openapi import (
@@ -30,6 +32,7 @@ from config.openapi import (
 )
 from config.pagination import KeysetPagination
 from config.throttling import WriteThrottledMixin
+from diary import scales
 from diary.api.common import (
     etag_for,
     if_match,
@@ -50,7 +53,7 @@ from diary.api.resources import (
     remove,
     write,
 )
-from diary.days import validate_diary_date
+from diary.days import patient_today, patient_zone, validate_diary_date
 from diary.services import VersionConflict
 
 
@@ -339,3 +342,33 @@ class DoseViewSet(SyncedResourceViewSet):
 @_documented(QUESTIONNAIRES, summary="questionnaire responses", date_params=True, creatable=True)
 class QuestionnaireViewSet(SyncedResourceViewSet):
     resource = QUESTIONNAIRES
+
+
+class DiaryDaySerializer(serializers.Serializer):
+    diary_day = serializers.DateField(
+        help_text="The patient's current diary day: before 04:00 local time it is still the "
+        "day that is ending. Never write a later day (it answers 400)."
+    )
+    timezone = serializers.CharField(help_text="The zone diary days are counted in (profile).")
+    rollover_hour = serializers.IntegerField(help_text="Local hour a new diary day starts (4).")
+    server_time = serializers.DateTimeField(help_text="The server's clock, for clock-skew checks.")
+
+
+class DiaryDayView(APIView):
+    """The patient's current diary day and zone, so an offline client never stamps a day the
+    server considers in the future (a traveller's phone may be in another zone)."""
+
+    @extend_schema(
+        parameters=[PATIENT_PARAM],
+        responses={200: DiaryDaySerializer, **READ_ERRORS},
+        tags=["days"],
+    )
+    def get(self, request):
+        patient = read_grant(request, action="api.diary_day").patient
+        data = {
+            "diary_day": patient_today(patient),
+            "timezone": str(patient_zone(patient)),
+            "rollover_hour": scales.DAY_ROLLOVER_HOUR,
+            "server_time": timezone.now(),
+        }
+        return Response(DiaryDaySerializer(data).data)

@@ -127,6 +127,7 @@ def other_cases():
             expect(401, 403, 403, 201, 201, 201),
         ),
         ("access-log", "GET", "/api/v1/access-log/", None, expect(401, 200, 200, 403, 403, 403)),
+        ("diary-day", "GET", "/api/v1/diary-day/?patient={alice}", None, READ),
         ("export-csv", "GET", "/api/v1/export/csv/?patient={alice}", None, READ),
         ("export-fhir", "GET", "/api/v1/export/fhir/?patient={alice}", None, READ),
         ("export-report-pdf", "GET", "/api/v1/export/report-pdf/?patient={alice}", None, READ),
