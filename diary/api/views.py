@@ -92,7 +92,10 @@ class ListParamsSerializer(DateRangeSerializer):
         help_text=(
             "Incremental sync: every object changed at or after this time (ISO 8601), "
             "tombstones (`deleted: true`) included, ordered by `updated_at`. Pass the largest "
-            "`updated_at` you have seen; objects at exactly that time are sent again."
+            "`updated_at` you have seen; objects at exactly that time are sent again. "
+            "Contract: a client that stores the largest `updated_at` it received and pulls "
+            "from it (following `next` to the end) converges to the server's state once "
+            "writers stop, whatever the commit order, page size or page boundaries."
         ),
     )
 
