@@ -139,11 +139,13 @@ def _row(fact: DayFacts, day, medications: tuple[tuple[str, str], ...]) -> RowVa
     attack = {}
     if fact.headache_minutes:
         attack = {"peak": fact.peak_intensity, "headache_minutes": fact.headache_minutes}
+    elif day is not None and day.headache_peak is not None:
+        attack = {"peak": day.headache_peak}  # a pain score given without times
     return RowValues(
         date=fact.date,
         recorded=fact.recorded,
         headache=True if fact.headache_day else answer,
-        features=fact.features if attack else frozenset(),
+        features=fact.features if fact.headache_minutes else frozenset(),
         medications=medications,
         stress=fact.stress,
         sleep_minutes=fact.total_sleep_min,
@@ -169,7 +171,7 @@ def diary_rows(
         days, doses = days.filter(date__gte=start), doses.filter(date__gte=start)
     if end is not None:
         days, doses = days.filter(date__lte=end), doses.filter(date__lte=end)
-    days = {day.date: day for day in days.only("date", "headache", "notes")}
+    days = {day.date: day for day in days.only("date", "headache", "headache_peak", "notes")}
     medications: dict[date, tuple[tuple[str, str], ...]] = {}
     for dose in doses.select_related("medication").order_by("taken_at", "medication__name", "id"):
         entry = (dose.medication.name, dose.medication.med_class)

@@ -277,12 +277,9 @@ class DayRowForm(forms.Form):
             return (
                 "headache_peak (0-10) is needed when headache_hours or migraine_features are given"
             )
-        if not values.headache_minutes and "headache_hours" in self.columns:
-            return (
-                "headache_hours (above 0) is needed when headache_peak or migraine_features "
-                "are given"
-            )
-        return None
+        if not values.headache_minutes and values.features and "headache_hours" in self.columns:
+            return "headache_hours (above 0) is needed when migraine_features are given"
+        return None  # a peak without hours: a pain score given without times
 
     def _attack_fit_problem(self, values: RowValues) -> str | None:
         if not values.has_attack:
@@ -552,6 +549,13 @@ class _Importer:
         for name in ("headache", "stress", "sleep_quality", "notes"):
             if changed(name):
                 fields[name] = getattr(wanted, name)
+        day_peak = None if wanted.has_attack else wanted.peak
+        if "headache_peak" in columns and (
+            not recorded or current.attack_key() != wanted.attack_key()
+        ):
+            fields["headache_peak"] = day_peak
+        if day_peak is not None:
+            fields["headache"] = True  # a pain score is a headache answered yes
         if changed("sleep_hours"):
             fields["total_sleep_min"] = wanted.sleep_minutes
             fields.update(dict.fromkeys(services.SLEEP_ITEM_FIELDS))

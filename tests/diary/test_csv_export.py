@@ -8,8 +8,8 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from diary import csv_export, csv_import, selectors, services
-from diary.days import patient_zone
-from diary.models import Day
+from diary.days import patient_today, patient_zone
+from diary.models import Day, HeadacheAttack
 from tests.diary.test_csv_import import EXAMPLE, HEADER, errors_of
 
 pytestmark = pytest.mark.django_db
@@ -232,3 +232,14 @@ def test_a_range_at_the_ends_of_the_calendar_exports_without_error(alice):
     text = csv_export.export_csv(alice, start=date(1, 1, 1), end=date(9999, 12, 31))
     assert text.splitlines()[1:] == ["2026-03-01,,,,,,2,,,,"]
     assert csv_export.export_csv(alice, start=date(1, 1, 1), end=date(1, 1, 2)) == HEADER + "\n"
+
+
+def test_a_pain_score_without_times_round_trips(alice, bob):
+    day = patient_today(alice) - timedelta(days=2)
+    services.day_upsert(patient=alice, date=day, headache=True, headache_peak=6)
+    text = csv_export.export_csv(alice)
+    assert f"{day},1,6,," in text
+    assert csv_import.import_csv(bob, text).ok
+    assert csv_export.export_csv(bob) == text
+    assert Day.objects.get(patient=bob, date=day).headache_peak == 6
+    assert not HeadacheAttack.objects.filter(patient=bob).exists()
