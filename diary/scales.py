@@ -22,7 +22,6 @@ LATEST_DIARY_YEAR = 2999  # no page, filter or export reaches past this (date ar
 DAY_ROLLOVER_HOUR = 4  # an entry before 04:00 local belongs to the day that is ending
 
 SLEEP_QUALITY_LABELS = {1: "Very poor", 2: "Poor", 3: "Fair", 4: "Good", 5: "Very good"}
-STRESS_LABELS = {0: "None", 3: "Some", 5: "Moderate", 8: "High", 10: "Worst imaginable"}
 
 
 def ihs_grade(intensity: int | None) -> str:
