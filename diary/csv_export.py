@@ -27,7 +27,7 @@ from accounts.models import User
 from diary import scales, selectors
 from diary.days import patient_today
 from diary.derive import DayFacts
-from diary.models import Day, Dose, HeadacheAttack, Medication
+from diary.models import Medication
 
 COLUMNS = (
     "date",
@@ -163,21 +163,18 @@ def diary_rows(
 ) -> dict[date, RowValues]:
     """Every diary day in the range with a check-in, a headache or an acute dose (default: the
     whole diary)."""
-    days = selectors.live(Day.objects.filter(patient=patient))
-    doses = selectors.live(
-        Dose.objects.filter(patient=patient, medication__kind=Medication.Kind.ACUTE)
-    )
-    if start is not None:
-        days, doses = days.filter(date__gte=start), doses.filter(date__gte=start)
-    if end is not None:
-        days, doses = days.filter(date__lte=end), doses.filter(date__lte=end)
+    until = end or date.max
+    days = selectors.days_between(patient=patient, start=start, end=until)
     days = {day.date: day for day in days.only("date", "headache", "headache_peak", "notes")}
+    doses = selectors.doses_between(patient=patient, start=start, end=until).filter(
+        medication__kind=Medication.Kind.ACUTE
+    )
     medications: dict[date, tuple[tuple[str, str], ...]] = {}
-    for dose in doses.select_related("medication").order_by("taken_at", "medication__name", "id"):
+    for dose in doses.order_by("taken_at", "medication__name", "id"):
         entry = (dose.medication.name, dose.medication.med_class)
         medications[dose.date] = (*medications.get(dose.date, ()), entry)
     if start is None:  # the whole diary: from its first entry
-        attacks = selectors.live(HeadacheAttack.objects.filter(patient=patient))
+        attacks = selectors.attacks_touching(patient=patient, start=None, end=date.max)
         first_attack = attacks.aggregate(first=Min("start_date"))["first"]
         start = min(filter(None, [*days, *medications, first_attack]), default=None)
     end = min(end or date.max, max([patient_today(patient), *days, *medications]))
