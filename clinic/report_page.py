@@ -17,7 +17,7 @@ from clinic import bodymap
 from clinic import report as report_module
 from diary.days import EARLIEST_DAY, in_diary_range
 from insights.analysis.common import number
-from insights.models import Insight
+from insights.selectors import current_insights
 from insights.templatetags.insight_format import EVENT_LABELS
 
 # What each insight tests, said of the patient (third person) for the clinician's report.
@@ -87,7 +87,7 @@ def page_context(*, grant: Grant, start: date, end: date) -> dict:
     )
     insights = waiting = None
     if grant.allows("insights"):
-        current = _current_insights(patient)
+        current = current_insights(patient=patient)
         insights = [i for i in current if i.status != "insufficient_data"]
         waiting = [i for i in current if i.status == "insufficient_data"]
     return {
@@ -184,12 +184,3 @@ def _insight_cards_template() -> str:
     except TemplateDoesNotExist:
         return "clinic/_insights_fallback.html"
     return "insights/_cards.html"
-
-
-def _current_insights(patient) -> list:
-    try:
-        from insights.selectors import current_insights
-    except ImportError:  # pragma: no cover - the insights app always ships it now
-        rows = Insight.objects.filter(patient=patient, is_current=True)
-        return list(rows.order_by("kind"))
-    return current_insights(patient=patient)
