@@ -509,6 +509,8 @@ class QuestionnaireForm(forms.Form):
         if self.instrument == "sss":
             names = scales.SSS_WEEK_ITEMS + scales.SSS_SIX_MONTH_ITEMS
             return dict(zip(names, values, strict=True))
+        if self.instrument == "dsqsf":  # frequency, severity, frequency, ... -> pairs
+            return [list(pair) for pair in zip(values[::2], values[1::2], strict=True)]
         return values
 
     @classmethod
@@ -516,6 +518,12 @@ class QuestionnaireForm(forms.Form):
         """Form initial values from stored answers (to change today's response)."""
         if instrument == "sss":
             return {f"item_{i}": answers.get(key) for i, key in enumerate(_SSS_KEYS)}
+        if instrument == "dsqsf":
+            values = [value for pair in answers for value in pair]
+            return {
+                name: value
+                for (name, _, _), value in zip(QUESTIONNAIRE_ITEMS[instrument], values, strict=True)
+            }
         return {f"item_{i}": value for i, value in enumerate(answers)}
 
 
@@ -577,4 +585,16 @@ for _code, _texts in _SCREEN_TEXTS.items():
 QUESTIONNAIRE_ITEMS["midas"] = [
     (f"item_{i}", text, maximum)
     for i, (text, maximum) in enumerate(zip(scales.MIDAS_ITEMS, scales.MIDAS_ITEM_MAX, strict=True))
+]
+QUESTIONNAIRE_ITEMS["dsqsf"] = [
+    field
+    for i, text in enumerate(scales.DSQ_ITEMS)
+    for field in (
+        (f"item_{i}_frequency", f"{text}: how often?", scales.DSQ_FREQUENCY_ANSWERS),
+        (
+            f"item_{i}_severity",
+            f"{text}: how much has it bothered you?",
+            scales.DSQ_SEVERITY_ANSWERS,
+        ),
+    )
 ]

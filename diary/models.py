@@ -374,6 +374,7 @@ class QuestionnaireResponse(SyncedModel):
         GAD7 = "gad7", "Generalized Anxiety Disorder-7 (GAD-7)"
         TMD = "tmd", "TMD Pain Screener (DC/TMD)"
         MIDAS = "midas", "Migraine Disability Assessment (MIDAS)"
+        DSQSF = "dsqsf", "DePaul Symptom Questionnaire, short form (DSQ-SF)"
 
     patient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="questionnaires"
@@ -388,7 +389,17 @@ class QuestionnaireResponse(SyncedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(
-                    instrument__in=["sss", "asc12", "pss4", "phq4", "phq8", "gad7", "tmd", "midas"]
+                    instrument__in=[
+                        "sss",
+                        "asc12",
+                        "pss4",
+                        "phq4",
+                        "phq8",
+                        "gad7",
+                        "tmd",
+                        "midas",
+                        "dsqsf",
+                    ]
                 ),
                 name="questionnaire_instrument_valid",
             ),
@@ -400,7 +411,8 @@ class QuestionnaireResponse(SyncedModel):
                 | (Q(instrument="phq8") & Q(score__lte=24))
                 | (Q(instrument="gad7") & Q(score__lte=21))
                 | (Q(instrument="tmd") & Q(score__lte=7))
-                | (Q(instrument="midas") & Q(score__lte=450)),
+                | (Q(instrument="midas") & Q(score__lte=450))
+                | (Q(instrument="dsqsf") & Q(score__lte=100)),
                 name="questionnaire_score_range",
             ),
             models.UniqueConstraint(

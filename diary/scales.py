@@ -287,6 +287,8 @@ def screen_reading(instrument: str, score: int, answers) -> dict:
         return {"band": "", "positive": score >= TMD_CUTOFF}
     if instrument == "midas":
         return {"band": band(MIDAS_GRADES, score), "positive": score >= MIDAS_SEVERE}
+    if instrument == "dsqsf":
+        return dsq_reading(answers)
     return {"band": "", "positive": False}
 
 
@@ -322,3 +324,86 @@ MIDAS_GRADES = (
 )
 MIDAS_SEVERE = 21
 SCREEN_MAX_SCORE["midas"] = MIDAS_SCORED * 90
+
+# DePaul Symptom Questionnaire, Short Form (DSQ-SF; Sunnquist, Lazarus & Jason, Rehabil Psychol
+# 2019;64(4):453, PMC6803042): 14 symptoms of ME/CFS, each rated for frequency and severity
+# over the past 6 months, 0-4 (NINDS CDE for the DSQ: frequency 0 none of the time ... 4 all of
+# the time; severity 0 symptom not present ... 4 very severe).
+# VERIFIED: the rating scales (NINDS CDE DSQ page), the wording of the DSQ post-exertional
+# items (Cotler et al., Diagnostics 2018;8:66, appendix A) and the DSQ symptom threshold
+# "frequency >= 2 and severity >= 2" (ibid., appendix B; it follows the IOM 2015 rule that a
+# symptom counts when present at least half of the time at moderate or worse intensity).
+# NOT VERIFIED, to confirm with DePaul: the item list and wording of the short form (taken from
+# two public implementations that agree on it, not from the paper's own table) and the terms of
+# use (the DSQ is distributed free through the REDCap shared library and the NINDS CDE; no
+# licence text was found). Until confirmed, the page names it "DePaul Symptom Questionnaire,
+# short form (DSQ-SF)" and cites the paper.
+DSQ_ITEMS = (
+    "Fatigue or extreme tiredness",
+    "Next-day soreness or fatigue after non-strenuous, everyday activities",
+    "Minimum exercise makes you physically tired",
+    "Feeling unrefreshed after you wake up in the morning",
+    "Pain or aching in your muscles",
+    "Bloating",
+    "Problems remembering things",
+    "Difficulty paying attention for a long period of time",
+    "Irritable bowel problems",
+    "Feeling unsteady on your feet, like you might fall",
+    "Cold limbs (arms, legs, hands or feet)",
+    "Feeling hot or cold for no reason",
+    "Flu-like symptoms",
+    "Some smells, foods, medications or chemicals make you feel sick",
+)
+DSQ_FREQUENCY_ANSWERS = (
+    (0, "None of the time"),
+    (1, "A little of the time"),
+    (2, "About half the time"),
+    (3, "Most of the time"),
+    (4, "All of the time"),
+)
+DSQ_SEVERITY_ANSWERS = (
+    (0, "Symptom not present"),
+    (1, "Mild"),
+    (2, "Moderate"),
+    (3, "Severe"),
+    (4, "Very severe"),
+)
+DSQ_ANSWER_MAX = 4
+DSQ_THRESHOLD = 2  # a symptom counts at frequency >= 2 and severity >= 2
+DSQ_MAX_SCORE = 100
+# The IOM 2015 (SEID) symptom pattern, as the DSQ operationalises it: fatigue, post-exertional
+# malaise and unrefreshing sleep, plus cognitive impairment or orthostatic intolerance
+# (zero-based item indexes; "unsteady on your feet" is the short form's orthostatic item).
+# The IOM criteria also need a substantial fall in activity for 6 months or more, which the
+# short form does not ask: meeting the pattern is a reason to assess, not a diagnosis.
+DSQ_DOMAINS = (
+    ("fatigue", (0,)),
+    ("post-exertional malaise", (1, 2)),
+    ("unrefreshing sleep", (3,)),
+)
+DSQ_COGNITIVE_OR_ORTHOSTATIC = (6, 7, 9)
+SCREEN_MAX_SCORE["dsqsf"] = DSQ_MAX_SCORE
+
+
+def dsq_score(answers) -> int:
+    """DSQ composite (Jason & Sunnquist 2018): frequency and severity each x 25 (0-100),
+    averaged per item; the score is the mean over the 14 items, rounded half up."""
+    points = 25 * sum(frequency + severity for frequency, severity in answers)
+    ratings = 2 * len(answers)
+    return (2 * points + ratings) // (2 * ratings)  # points / ratings, half up
+
+
+def dsq_reading(answers) -> dict:
+    """Which symptoms reach the DSQ threshold and whether the IOM 2015 symptom pattern is met."""
+    present = [
+        frequency >= DSQ_THRESHOLD and severity >= DSQ_THRESHOLD for frequency, severity in answers
+    ]
+    missing = [name for name, items in DSQ_DOMAINS if not any(present[i] for i in items)]
+    if not any(present[i] for i in DSQ_COGNITIVE_OR_ORTHOSTATIC):
+        missing.append("cognitive impairment or orthostatic intolerance")
+    return {
+        "band": f"{sum(present)} of {len(answers)} symptoms at threshold",
+        "symptoms": sum(present),
+        "missing": missing,
+        "positive": not missing,
+    }

@@ -620,6 +620,8 @@ def score_questionnaire(instrument: str, answers) -> tuple[object, int]:
     - PHQ-4 (0-12), PHQ-8 (0-24), GAD-7 (0-21): items 0-3, summed (Kroenke 2009, Spitzer 2006).
     - TMD Pain Screener, 6 items (Gonzalez et al. 2011): item 1 0-2, items 2-6 0/1, total 0-7.
     - MIDAS (Stewart et al. 2001): days in 3 months; items 1-5 summed, A and B not scored.
+    - DSQ-SF (Sunnquist et al. 2019): 14 [frequency, severity] pairs 0-4; the DSQ composite
+      0-100 (``scales.dsq_score``).
     """
     if instrument == "asc12":
         values = _int_answers(answers, len(scales.ASC12_ITEMS), scales.ASC12_ANSWER_MAX)
@@ -650,6 +652,9 @@ def score_questionnaire(instrument: str, answers) -> tuple[object, int]:
         return answers, sum(answers)
     if instrument == "midas":
         return _midas_answers(answers), sum(answers[: scales.MIDAS_SCORED])
+    if instrument == "dsqsf":
+        pairs = _dsq_answers(answers)
+        return pairs, scales.dsq_score(pairs)
     raise ValidationError(
         {"instrument": f"Choose one of: {', '.join(QuestionnaireResponse.Instrument.values)}."}
     )
@@ -667,6 +672,18 @@ def _midas_answers(answers) -> list[int]:
             {"answers": "Days missed and days at half productivity add up to more than 90."}
         )
     return answers
+
+
+def _dsq_answers(answers) -> list[list[int]]:
+    """DSQ-SF answers: one [frequency, severity] pair per symptom, each 0-4."""
+    count = len(scales.DSQ_ITEMS)
+    if not isinstance(answers, list) or len(answers) != count:
+        raise ValidationError({"answers": f"Give exactly {count} [frequency, severity] pairs."})
+    for pair in answers:
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise ValidationError({"answers": "Each answer is a [frequency, severity] pair."})
+        _int_answers(pair, 2, scales.DSQ_ANSWER_MAX)
+    return [list(pair) for pair in answers]
 
 
 @transaction.atomic

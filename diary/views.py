@@ -412,6 +412,14 @@ def screen_meaning(instrument: str, score: int, answers) -> str:
         return text + (SCREEN_TALK if reading["positive"] else "")
     if instrument == "midas":
         return f"MIDAS {reading['band']} (published grades: I 0–5, II 6–10, III 11–20, IV 21+)."
+    if instrument == "dsqsf":
+        text = f"{reading['symptoms']} of 14 symptoms at least half the time and at least moderate."
+        if reading["positive"]:
+            return text + (
+                " Together they match the symptom pattern of the IOM 2015 criteria for ME/CFS."
+                + SCREEN_TALK
+            )
+        return text + " They do not match the symptom pattern of the IOM 2015 criteria."
     if reading["positive"]:
         return "Meets the published threshold (3 or more) for jaw pain worth checking." + (
             SCREEN_TALK
@@ -482,6 +490,15 @@ INSTRUMENTS = {
         "about": "Days that headaches cost you at work, at home and socially in the last 3 "
         "months (Stewart et al., 2001). Copyright Innovative Medical Research; free for "
         "clinical use.",
+    },
+    "dsqsf": {
+        "title": "Fatigue and energy (DSQ-SF)",
+        "every": "every 3 months",
+        "interval": 90,
+        "max": 100,
+        "about": "How often 14 symptoms of chronic fatigue bothered you in the past 6 months, and "
+        "how much (DePaul Symptom Questionnaire, short form; Sunnquist, Lazarus and Jason, "
+        "2019), developed at DePaul University.",
     },
 }
 

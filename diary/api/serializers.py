@@ -236,7 +236,8 @@ ANSWERS_SCHEMA = {
     "description": (
         "ASC-12: 12 answers 0-2; PSS-4: 4 answers 0-4 (items 2 and 3 are reversed when scored); "
         "ACR 2016 SSS: an object with fatigue, waking_unrefreshed, cognitive_symptoms (0-3) and "
-        "headaches, lower_abdominal_pain, depression (0-1)."
+        "headaches, lower_abdominal_pain, depression (0-1); DSQ-SF: 14 [frequency, severity] "
+        "pairs, each 0-4."
     ),
     "oneOf": [
         {
@@ -259,6 +260,17 @@ ANSWERS_SCHEMA = {
             },
             "required": [*scales.SSS_WEEK_ITEMS, *scales.SSS_SIX_MONTH_ITEMS],
             "additionalProperties": False,
+        },
+        {
+            "type": "array",
+            "items": {
+                "type": "array",
+                "items": {"type": "integer", "minimum": 0, "maximum": scales.DSQ_ANSWER_MAX},
+                "minItems": 2,
+                "maxItems": 2,
+            },
+            "minItems": len(scales.DSQ_ITEMS),
+            "maxItems": len(scales.DSQ_ITEMS),
         },
     ],
 }

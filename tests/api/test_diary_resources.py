@@ -268,6 +268,7 @@ def test_a_dose_for_an_unknown_attack_is_a_field_error(client, alice_diary):
             },
             8,
         ),
+        ("dsqsf", [[2, 2]] * 14, 50),
     ],
 )
 def test_questionnaires_are_scored_when_saved(client, instrument, answers, score):
@@ -282,6 +283,11 @@ def test_questionnaires_are_scored_when_saved(client, instrument, answers, score
 def test_bad_questionnaire_answers_are_field_errors(client, answers, field):
     body = {"instrument": "pss4", "date": "2026-03-01", "answers": answers}
     assert field in _errors(client.post("/api/v1/questionnaires/", body, format="json"))
+
+
+def test_dsq_sf_answers_that_are_not_pairs_are_a_field_error(client):
+    body = {"instrument": "dsqsf", "date": "2026-03-01", "answers": [2] * 28}
+    assert "answers" in _errors(client.post("/api/v1/questionnaires/", body, format="json"))
 
 
 def test_a_questionnaire_patch_keeps_the_other_parts_and_rescores(client):

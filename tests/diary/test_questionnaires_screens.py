@@ -246,5 +246,117 @@ def test_the_questionnaires_page_lists_what_is_due_first(client, alice):
     response = client.get(reverse("diary:questionnaires"))
     due = [card["code"] for card in response.context["due_cards"]]
     assert "tmd" not in due  # answered today; due again in 30 days
-    assert {"sss", "asc12", "pss4", "phq4", "midas"} <= set(due)
+    assert {"sss", "asc12", "pss4", "phq4", "midas", "dsqsf"} <= set(due)
     assert "Due now:" in response.content.decode()
+
+
+# --- DSQ-SF: the DSQ composite and the IOM 2015 symptom pattern at the DSQ threshold (2, 2) ----
+
+FATIGUE, NEXT_DAY, MINIMUM_EXERCISE, UNREFRESHED, MEMORY, ATTENTION, UNSTEADY = 0, 1, 2, 3, 6, 7, 9
+
+
+def dsq(at_threshold=(2, 2), **changed):
+    """All 14 symptoms at ``at_threshold``, with some items (by index) changed."""
+    answers = [list(at_threshold) for _ in scales.DSQ_ITEMS]
+    for index, pair in changed.items():
+        answers[int(index.removeprefix("i"))] = list(pair)
+    return answers
+
+
+def save_dsq(patient, answers):
+    response, _ = services.questionnaire_upsert(
+        patient=patient, instrument="dsqsf", date=patient_today(patient), answers=answers
+    )
+    return response, scales.screen_reading("dsqsf", response.score, response.answers)
+
+
+def test_dsq_every_symptom_half_the_time_and_moderate_meets_the_pattern(alice):
+    response, reading = save_dsq(alice, dsq())
+    assert response.score == 50  # (2 x 25 + 2 x 25) / 2 on every item
+    assert response.answers == [[2, 2]] * 14
+    assert (reading["symptoms"], reading["positive"], reading["missing"]) == (14, True, [])
+
+
+@pytest.mark.parametrize(
+    ("changed", "missing"),
+    [
+        ({f"i{FATIGUE}": (2, 1)}, ["fatigue"]),  # frequent but only mild
+        ({f"i{FATIGUE}": (1, 4)}, ["fatigue"]),  # very severe but only a little of the time
+        (
+            {f"i{NEXT_DAY}": (1, 2), f"i{MINIMUM_EXERCISE}": (4, 1)},
+            ["post-exertional malaise"],
+        ),
+        ({f"i{UNREFRESHED}": (1, 1)}, ["unrefreshing sleep"]),
+        (
+            {f"i{MEMORY}": (1, 4), f"i{ATTENTION}": (4, 1), f"i{UNSTEADY}": (0, 0)},
+            ["cognitive impairment or orthostatic intolerance"],
+        ),
+    ],
+)
+def test_dsq_pattern_fails_when_one_required_symptom_is_below_threshold(alice, changed, missing):
+    _, reading = save_dsq(alice, dsq((4, 4), **changed))
+    assert reading["missing"] == missing
+    assert not reading["positive"]
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {f"i{NEXT_DAY}": (0, 0)},  # one post-exertional item is enough
+        {f"i{MEMORY}": (0, 0), f"i{ATTENTION}": (0, 0)},  # orthostatic instead of cognitive
+    ],
+)
+def test_dsq_pattern_needs_only_one_item_of_a_symptom_group(alice, changed):
+    _, reading = save_dsq(alice, dsq(**changed))
+    assert reading["positive"]
+
+
+@pytest.mark.parametrize(
+    ("answers", "score"),
+    [
+        (dsq((0, 0)), 0),
+        (dsq((4, 4)), 100),
+        (dsq((0, 0), i0=(1, 0)), 1),  # 25 / 28 = 0.9
+        (dsq((0, 0), **{f"i{i}": (1, 0) for i in range(14)}), 13),  # 12.5 rounds half up
+        (dsq((1, 2)), 38),  # 37.5
+    ],
+)
+def test_dsq_composite_is_the_mean_item_score_out_of_100(alice, answers, score):
+    response, reading = save_dsq(alice, answers)
+    assert response.score == score
+    assert not reading["positive"] or score >= 50
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        [[2, 2]] * 13,  # too few
+        [[2, 2]] * 13 + [[2, 5]],  # above 4
+        [[2, 2]] * 13 + [[2, True]],
+        [[2, 2]] * 13 + [[2, 2, 2]],
+        [2] * 28,  # a flat list is not pairs
+    ],
+)
+def test_malformed_dsq_answers_are_refused(alice, answers):
+    with pytest.raises(ValidationError):
+        save_dsq(alice, answers)
+
+
+def test_the_dsq_page_asks_frequency_and_severity_and_saves_pairs(client, alice):
+    client.force_login(alice)
+    url = reverse("diary:questionnaire", args=["dsqsf"])
+    page = client.get(url).content.decode()
+    assert "Throughout the past 6 months" in page
+    assert page.count('type="radio"') == 14 * 2 * 5
+    data = {f"item_{i}_frequency": 3 for i in range(14)}
+    data |= {f"item_{i}_severity": 2 for i in range(14)}
+    data["item_0_severity"] = 1
+    response = client.post(url, data, follow=True)
+    assert "Your Fatigue and energy (DSQ-SF) score is 62 of 100" in response.content.decode()
+    saved = alice.questionnaires.get(instrument="dsqsf")
+    assert saved.answers[0] == [3, 1] and saved.answers[1] == [3, 2]
+    card = next(c for c in response.context["cards"] if c["code"] == "dsqsf")
+    assert not card["due"]  # due again in 90 days
+    assert "do not match the symptom pattern" in card["meaning"]  # fatigue only mild
+    again = client.get(url)  # answering again today starts from today's answers
+    assert again.context["form"].initial["item_0_severity"] == 1
