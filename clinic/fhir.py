@@ -14,7 +14,8 @@ Contents (clinical reference §7):
   answer list, so a 0-10 integer would misuse it), LOINC 93832-4 sleep duration in minutes
   (UCUM ``min``) and sleep efficiency (%, project code);
 - acute medication doses as ``MedicationStatement``; ``QuestionnaireResponse`` for the ACR 2016
-  SSS, ASC-12 and PSS-4 (with the total score item);
+  SSS, ASC-12, PSS-4 and the screens (PHQ-4, PHQ-8, GAD-7, TMD, MIDAS, DSQ-SF), each with its
+  total score item, and the screens' totals as coded ``Observation``s;
 - one ``Provenance`` naming the patient as author of every resource: the data are
   patient-generated, not clinician-verified.
 Free-text notes are included only when ``include_notes`` is true (the notes scope).
@@ -88,10 +89,18 @@ QUESTIONNAIRES = {
     "gad7": ("gad-7", "Generalized Anxiety Disorder-7 (GAD-7)"),
     "tmd": ("tmd-pain-screener", "TMD Pain Screener, 6 items (DC/TMD)"),
     "midas": ("midas", "Migraine Disability Assessment (MIDAS)"),
+    "dsqsf": ("dsq-sf", "DePaul Symptom Questionnaire, short form (DSQ-SF)"),
 }
-# Total scores of the screens as Observations. LOINC where the code was checked against
-# published FHIR material: 70272-0 PHQ-4 total, 70274-6 GAD-7 total. PHQ-8, MIDAS and the TMD
-# Pain Screener use this project's code system until their LOINC codes are verified.
+# Total scores of the screens as Observations, LOINC where the code was verified (2026-12):
+# - 70272-0 "Patient Health Questionnaire 4 item (PHQ-4) total score [Reported]" (LOINC term
+#   page as mirrored at healthassure.in/codes/loinc-70272-0-...; method Reported.PHQ);
+# - 70274-6 "Generalized anxiety disorder 7 item (GAD-7) total score [Reported.PHQ]" (listed
+#   in the LOINC panel https://loinc.org/69729-2, PHQ-SADS).
+# Panels (for a future Questionnaire resource, not used by a QuestionnaireResponse in R4):
+# GAD-7 panel 69737-5 (cited by the Wikipedia GAD-7 article, not seen on loinc.org); no PHQ-4
+# or PHQ-8 panel code could be verified. No LOINC code was found for the PHQ-8 total, MIDAS
+# (neither on loinc.org nor in FHIR implementation guides searched), the TMD Pain Screener or
+# the DSQ-SF: they keep this project's code system.
 SCREEN_SCORE_CODES = {
     "phq4": {
         "system": LOINC,
@@ -110,6 +119,11 @@ SCREEN_SCORE_CODES = {
         "display": "TMD Pain Screener total score",
     },
     "midas": {"system": DIARY_CODES, "code": "midas-total", "display": "MIDAS total score"},
+    "dsqsf": {
+        "system": DIARY_CODES,
+        "code": "dsq-sf-composite",
+        "display": "DSQ-SF composite score (0-100)",
+    },
 }
 SCREEN_TEXTS = {
     "phq4": scales.PHQ4_ITEMS,
@@ -421,6 +435,8 @@ def questionnaire_resource(response: QuestionnaireResponse, patient_id: str) -> 
             }
             for name in (*scales.SSS_WEEK_ITEMS, *scales.SSS_SIX_MONTH_ITEMS)
         ]
+    elif response.instrument == "dsqsf":
+        items = dsq_items(response.answers)
     else:
         texts = SCREEN_TEXTS[response.instrument]
         items = [
@@ -445,6 +461,25 @@ def questionnaire_resource(response: QuestionnaireResponse, patient_id: str) -> 
             "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{title}: {response.score}</div>',
         },
     }
+
+
+def dsq_items(answers) -> list[dict]:
+    """One group item per DSQ-SF symptom holding its frequency and severity answers."""
+    return [
+        {
+            "linkId": str(i),
+            "text": text,
+            "item": [
+                {
+                    "linkId": f"{i}.{part}",
+                    "text": f"{part.capitalize()} (past 6 months, 0-4)",
+                    "answer": [{"valueInteger": value}],
+                }
+                for part, value in zip(("frequency", "severity"), pair, strict=True)
+            ],
+        }
+        for i, (text, pair) in enumerate(zip(scales.DSQ_ITEMS, answers, strict=True), start=1)
+    ]
 
 
 def screen_score_resource(response: QuestionnaireResponse, patient_id: str) -> dict:

@@ -265,12 +265,13 @@ SCREEN_LABELS = {
     "phq8": "PHQ-8",
     "tmd": "TMD screen",
     "midas": "MIDAS",
+    "dsqsf": "DSQ-SF",
 }
 
 
 def screen_lines(responses) -> list[ScreenLine]:
-    """PHQ-4 (with its GAD-7 / PHQ-8 step-up), the TMD Pain Screener and MIDAS, with the
-    earlier scores of the period, oldest first."""
+    """PHQ-4 (with its GAD-7 / PHQ-8 step-up), the TMD Pain Screener, MIDAS and the DSQ-SF,
+    with the earlier scores of the period, oldest first."""
     lines = []
     for code, label in SCREEN_LABELS.items():
         rows = [row for row in responses if row.instrument == code]

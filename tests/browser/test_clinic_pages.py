@@ -150,7 +150,7 @@ def test_a_full_demo_report_prints_and_downloads_on_one_page(
     main = page.locator("main").inner_text()
     for text in ("Maria Example", "Acute drug", "Preventive:", "Attacks and disability"):
         assert text in main
-    for screen in ("PHQ-4", "TMD screen", "Fatigue"):
+    for screen in ("PHQ-4", "TMD screen", "Fatigue", "DSQ-SF"):
         assert screen in main
     assert page.locator(".month-chart svg rect").count() == 9  # 3 blocks of 90 days x 3 bars
     page.emulate_media(media="print")

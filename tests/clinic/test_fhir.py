@@ -252,6 +252,35 @@ def test_screens_export_as_responses_with_coded_total_score_observations(diary_a
     assert len(responses["phq-8"]["item"]) == 9  # eight items and the total, no item 9
 
 
+def test_the_dsq_sf_exports_frequency_and_severity_per_symptom_and_its_composite(diary_alice):
+    answers = [[3, 2]] * 13 + [[0, 0]]
+    services.questionnaire_upsert(
+        patient=diary_alice, instrument="dsqsf", date=date(2026, 2, 10), answers=answers
+    )
+    bundle = patient_bundle(diary_alice, include_notes=False)
+    Bundle.model_validate(bundle)
+    response = next(
+        r
+        for r in resources(bundle, "QuestionnaireResponse")
+        if r["questionnaire"].endswith("dsq-sf")
+    )
+    first, *_, last, total = response["item"]
+    assert first["text"] == "Fatigue or extreme tiredness"
+    assert [(i["linkId"], i["answer"][0]["valueInteger"]) for i in first["item"]] == [
+        ("1.frequency", 3),
+        ("1.severity", 2),
+    ]
+    assert [i["answer"][0]["valueInteger"] for i in last["item"]] == [0, 0]
+    assert total["answer"] == [{"valueInteger": 58}]  # 13 x 5 x 25 / 28 = 58.0
+    score = next(
+        o
+        for o in resources(bundle, "Observation")
+        if o.get("derivedFrom") == [{"reference": f"urn:uuid:{response['id']}"}]
+    )
+    assert codes(score) == {("https://flaremap.example/fhir/CodeSystem/diary", "dsq-sf-composite")}
+    assert score["valueInteger"] == 58
+
+
 def test_the_patient_name_and_birth_date_are_exported_when_given(diary_alice):
     PatientProfile.objects.filter(user=diary_alice).update(
         full_name="Alice Example", date_of_birth=date(1985, 3, 1)

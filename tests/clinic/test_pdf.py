@@ -51,6 +51,18 @@ def test_a_clinician_with_a_share_downloads_one_a4_page_and_the_read_is_logged(
     assert action_label(event.action) == "Downloaded your report (PDF)"
 
 
+def test_the_six_month_demo_report_with_every_screen_is_still_one_a4_page(client, alice, carol):
+    from diary.demo import seed_patient_diary
+
+    seed_patient_diary(patient=alice, days=182, seed=1000, persona=0)
+    client.force_login(carol)
+    response = client.get(pdf_url(alice, query=""))  # the default 90 days, ending today
+    pages, text = pdf_text(response)
+    assert pages == 1
+    for screen in ("PHQ-4", "TMD screen", "MIDAS", "DSQ-SF", "IOM 2015 symptom pattern"):
+        assert screen in text
+
+
 def test_the_patient_downloads_their_own_report_with_notes_and_no_access_event(client, diary_alice):
     client.force_login(diary_alice)
     response = client.get(pdf_url(diary_alice))

@@ -129,6 +129,22 @@ def test_screens_show_the_latest_reading_and_earlier_scores(diary_alice):
     assert screens["tmd"].reading["positive"] and screens["tmd"].maximum == 7
 
 
+def test_the_dsq_sf_shows_its_composite_symptom_count_and_the_iom_pattern(
+    client, diary_alice, carol
+):
+    for day, pair in ((date(2026, 1, 5), [1, 1]), (date(2026, 2, 5), [3, 2])):
+        services.questionnaire_upsert(
+            patient=diary_alice, instrument="dsqsf", date=day, answers=[pair] * 14
+        )
+    line = {s.code: s for s in report_for(diary_alice).screens}["dsqsf"]
+    assert (line.label, line.maximum, line.latest.score, line.earlier) == ("DSQ-SF", 100, 63, [25])
+    assert line.reading["band"] == "14 of 14 symptoms at threshold"
+    client.force_login(carol)
+    page = client.get(reverse("clinic:report", args=[diary_alice.pk]), QUERY).content.decode()
+    assert "<strong>63/100</strong> 5 Feb, 14 of 14 symptoms at threshold" in page
+    assert "IOM 2015 symptom pattern" in page
+
+
 def test_the_report_page_shows_name_birth_date_and_the_new_sections(client, diary_alice, carol):
     PatientProfile.objects.filter(user=diary_alice).update(
         full_name="Alice Example", date_of_birth=date(1985, 3, 1)
