@@ -644,6 +644,7 @@ class _Simulation:
         rng, sensitized = self.rng, self.persona == 0
         # The screens draw from their own generator, so the rest of the diary stays as it was.
         screens = random.Random(f"{self.seed}:{self.persona}:screens")
+        fatigue = random.Random(f"{self.seed}:{self.persona}:fatigue")
         for t in range(self.n):
             day, frac = self.day(t), self.frac(t)
             if day.weekday() == 6:  # weekly SSS on Sundays
@@ -678,6 +679,8 @@ class _Simulation:
                 self._screens(day, frac, sensitized, screens)
             if t % 90 == 69:  # MIDAS looks back 3 months
                 self._midas(day, t, screens)
+            if t % 90 == 74:  # DSQ-SF every 3 months (it asks about the past 6)
+                self._dsq(day, t, fatigue)
 
     def _screens(self, day: date, frac: float, sensitized: bool, rng: random.Random) -> None:
         """Monthly PHQ-4 and TMD screen; a positive PHQ-4 part steps up to GAD-7 / PHQ-8 the
@@ -705,6 +708,19 @@ class _Simulation:
         social = _clamp(disabling * 0.3, 0, 30)
         answers = [missed, reduced, missed, reduced, social, min(90, len(quarter)), 6]
         self._questionnaire("midas", day, answers)
+
+    def _dsq(self, day: date, t: int, rng: random.Random) -> None:
+        """DSQ-SF: the symptoms follow the quarter's poor nights (unrefreshing sleep, fatigue,
+        muscle pain); the sensitized persona drifts into the IOM 2015 symptom pattern."""
+        quarter = range(max(0, t - 89), t + 1)
+        poor = sum(self.poor[k] for k in quarter) / len(quarter)
+        base = (0.8 + 2.0 * self.frac(t)) if self.persona == 0 else 0.4
+        sleep_linked = {0, 3, 4}  # fatigue, unrefreshed on waking, muscle pain
+        answers = []
+        for item in range(len(scales.DSQ_ITEMS)):
+            level = base + (2.0 * poor if item in sleep_linked else 0) - (0.6 if item > 8 else 0)
+            answers.append([_clamp(level + rng.gauss(0, 0.6), 0, 4) for _ in range(2)])
+        self._questionnaire("dsqsf", day, answers)
 
     def _questionnaire(self, instrument: str, day: date, answers) -> None:
         self.plan.questionnaires.append(

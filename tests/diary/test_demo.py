@@ -158,16 +158,32 @@ def test_medication_list_has_acute_classes_and_a_preventive_with_a_start_date():
     assert any(med.stopped_on for med in preventives)
 
 
-def test_questionnaires_are_weekly_sss_monthly_asc12_pss4_phq4_tmd_and_quarterly_midas():
+def test_questionnaires_are_weekly_sss_monthly_asc12_pss4_phq4_tmd_quarterly_midas_dsq():
     plan = plan_for()
-    count = dict.fromkeys(("sss", "asc12", "pss4", "phq4", "tmd", "gad7", "phq8", "midas"), 0)
+    count = dict.fromkeys(
+        ("sss", "asc12", "pss4", "phq4", "tmd", "gad7", "phq8", "midas", "dsqsf"), 0
+    )
     for response in plan.questionnaires:
         count[response.instrument] += 1
         services.score_questionnaire(response.instrument, response.answers)  # valid answers
     assert 25 <= count["sss"] <= 27
     assert count["asc12"] == count["pss4"] == count["phq4"] == count["tmd"] == 6
     assert count["gad7"] + count["phq8"] >= 1  # the sensitized persona steps up
-    assert count["midas"] == 2  # every 90 days
+    assert count["midas"] == count["dsqsf"] == 2  # every 90 days
+
+
+def test_the_six_month_sensitized_patient_drifts_into_the_dsq_symptom_pattern():
+    def readings(persona):
+        return [
+            scales.screen_reading("dsqsf", 0, response.answers)
+            for response in plan_for(persona).questionnaires
+            if response.instrument == "dsqsf"
+        ]
+
+    first, last = readings(0)
+    assert first["symptoms"] < last["symptoms"]
+    assert last["positive"]
+    assert not any(reading["positive"] for reading in readings(1))
 
 
 def test_gad7_and_phq8_follow_only_a_positive_phq4_part_on_the_same_day():
