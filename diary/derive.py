@@ -132,6 +132,8 @@ class DayFacts:
     sleep_quality: int | None = None
     total_sleep_min: int | None = None
     sleep_efficiency: float | None = None
+    mood: int | None = None  # daily 0-10 items of the check-in
+    fatigue: int | None = None
     pain: dict[str, int] = field(default_factory=dict)
     long_aura: bool = False  # an attack starting this day had an aura over 60 min
 
@@ -620,6 +622,8 @@ def _apply_day_rows(facts: list[DayFacts], start: date, days: Iterable) -> list[
         fact.sleep_quality = row.sleep_quality
         fact.total_sleep_min = row.total_sleep_min
         fact.sleep_efficiency = row.sleep_efficiency
+        fact.mood = getattr(row, "mood", None)
+        fact.fatigue = getattr(row, "fatigue", None)
         fact.pain = row.pain_map
         fact.pain_answered = True if fact.pain else getattr(row, "body_map_answered", None)
         if row.headache:

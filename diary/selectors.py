@@ -29,6 +29,8 @@ DAY_COLUMNS = (
     "sleep_quality",
     "total_sleep_min",
     "sleep_efficiency",
+    "mood",
+    "fatigue",
     *PAIN_FIELDS,
 )
 ATTACK_COLUMNS = (
@@ -120,6 +122,8 @@ class CheckIn:
     sleep_quality: int | None
     total_sleep_min: int | None
     sleep_efficiency: float | None
+    mood: int | None
+    fatigue: int | None
     pain_map: dict[str, int]
 
 

@@ -1,7 +1,8 @@
 """The trends page's figures, computed from ``diary.derive.DayFacts`` (no queries here).
 
 Headache and migraine days are counted per week (30 and 90 days) or per calendar month
-(365 days); daily measures (peak intensity, stress, sleep, painful areas) are plotted per day,
+(365 days); daily measures (peak intensity, stress, sleep, painful areas, fatigue, mood) are
+plotted per day,
 or as weekly means over a year so a phone screen stays readable. Unrecorded days are gaps.
 Headache starts (``DayFacts.onset``) are marked on the stress chart, so a fall in stress just
 before a start (the "let-down" the insights test) can be seen; the page only shows it, the
@@ -152,6 +153,14 @@ def _sleep_hours(fact):
     return round(fact.total_sleep_min / 60, 1) if fact.total_sleep_min is not None else None
 
 
+def _fatigue(fact):
+    return fact.fatigue
+
+
+def _mood(fact):
+    return fact.mood
+
+
 def _painful_areas(fact):
     return fact.painful_areas if fact.recorded else None
 
@@ -177,12 +186,16 @@ class Trends:
     mean_sleep_hours: float | None
     mean_efficiency: float | None
     mean_painful_areas: float | None
+    mean_fatigue: float | None
+    mean_mood: float | None
     headache_chart: charts.Chart
     headache_buckets: list[Bucket]
     peak_chart: charts.Chart
     stress_chart: charts.Chart
     sleep_chart: charts.Chart
     pain_chart: charts.Chart
+    fatigue_chart: charts.Chart
+    mood_chart: charts.Chart
     weekly_means: bool
     stress_before: list[StressBefore]
 
@@ -216,6 +229,8 @@ def build_trends(facts: list[DayFacts]) -> Trends:
     stress_values, _, _ = _series(facts, weekly_means, _stress)
     sleep_values, _, _ = _series(facts, weekly_means, _sleep_hours)
     pain_values, _, _ = _series(facts, weekly_means, _painful_areas)
+    fatigue_values, _, _ = _series(facts, weekly_means, _fatigue)
+    mood_values, _, _ = _series(facts, weekly_means, _mood)
     onset_counts, onset_titles = _onsets(facts, weekly_means)
     areas_top = _areas_axis(pain_values)
     return Trends(
@@ -232,6 +247,8 @@ def build_trends(facts: list[DayFacts]) -> Trends:
         mean_sleep_hours=_mean(_sleep_hours(f) for f in facts),
         mean_efficiency=_mean(f.sleep_efficiency for f in facts),
         mean_painful_areas=_mean(_painful_areas(f) for f in facts),
+        mean_fatigue=_mean(f.fatigue for f in facts),
+        mean_mood=_mean(f.mood for f in facts),
         headache_chart=headache_chart,
         headache_buckets=buckets,
         peak_chart=charts.line_chart(
@@ -256,6 +273,12 @@ def build_trends(facts: list[DayFacts]) -> Trends:
             titles=titles,
             y_max=areas_top,
             step={5: 1, 10: 2}.get(areas_top, 5),
+        ),
+        fatigue_chart=charts.line_chart(
+            values=fatigue_values, labels=labels, titles=titles, y_max=10, step=5
+        ),
+        mood_chart=charts.line_chart(
+            values=mood_values, labels=labels, titles=titles, y_max=10, step=5
         ),
         weekly_means=weekly_means,
         stress_before=stress_before_onsets(facts),

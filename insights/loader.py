@@ -17,7 +17,7 @@ import numpy as np
 from accounts.models import User
 from diary.days import patient_today, patient_zone
 from diary.derive import derive_arrays
-from diary.selectors import DiaryRows, diary_rows
+from diary.selectors import DAY_COLUMNS, PAIN_FIELDS, DiaryRows, diary_rows
 from insights.analysis.common import DiaryArrays, empty_diary
 
 
@@ -51,9 +51,10 @@ def _fill_day_columns(diary: DiaryArrays, day_rows: list[tuple], start: date) ->
     if not day_rows:
         return
     count = len(day_rows)
-    dates, _headache, stress, sleep_quality, sleep_minutes, _efficiency, *pain = zip(
-        *day_rows, strict=True
-    )
+    columns = dict(zip(DAY_COLUMNS, zip(*day_rows, strict=True), strict=True))  # by name
+    dates, stress = columns["date"], columns["stress"]
+    sleep_quality, sleep_minutes = columns["sleep_quality"], columns["total_sleep_min"]
+    pain = [columns[name] for name in PAIN_FIELDS]
     index = np.fromiter(map(date.toordinal, dates), np.int64, count) - start.toordinal()
     diary.recorded[index] = True
     # numpy's float conversion stores None as NaN, in C: no Python code per value

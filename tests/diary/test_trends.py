@@ -53,6 +53,21 @@ def test_unrecorded_days_are_gaps_not_zeros():
     assert figures.mean_painful_areas == 0.0  # recorded days with no painful area count as 0
 
 
+def test_fatigue_and_mood_are_plotted_with_gaps_and_averaged():
+    figures = trends.build_trends(
+        facts(
+            10,
+            d0={"recorded": True, "fatigue": 8, "mood": 3},
+            d2={"recorded": True, "fatigue": 4},
+            d9={"recorded": True, "mood": 6},
+        )
+    )
+    assert (figures.mean_fatigue, figures.mean_mood) == (6, 4.5)
+    assert [dot.value for dot in figures.fatigue_chart.dots] == [4, 8]
+    assert [dot.value for dot in figures.mood_chart.dots] == [6, 3]
+    assert len(figures.fatigue_chart.lines) == 0  # days 2 and 0 apart: two lone dots, no line
+
+
 def test_a_year_is_shown_as_weekly_means_and_monthly_headache_counts():
     figures = trends.build_trends(facts(365))
     assert figures.weekly_means

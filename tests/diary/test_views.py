@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from diary import services
+from diary import selectors, services
+from diary.days import patient_today
 from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
 
 # 12:00 in London on Tuesday 10 March 2026 (GMT): the patients' diary day is 10 March.
@@ -696,7 +697,7 @@ def test_trends_render_each_period(patient_client, alice, days):
     html = response.content.decode()
     assert response.status_code == 200
     assert f"of {days} days recorded" in html
-    assert html.count('<svg class="chart"') == 5
+    assert html.count('<svg class="chart"') == 7
 
 
 def test_trends_count_headache_days_from_the_day_definitions(patient_client, alice):
@@ -714,6 +715,21 @@ def test_trends_overlay_headache_starts_on_stress(patient_client, alice, days, s
     assert f"with the {starts} headache starts of this period marked" in html
     assert html.count('class="event-mark"') == marks  # over a year: the weeks with a start
     assert f"Stress before each headache start ({starts})" in html
+
+
+def test_trends_show_the_daily_fatigue_and_mood_of_the_check_in(patient_client, alice):
+    today = patient_today(alice)
+    services.day_upsert(patient=alice, date=today, fatigue=7, mood=2)
+    services.day_upsert(patient=alice, date=today - timedelta(days=1), fatigue=4)
+    (fact,) = selectors.day_facts(patient=alice, start=today, end=today)
+    assert (fact.fatigue, fact.mood) == (7, 2)
+    response = patient_client.get(reverse("diary:trends"))
+    html = response.content.decode()
+    assert "<dt>Average fatigue</dt><dd>5.5<small>/10</small></dd>" in html
+    assert "<dt>Average mood</dt><dd>2<small>/10</small></dd>" in html
+    assert "Fatigue and mood" in html
+    assert [dot.value for dot in response.context["t"].fatigue_chart.dots] == [4, 7]
+    assert [dot.value for dot in response.context["t"].mood_chart.dots] == [2]
 
 
 def test_trends_with_an_unknown_period_fall_back_to_30_days(patient_client):
