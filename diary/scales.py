@@ -298,7 +298,9 @@ def screen_reading(instrument: str, score: int, answers) -> dict:
 # II 6-10 mild, III 11-20 moderate, IV >= 21 severe.
 # Terms of use: MIDAS is copyrighted (Innovative Medical Research 1997) and is distributed
 # free of charge for clinical use and research; a commercial product should confirm its
-# licence with the copyright holder before release (not verified here: see the report).
+# licence with the copyright holder before release. Not verified: a search of public pages
+# (2026-12) found the items, scoring and grades (Stewart et al. 2001; Lipton et al. 2001) but no
+# licence text from the holder, and nothing on later (e.g. Amgen-era) terms.
 MIDAS_ITEMS = (
     "On how many days in the last 3 months did you miss work or school because of your headaches?",
     "How many days in the last 3 months was your productivity at work or school reduced by "
