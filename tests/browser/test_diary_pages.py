@@ -24,6 +24,7 @@ PAGES = [
     "/diary/medications/",
     "/diary/questionnaires/",
     "/diary/questionnaires/asc12/",
+    "/diary/questionnaires/dsqsf/",
 ]
 
 
@@ -38,6 +39,8 @@ def patient(db):
             patient=patient,
             date=day,
             stress=offset % 10,
+            fatigue=offset % 7,
+            mood=10 - offset % 6,
             headache=offset % 4 == 0,
             body_pain={"neck": 1 + offset % 9, "hip_left": 5} if offset % 2 else {},
         )
