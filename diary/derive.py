@@ -134,6 +134,7 @@ class DayFacts:
     sleep_efficiency: float | None = None
     pain: dict[str, int] = field(default_factory=dict)
     long_aura: bool = False  # an attack starting this day had an aura over 60 min
+    period: bool | None = None  # menstruating: as answered on the check-in (None: no answer)
 
     @property
     def has_entry(self) -> bool:
@@ -622,6 +623,7 @@ def _apply_day_rows(facts: list[DayFacts], start: date, days: Iterable) -> list[
         fact.sleep_efficiency = row.sleep_efficiency
         fact.pain = row.pain_map
         fact.pain_answered = True if fact.pain else getattr(row, "body_map_answered", None)
+        fact.period = getattr(row, "period", None)
         if row.headache:
             answers.append(row.date)
     return answers

@@ -29,6 +29,7 @@ DAY_COLUMNS = (
     "sleep_quality",
     "total_sleep_min",
     "sleep_efficiency",
+    "period",
     *PAIN_FIELDS,
 )
 ATTACK_COLUMNS = (
@@ -120,6 +121,7 @@ class CheckIn:
     sleep_quality: int | None
     total_sleep_min: int | None
     sleep_efficiency: float | None
+    period: bool | None
     pain_map: dict[str, int]
 
 
