@@ -14,7 +14,9 @@ Choices where the criteria are silent (and why):
   day -1 or -2): a "yes" on the first day back after a break may be a period already under
   way, and its true day 1 unknown.
 - A cycle *counts* towards the ICHD-3 criterion when its whole window (days -2 to +3) is in the
-  diary with the headache status known on every day, so no attack in it can have gone unlogged.
+  diary with the headache status known on at least 4 of its 5 days: one forgotten check-in
+  should not throw a cycle away (a patient who skips one day in eight would lose half of them),
+  more than one leaves too much room for an unlogged attack.
 - Consecutive cycles: two counted starts at most ``MAX_CYCLE_DAYS`` apart (a longer gap means a
   period in between was probably not logged, so the run is broken).
 """
@@ -31,6 +33,7 @@ WINDOW_DAYS = WINDOW_BEFORE + WINDOW_FROM_START
 START_GAP_DAYS = 7
 MAX_CYCLE_DAYS = 45
 MIN_CYCLES = 3  # ICHD-3 A1.1: at least three consecutive cycles
+MIN_KNOWN_WINDOW_DAYS = 4  # of the 5 window days, for a cycle to count
 
 
 def menstruation_starts(period: np.ndarray, recorded: np.ndarray) -> np.ndarray:
@@ -131,7 +134,7 @@ def cycle_pattern(
         for start in starts
         if start >= WINDOW_BEFORE
         and start + WINDOW_FROM_START <= days
-        and known[start - WINDOW_BEFORE : start + WINDOW_FROM_START].all()
+        and known[start - WINDOW_BEFORE : start + WINDOW_FROM_START].sum() >= MIN_KNOWN_WINDOW_DAYS
     ]
     counted = np.array(counted, dtype=np.int64)
     spans = [slice(start - WINDOW_BEFORE, start + WINDOW_FROM_START) for start in counted]

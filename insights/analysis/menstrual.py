@@ -8,11 +8,13 @@ defined in ``insights.analysis.cycle``. Only for patients who opted in to cycle 
 
 The count alone can be met by chance by someone with frequent attacks (with an attack every
 third day, most five-day windows hold one), so a finding also needs attacks to be more likely
-inside the window than outside: the same onset analysis as the other kinds (days after a
-headache-free day, ``common.clear_day_before``; a new attack, not a relapse within 48 h, as the
-outcome; Firth-penalized odds ratio with autocorrelation-robust errors, tested one-sided and
-adjusted with the other association kinds). The minimum data are the onset analyses' (60 days,
-10 headache starts, 5 days in and out of the window) plus three consecutive counted cycles.
+inside the window than outside: an onset analysis like the other kinds (a new attack, not a
+relapse within 48 h, as the outcome, on the days at risk of one: headache status known and not
+inside a continuing attack, ``DiaryArrays.at_risk``; the exposure is the calendar, not something
+measured the day before, so the risk set need not be fixed by the previous day), with a
+Firth-penalized odds ratio and autocorrelation-robust errors, tested one-sided and adjusted
+with the other association kinds. The minimum data are the onset analyses' (60 days, 10
+headache starts, 5 days in and out of the window) plus three consecutive counted cycles.
 ICHD-3 asks for attacks meeting migraine criteria; headache starts of any kind are counted
 here, and how many of the cycles had a migraine-like start is shown alongside.
 """
@@ -60,7 +62,7 @@ def analyze(diary: DiaryArrays) -> InsightResult | None:
             "“Period today?” on the check-in, on the days without a period too if you can."
         )
         return replace(result, summary=summary)
-    usable = common.clear_day_before(diary) & _tracked_span(pattern, diary.n)
+    usable = diary.at_risk & _tracked_span(pattern, diary.n)
     in_window = cycle.window_days(pattern.starts, diary.n)[usable]
     onset = diary.onset[usable]
     table = common.onset_table(in_window, onset)
@@ -110,8 +112,8 @@ def _needs(table: common.OnsetTable) -> list[common.Need]:
     return common.onset_needs(
         table,
         days_noun=(
-            "day after a headache-free day while tracking",
-            "days after a headache-free day while tracking",
+            "logged day not inside an attack while tracking",
+            "logged days not inside an attack while tracking",
         ),
         exposed_noun=("such day around a period start", "such days around a period start"),
         unexposed_noun=("such day at other times", "such days at other times"),
