@@ -103,6 +103,7 @@ class PatientProfileForm(forms.ModelForm):
             "family_history_migraine": "Migraine in your family",
             "family_history_chronic_pain": "Chronic widespread pain in your family",
             "reminder_enabled": "Send me a daily reminder by email",
+            "tracks_cycle": "Track my menstrual cycle (asks “Period today?” on the check-in)",
             "full_name": "Your name (shown on the report for your clinician)",
             "date_of_birth": "Date of birth (shown on the report for your clinician)",
         }

@@ -142,6 +142,11 @@ class PatientProfile(models.Model):
     reminder_enabled = models.BooleanField(default=False)
     reminder_time = models.TimeField(default="20:00")
     reminder_last_sent_on = models.DateField(null=True, blank=True)
+    # Opt-in: the check-in asks "Period today?" and the insights look at the ICHD-3 A1.1
+    # menstrual pattern (and adjust the other onset analyses for the perimenstrual days).
+    tracks_cycle = models.BooleanField(
+        default=False, help_text="Ask about periods on the check-in and look for a cycle pattern."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -167,6 +172,7 @@ class PatientProfile(models.Model):
         "usual_wake_time",
         "reminder_enabled",
         "reminder_time",
+        "tracks_cycle",
     )
 
     def __str__(self):

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import mean, median
 
+import numpy as np
+
 from accounts.models import PatientProfile, User
 from clinic import criteria
 from clinic.selectors import latest_by_instrument
@@ -28,6 +30,7 @@ from diary.selectors import (
     medications_for,
     questionnaires_between,
 )
+from insights.analysis import cycle
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 366
@@ -290,6 +293,62 @@ def screen_lines(responses) -> list[ScreenLine]:
     return lines
 
 
+@dataclass(frozen=True)
+class CycleLine:
+    """The period's menstrual cycles (cycle trackers only): the ICHD-3 A1.1 count and the
+    share of days with a headache starting inside days -2 to +3 of a period and outside them
+    (days with a known headache status; descriptive, the insight carries the statistics)."""
+
+    pattern: cycle.CyclePattern
+    window_days: int
+    window_onsets: int
+    other_days: int
+    other_onsets: int
+
+    @property
+    def window_percent(self) -> int | None:
+        return round(100 * self.window_onsets / self.window_days) if self.window_days else None
+
+    @property
+    def other_percent(self) -> int | None:
+        return round(100 * self.other_onsets / self.other_days) if self.other_days else None
+
+    @property
+    def verdict(self) -> str:
+        pattern = self.pattern
+        if not pattern.enough_cycles:
+            return f"needs {cycle.MIN_CYCLES} consecutive cycles ({pattern.run} so far)"
+        if pattern.subtype == "pure":
+            return "count met, attacks only in the window (pure menstrual, A1.1.1)"
+        if pattern.subtype == "related":
+            return "count met, attacks at other times too (menstrually related, A1.1.2)"
+        return "count not met (needs attacks in ≥2 of 3 cycles)"
+
+
+def cycle_line(facts: list[DayFacts]) -> CycleLine:
+    """The ICHD-3 A1.1 count over the period's days (``insights.analysis.cycle``)."""
+    period = np.array([np.nan if f.period is None else float(f.period) for f in facts])
+    recorded = np.array([f.recorded for f in facts], dtype=bool)
+    onset = np.array([f.onset for f in facts], dtype=bool)
+    known = recorded | np.array([f.headache_day for f in facts], dtype=bool)
+    migraine = np.array([f.migraine_day for f in facts], dtype=bool)
+    pattern = cycle.cycle_pattern(
+        period=period,
+        recorded=recorded,
+        headache_known=known,
+        onset=onset,
+        migraine_onset=onset & migraine,
+    )
+    window = cycle.window_days(pattern.starts, len(facts))
+    return CycleLine(
+        pattern=pattern,
+        window_days=int(np.count_nonzero(window & known)),
+        window_onsets=int(np.count_nonzero(window & onset)),
+        other_days=int(np.count_nonzero(~window & known)),
+        other_onsets=int(np.count_nonzero(~window & onset)),
+    )
+
+
 @dataclass
 class Report:
     patient: User
@@ -315,6 +374,7 @@ class Report:
     daily_trends: list[DailyTrend] = field(default_factory=list)
     screens: list[ScreenLine] = field(default_factory=list)
     notes: list[Note] | None = None
+    cycle: CycleLine | None = None  # only for patients who track their cycle
     wpi_min_days = WPI_MIN_ANSWERED_DAYS
 
     @property
@@ -609,9 +669,10 @@ def build_report(*, patient: User, start: date, end: date, include_notes: bool) 
     latest = latest_by_instrument(responses)
     check_ins, heat = heat_map(facts)
     acr = acr_screen(facts, latest.get("sss"), end)
+    profile = getattr(patient, "patient_profile", None)
     return Report(
         patient=patient,
-        profile=getattr(patient, "patient_profile", None),
+        profile=profile,
         start=start,
         end=end,
         facts=facts,
@@ -635,4 +696,5 @@ def build_report(*, patient: User, start: date, end: date, include_notes: bool) 
         notes=period_notes(days=check_in_rows, attacks=attacks, start=start)
         if include_notes
         else None,
+        cycle=cycle_line(facts) if profile is not None and profile.tracks_cycle else None,
     )

@@ -26,6 +26,7 @@ from diary.forms import CheckinForm, diary_moment
 from diary.models import Day, Dose, HeadacheAttack, Medication
 
 QUICK_PICKS_SHOWN = 6
+PERIOD_LOOKBACK_DAYS = 14  # longer than any period: "day N" counts back this far at most
 
 
 @dataclass
@@ -62,6 +63,9 @@ class CheckinContext:
     carry_pain: dict[str, int] = field(default_factory=dict)
     carry_meds: dict[str, dict[str, str]] = field(default_factory=dict)
     usual_sleep: tuple[str, str] | None = None  # suggested bed and wake times, tap to use
+    # For cycle trackers: the number this day would have in a period still going on yesterday
+    # (yesterday day 2 -> 3); None when yesterday was not a period day.
+    period_day: int | None = None
 
     @property
     def is_today(self) -> bool:
@@ -112,7 +116,20 @@ def load_checkin(*, patient: User, day: date, attack_choice: str | None = None) 
     _build_carry(context, doses)
     if not _has_sleep(context.day_row):
         context.usual_sleep = _usual_sleep(profile)
+    if profile.tracks_cycle:
+        context.period_day = _period_day(patient, day)
     return context
+
+
+def _period_day(patient: User, day: date) -> int | None:
+    """Day N of a period that was still going on yesterday: one more than the run of period
+    days ending yesterday (one query over the last ``PERIOD_LOOKBACK_DAYS``)."""
+    since = day - timedelta(days=PERIOD_LOOKBACK_DAYS)
+    dates = set(selectors.period_dates(patient=patient, start=since, end=day - timedelta(days=1)))
+    run = 0
+    while day - timedelta(days=run + 1) in dates:
+        run += 1
+    return run + 1 if run else None
 
 
 def _usual_sleep(profile: PatientProfile) -> tuple[str, str] | None:
@@ -231,6 +248,8 @@ def initial_values(context: CheckinContext) -> dict:
             initial["headache"] = "yes" if row.headache else "no"
         initial["attack_peak"] = row.headache_peak
         initial["no_body_pain"] = bool(row.body_map_answered) and not row.pain_map
+        if row.period is not None:
+            initial["period"] = "yes" if row.period else "no"
         if not _has_sleep(row):
             initial["sleep_hours"] = row.total_sleep_min
     if context.attack is not None:
@@ -401,6 +420,11 @@ def _save_day(context: CheckinContext, cleaned: dict, form: CheckinForm) -> Day:
     fields["headache_peak"] = form.untimed_peak()
     body_pain = form.marked_areas()
     fields["body_map_answered"] = bool(body_pain or cleaned.get("no_body_pain"))
+    # Not asked (tracking off): the stored answer stays, a hidden question erases nothing.
+    if "period" in form.fields:
+        fields["period"] = form.period_answer()
+    else:
+        fields["period"] = existing.period if existing is not None else None
     day, _ = _service_call(
         form,
         services.day_upsert,

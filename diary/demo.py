@@ -21,8 +21,11 @@ find in persona 0 (patient@example.com):
   ibuprofen for attacks and body pain.
 
 Persona 1 (patient2@example.com) has milder episodic migraine (about 3-5 headache days a month)
-and little body pain. Both skip some days, answer weekly SSS and monthly ASC-12 / PSS-4, and write
-occasional notes.
+and little body pain, and tracks her cycle (periods every 26-31 days, 4-6 days of bleeding, "no"
+answered on about half of the other days): an attack is likely on days -2 to +3 of each period,
+and attacks come at other times too, so the insights find menstrually related migraine (ICHD-3
+A1.1.2, ``menstrual_migraine``). Both skip some days, answer weekly SSS and monthly ASC-12 /
+PSS-4, and write occasional notes.
 """
 
 from __future__ import annotations
@@ -92,6 +95,7 @@ class Persona:
     simple: tuple[str, str, Decimal] | None
     triptan_last_30_min: int  # top-up so the overuse threshold is visibly met (0 = none)
     recent_headache_days_min: int  # headache days in the last 4 weeks (0 = leave to chance)
+    menstrual_onset: float = 0.0  # onset probability on days -2 to +3 of a period (0: no cycle)
 
 
 PERSONAS = {
@@ -118,8 +122,8 @@ PERSONAS = {
         skip_rate=0.12,
         stress_base=3.4,
         stretch_every=(18, 30),
-        onset_base=(0.09, 0.10),
-        onset_letdown=0.45,
+        onset_base=(0.05, 0.06),  # plus attacks around her period (menstrual_onset)
+        onset_letdown=0.35,
         mild_share=0.25,
         pain_areas=(1.2, 1.4),
         pain_days=0.18,
@@ -130,6 +134,7 @@ PERSONAS = {
         simple=None,
         triptan_last_30_min=0,
         recent_headache_days_min=0,
+        menstrual_onset=0.8,
     ),
 }
 
@@ -282,6 +287,7 @@ class _Simulation:
     # simulation steps
     def run(self) -> Plan:
         self.logged = self._logged_days()
+        self._cycle()
         self.stress = self._stress()
         self.drop = [0] + [self.stress[t - 1] - self.stress[t] for t in range(1, self.n)]
         self._medications()
@@ -301,6 +307,22 @@ class _Simulation:
         for t in range(max(0, self.n - 2), self.n):
             logged[t] = True  # the demo opens on a diary kept up to yesterday
         return logged
+
+    def _cycle(self) -> None:
+        """Periods every 26-31 days with 4-6 days of bleeding, from a generator of their own so
+        the other patterns draw the same numbers as without a cycle."""
+        self.cycle_rng = random.Random(f"{self.seed}:{self.persona}:cycle")
+        self.bleeding = [False] * self.n
+        self.perimenstrual = [False] * self.n
+        if not self.p.menstrual_onset:
+            return
+        t = self.cycle_rng.randint(0, 27)
+        while t < self.n:
+            for k in range(t, min(t + self.cycle_rng.randint(4, 6), self.n)):
+                self.bleeding[k] = True
+            for k in range(max(0, t - 2), min(t + 3, self.n)):  # days -2 to +3 (no day 0)
+                self.perimenstrual[k] = True
+            t += self.cycle_rng.randint(26, 31)
 
     def _stress(self) -> list[int]:
         weekday_effect = (1.0, 1.3, 1.2, 1.0, 0.8, -1.9, -1.2)  # Mon..Sun
@@ -367,6 +389,8 @@ class _Simulation:
             letdown = t > 0 and self.drop[t - 1] >= 3
             low, high = self.p.onset_base
             probability = self.p.onset_letdown if letdown else low + (high - low) * self.frac(t)
+            if self.perimenstrual[t]:
+                probability = max(probability, self.p.menstrual_onset)
             if not self.chance(probability):
                 continue
             attack = self._attack(t, letdown)
@@ -592,7 +616,16 @@ class _Simulation:
                 fields["fatigue"] = _clamp(fatigue + rng.gauss(0, 1), 0, 10)
                 fields["mood"] = _clamp(mood + rng.gauss(0, 1), 0, 10)
             fields["notes"] = self._note(t, poor, headache)
+            if self.p.menstrual_onset:
+                fields.update(self._period_answer(t))
             self.plan.days.append(DayPlan(date=self.day(t), fields=fields, body_pain=pain))
+
+    def _period_answer(self, t: int) -> dict:
+        """ "Period today?": yes on bleeding days; "no" on about half of the others, the rest
+        left unanswered as people do."""
+        if self.bleeding[t]:
+            return {"period": True}
+        return {"period": False} if self.cycle_rng.random() < 0.5 else {}
 
     def _sleep(self, t: int, poor: bool) -> dict:
         rng = self.rng

@@ -136,6 +136,7 @@ class DayFacts:
     fatigue: int | None = None
     pain: dict[str, int] = field(default_factory=dict)
     long_aura: bool = False  # an attack starting this day had an aura over 60 min
+    period: bool | None = None  # menstruating: as answered on the check-in (None: no answer)
 
     @property
     def has_entry(self) -> bool:
@@ -626,6 +627,7 @@ def _apply_day_rows(facts: list[DayFacts], start: date, days: Iterable) -> list[
         fact.fatigue = getattr(row, "fatigue", None)
         fact.pain = row.pain_map
         fact.pain_answered = True if fact.pain else getattr(row, "body_map_answered", None)
+        fact.period = getattr(row, "period", None)
         if row.headache:
             answers.append(row.date)
     return answers

@@ -17,6 +17,7 @@ from diary import scales
 from diary.models import Medication
 
 HEADACHE_CHOICES = (("no", "No headache"), ("yes", "Headache"))
+ANSWERS = {"yes": True, "no": False}
 PAIN_STEPS = (3, 6, 9)  # what one tap on the body map cycles through (mild, moderate, severe)
 # Short chip labels for the ICHD-3 features (codes and full wording in diary.scales).
 FEATURE_LABELS = {
@@ -215,6 +216,10 @@ class CheckinForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     no_body_pain = forms.BooleanField(required=False, label="No body pain today")
+    # Only for patients who track their cycle (``_ask_period``); unanswered unless tapped.
+    period = forms.ChoiceField(
+        label="Period today?", choices=(), required=False, widget=forms.RadioSelect
+    )
     mood = _scale_field(
         scales.MOOD_MIN, scales.MOOD_MAX, "Mood", help_text="0 very low · 5 okay · 10 very good"
     )
@@ -268,6 +273,7 @@ class CheckinForm(forms.Form):
                 empty_value=None,
             )
         self._offer_stored_sleep_total(context.day_row)
+        self._ask_period(context)
         if context.attack_continues:
             self.fields["attack_start"].disabled = True
         self.dose_rows = [self._add_dose_row(row) for row in context.dose_rows]
@@ -283,6 +289,26 @@ class CheckinForm(forms.Form):
         if total is not None and not from_items and total not in dict(field.choices):
             hours, minutes = divmod(total, 60)
             field.choices = sorted([*field.choices, (total, f"{hours} h {minutes:02d}")])
+
+    def _ask_period(self, context):
+        """ "Period today?" with answers that say what they record: day 1 of a new period, the
+        next day of the current one, or its end."""
+        if not context.profile.tracks_cycle:
+            del self.fields["period"]
+            return
+        day = context.period_day
+        if day is None:
+            choices = (("yes", "Yes – day 1"), ("no", "No"))
+            help_text = "Tap “Yes” on the first day of bleeding: that starts a new period."
+        else:
+            choices = (("yes", f"Yes – day {day}"), ("no", "No – it has ended"))
+            help_text = f"Yesterday was day {day - 1} of your period."
+        self.fields["period"].choices = choices
+        self.fields["period"].help_text = help_text
+
+    def period_answer(self) -> bool | None:
+        """The period answer to store: True/False as tapped, None when left unanswered."""
+        return ANSWERS.get(self.cleaned_data.get("period"))
 
     def _add_dose_row(self, row):
         """One medication line: a 'taken' checkbox with time, amount, quantity and relief."""

@@ -127,6 +127,11 @@ class Day(SyncedModel):
         blank=True,
         help_text="The body map was answered: areas marked, or none marked on purpose (no pain).",
     )
+    # Menstruating this day: True/False as answered, None when not asked or not answered
+    # (only patients who track their cycle are asked; "no" differs from no answer).
+    period = models.BooleanField(
+        null=True, blank=True, help_text="Menstruating this day (null: not answered)."
+    )
     notes = notes_field()
 
     class Meta:

@@ -2,7 +2,8 @@
 
 Each day shows its headache status (migraine day / headache day / no headache / not recorded),
 its widespread-pain load (number of the 19 WPI areas marked) and whether acute medication was
-taken, as marks and text as well as colour, so the grid never relies on colour alone.
+taken (and, for cycle trackers, period days), as marks and text as well as colour, so the grid
+never relies on colour alone.
 """
 
 from __future__ import annotations
@@ -56,6 +57,11 @@ class Cell:
         return bool(self.fact and self.fact.acute_medication_day)
 
     @property
+    def period(self) -> bool:
+        """A period day, as answered on the check-in (cycle trackers)."""
+        return bool(self.fact and self.fact.period)
+
+    @property
     def description(self) -> str:
         """What a screen reader announces for the day's link: the visible day number first."""
         return f"{self.date.day}{self.description_after_day}"
@@ -83,6 +89,8 @@ class Cell:
         parts += f", {areas} painful body area{'s' if areas != 1 else ''}"
         if self.acute_medication:
             parts += ", acute medication taken"
+        if self.period:
+            parts += ", period day"
         return f"{when}: {parts}"
 
 

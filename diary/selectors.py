@@ -31,6 +31,7 @@ DAY_COLUMNS = (
     "sleep_efficiency",
     "mood",
     "fatigue",
+    "period",
     *PAIN_FIELDS,
 )
 ATTACK_COLUMNS = (
@@ -86,6 +87,12 @@ def doses_between(*, patient: User, start: date | None, end: date) -> QuerySet[D
     return queryset.select_related("medication").order_by("taken_at")
 
 
+def period_dates(*, patient: User, start: date, end: date) -> list[date]:
+    """The days of the range answered "period: yes" (for the check-in's "day N of period")."""
+    rows = days_between(patient=patient, start=start, end=end).filter(period=True)
+    return list(rows.values_list("date", flat=True))
+
+
 def medications_for(*, patient: User) -> QuerySet[Medication]:
     return live(Medication.objects.filter(patient=patient)).order_by("kind", "name")
 
@@ -124,6 +131,7 @@ class CheckIn:
     sleep_efficiency: float | None
     mood: int | None
     fatigue: int | None
+    period: bool | None
     pain_map: dict[str, int]
 
 

@@ -46,6 +46,7 @@ DAY_FIELDS = (
     "sleep_quality",
     "total_sleep_min",
     "body_map_answered",
+    "period",
     "notes",
 )
 SLEEP_ITEM_FIELDS = (

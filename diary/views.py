@@ -266,6 +266,7 @@ def calendar(request):
             "headache_days": sum(fact.headache_day for fact in facts),
             "migraine_days": sum(fact.migraine_day for fact in facts),
             "medication_days": sum(fact.acute_medication_day for fact in facts),
+            "tracks_cycle": getattr(patient.patient_profile, "tracks_cycle", False),
             "is_future_month": first > today_,
             "weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
         },

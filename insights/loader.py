@@ -25,7 +25,15 @@ def load_diary(*, patient: User, today: date | None = None, now: datetime | None
     """The patient's diary from the first logged day to ``today`` (their current diary day)."""
     today = today or patient_today(patient)
     rows = load_rows_many([patient], todays={patient.pk: today})[patient.pk]
-    return diary_from_rows(rows, today=today, zone=patient_zone(patient), now=now)
+    return diary_from_rows(
+        rows, today=today, zone=patient_zone(patient), now=now, tracks_cycle=tracks_cycle(patient)
+    )
+
+
+def tracks_cycle(patient: User) -> bool:
+    """The patient opted in to cycle tracking (no profile: not)."""
+    profile = getattr(patient, "patient_profile", None)
+    return bool(profile and profile.tracks_cycle)
 
 
 def load_rows_many(patients: list[User], *, todays: dict[int, date]) -> dict[int, DiaryRows]:
@@ -33,14 +41,17 @@ def load_rows_many(patients: list[User], *, todays: dict[int, date]) -> dict[int
     return diary_rows(windows={patient.pk: (None, todays[patient.pk]) for patient in patients})
 
 
-def diary_from_rows(rows: DiaryRows, *, today: date, zone, now=None) -> DiaryArrays:
-    """Build the arrays from raw rows; pure apart from the clock for open attacks (``now``)."""
+def diary_from_rows(
+    rows: DiaryRows, *, today: date, zone, now=None, tracks_cycle: bool = False
+) -> DiaryArrays:
+    """Build the arrays from raw rows; pure apart from the clock for open attacks (``now``).
+    ``tracks_cycle``: the patient's opt-in, which turns on the cycle analyses."""
     firsts = [r[0] for r in rows.days[:1]] + [r[3] for r in rows.attacks[:1]]
     firsts += [min(row[0] for row in rows.doses)] if rows.doses else []
     if not firsts:
-        return empty_diary(start=today, days=0)
+        return empty_diary(start=today, days=0, tracks_cycle=tracks_cycle)
     start = min(firsts)
-    diary = empty_diary(start=start, days=(today - start).days + 1)
+    diary = empty_diary(start=start, days=(today - start).days + 1, tracks_cycle=tracks_cycle)
     _fill_day_columns(diary, rows.days, start)
     _fill_derived(diary, rows, start, today, zone, now)
     return diary
@@ -54,6 +65,7 @@ def _fill_day_columns(diary: DiaryArrays, day_rows: list[tuple], start: date) ->
     columns = dict(zip(DAY_COLUMNS, zip(*day_rows, strict=True), strict=True))  # by name
     dates, stress = columns["date"], columns["stress"]
     sleep_quality, sleep_minutes = columns["sleep_quality"], columns["total_sleep_min"]
+    period = columns["period"]
     pain = [columns[name] for name in PAIN_FIELDS]
     index = np.fromiter(map(date.toordinal, dates), np.int64, count) - start.toordinal()
     diary.recorded[index] = True
@@ -61,6 +73,7 @@ def _fill_day_columns(diary: DiaryArrays, day_rows: list[tuple], start: date) ->
     diary.stress[index] = np.fromiter(stress, float, count)
     diary.sleep_minutes[index] = np.fromiter(sleep_minutes, float, count)
     diary.sleep_quality[index] = np.fromiter(sleep_quality, float, count)
+    diary.period[index] = np.fromiter(period, float, count)  # True 1, False 0, None NaN
     diary.pain[index] = _pain_block(pain, count)
 
 

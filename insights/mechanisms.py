@@ -176,6 +176,31 @@ MECHANISMS: tuple[Mechanism, ...] = (
         ),
     ),
     Mechanism(
+        slug="hormones-and-migraine",
+        title="Hormones and migraine",
+        lead="The fall in oestrogen just before a period can set off migraine attacks.",
+        paragraphs=(
+            "In many women, migraine attacks cluster around the start of a period. The best "
+            "supported explanation is the drop in oestrogen in the days before bleeding starts; "
+            "prostaglandins released at that time may add to it. These attacks often last longer "
+            "and respond less well to treatment than attacks at other times.",
+            "Doctors count the days from two days before to three days after the first day of "
+            "the period (ICHD-3 calls the first day of bleeding day 1, the day before day -1). "
+            "When attacks start in that window in at least two of three cycles, the pattern is "
+            "called menstrual migraine: pure when attacks come only then, menstrually related "
+            "when they come at other times too. Many people remember more of a link than their "
+            "diary shows, which is why it has to be recorded over at least three cycles.",
+            "Knowing the pattern can help with planning: a clinician may suggest treatment "
+            "started shortly before an expected period. Discuss it before changing anything.",
+        ),
+        sources=(
+            "Headache Classification Committee of the IHS. ICHD-3, appendix A1.1 Menstrual "
+            "migraine. Cephalalgia 2018.",
+            "MacGregor EA. Menstrual migraine: therapeutic approaches. Ther Adv Neurol Disord "
+            "2009.",
+        ),
+    ),
+    Mechanism(
         slug="medication-overuse",
         title="Medication overuse headache",
         lead="Taking headache medicine on many days a month can itself keep headaches going.",
@@ -250,6 +275,7 @@ KIND_MECHANISMS = {
     "pain_spread": ("central-sensitization", "overlapping-conditions"),
     "headache_frequency": ("shared-pain-pathways", "familial-links"),
     "medication_overuse": ("medication-overuse", "shared-pain-pathways"),
+    "menstrual_migraine": ("hormones-and-migraine", "familial-links"),
 }
 
 

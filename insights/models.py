@@ -13,6 +13,7 @@ INSIGHT_KINDS = (
     ("pain_spread", "Spreading body pain"),
     ("headache_frequency", "Headache frequency"),
     ("medication_overuse", "Acute medication use"),
+    ("menstrual_migraine", "Headaches around your period"),
 )
 CONTENT_FIELDS = (
     "status",

@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 from diary.days import patient_today, patient_zone
 from insights.analysis import InsightResult, analyze_diary
-from insights.loader import diary_from_rows, load_rows_many
+from insights.loader import diary_from_rows, load_rows_many, tracks_cycle
 from insights.models import CONTENT_FIELDS, AnalysisState, Insight
 
 ALGORITHM_VERSION = 3
@@ -54,7 +54,10 @@ def recompute_patients(patient_ids: list[int]) -> int:
         results = {
             patient: analyze_diary(
                 diary_from_rows(
-                    rows[patient.pk], today=todays[patient.pk], zone=patient_zone(patient)
+                    rows[patient.pk],
+                    today=todays[patient.pk],
+                    zone=patient_zone(patient),
+                    tracks_cycle=tracks_cycle(patient),
                 )
             )
             for patient in patients

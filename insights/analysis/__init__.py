@@ -17,6 +17,7 @@ from insights.analysis import (
     common,
     headache_frequency,
     medication_overuse,
+    menstrual,
     pain_spread,
     pain_stress_feedback,
     sleep_pain,
@@ -31,19 +32,32 @@ ASSOCIATION_MODULES = (
     sleep_pain,
     pain_stress_feedback,
     pain_spread,
+    menstrual,
 )
 COUNT_MODULES = (headache_frequency, medication_overuse)
 MODULES = {module.KIND: module for module in (*ASSOCIATION_MODULES, *COUNT_MODULES)}
-KINDS = tuple(MODULES)
+OPT_IN_KINDS = frozenset({menstrual.KIND})  # only for patients who opted in (None otherwise)
+KINDS = tuple(kind for kind in MODULES if kind not in OPT_IN_KINDS)  # every patient gets these
+ALL_KINDS = tuple(MODULES)
 
 ALPHA_FAMILY = common.ALPHA  # the family-wise level of the association kinds together
 
-__all__ = ["ALPHA_FAMILY", "KINDS", "DiaryArrays", "InsightResult", "analyze_diary", "empty_diary"]
+__all__ = [
+    "ALL_KINDS",
+    "ALPHA_FAMILY",
+    "KINDS",
+    "DiaryArrays",
+    "InsightResult",
+    "analyze_diary",
+    "empty_diary",
+]
 
 
 def analyze_diary(diary: DiaryArrays) -> list[InsightResult]:
-    """All insight kinds for one diary, with Holm-adjusted p-values and final wording."""
+    """All insight kinds for one diary, with Bonferroni-adjusted p-values and final wording.
+    An opt-in kind the patient has not opted in to gives no result (and is not tested)."""
     raw = [module.analyze(diary) for module in MODULES.values()]
+    raw = [result for result in raw if result is not None]
     tests = sum(1 for result in raw if _tested(result))
     return [_final(result, tests) for result in raw]
 

@@ -12,6 +12,7 @@ from functools import cached_property
 import numpy as np
 
 from diary import scales  # plain constants, no Django
+from insights.analysis import cycle
 
 ALPHA = 0.05
 FOUND, NOT_FOUND, INSUFFICIENT = "found", "not_found", "insufficient_data"
@@ -59,6 +60,8 @@ class DiaryArrays:
     sleep_quality: np.ndarray  # float 1-5 or NaN
     pain: np.ndarray  # float (days, 19)
     medication: np.ndarray  # bool (days, classes)
+    period: np.ndarray  # float: 1 menstruating, 0 not, NaN not answered
+    tracks_cycle: bool = False  # the patient opted in to cycle tracking (profile)
     medication_classes: tuple[str, ...] = scales.MEDICATION_CLASS_CODES
     area_codes: tuple[str, ...] = scales.PAIN_AREA_CODES
 
@@ -109,7 +112,7 @@ class DiaryArrays:
         return self.start + timedelta(days=int(index))
 
 
-def empty_diary(*, start: date, days: int) -> DiaryArrays:
+def empty_diary(*, start: date, days: int, tracks_cycle: bool = False) -> DiaryArrays:
     """A diary of ``days`` days with nothing logged (tests and loaders fill it in)."""
     return DiaryArrays(
         start=start,
@@ -123,6 +126,8 @@ def empty_diary(*, start: date, days: int) -> DiaryArrays:
         sleep_quality=np.full(days, np.nan),
         pain=np.full((days, len(scales.PAIN_AREA_CODES)), np.nan),
         medication=np.zeros((days, len(scales.MEDICATION_CLASS_CODES)), bool),
+        period=np.full(days, np.nan),
+        tracks_cycle=tracks_cycle,
     )
 
 
@@ -213,6 +218,22 @@ def clear_day_before(diary: DiaryArrays) -> np.ndarray:
     if diary.n > 1:
         clear[1:] = diary.headache_known[:-1] & ~diary.headache_day[:-1] & diary.headache_known[1:]
     return clear
+
+
+def cycle_covariate(diary: DiaryArrays, outcome_days: np.ndarray) -> np.ndarray | None:
+    """For patients who track their cycle: 1.0 where an outcome day (indexes into the diary)
+    falls on days -2 to +3 of a period (ICHD-3 A1.1), as a covariate of the onset models, so
+    attacks that come with the period cannot pass for an effect of whatever else happens to
+    rise before it (stress, short nights). None when the patient does not track, or when too
+    few rows are in or out of the window to fit it (< MIN_EXPOSED_DAYS)."""
+    if not diary.tracks_cycle:
+        return None
+    window = cycle.perimenstrual_days(diary.period, diary.recorded)
+    column = window[np.asarray(outcome_days, dtype=np.int64)].astype(float)
+    inside = int(np.count_nonzero(column))
+    if min(inside, len(column) - inside) < MIN_EXPOSED_DAYS:
+        return None
+    return column
 
 
 def weekday(diary: DiaryArrays) -> np.ndarray:

@@ -10,7 +10,10 @@ Headache 2021). Stress *level* was generally not associated with migraine in Lip
 (Neurology 2014) and within-person prediction is weak (Holsteen et al., Headache 2020), so
 modest or absent effects are expected. The highest quarter of the patient's own ratings (the
 clinical reference's descriptive split), stress bands and two consecutive high-stress days
-(Houle et al., Pain 2012) are shown as counts.
+(Houle et al., Pain 2012) are shown as counts. For a patient who tracks the cycle, the model
+also adjusts for the outcome day falling on days -2 to +3 of a period (``common.
+cycle_covariate``): stress often rises premenstrually, and menstrual attacks would otherwise
+pass for a stress effect.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from insights.analysis.common import DiaryArrays, InsightResult
 from insights.analysis.stats import Wald, firth_logistic, percentile
 
 KIND = "stress_headache"
+PERIMENSTRUAL = "perimenstrual days"  # days -2 to +3 of a period (common.cycle_covariate)
 BANDS = (("low (0-3)", 0, 3), ("moderate (4-6)", 4, 6), ("high (7-10)", 7, 10))
 
 
@@ -45,7 +49,9 @@ def analyze(diary: DiaryArrays) -> InsightResult:
         return common.insufficient(
             KIND, needs, what="stress and next-day headaches", n_days=table.days
         )
-    coef, se = firth_logistic(onset.astype(float), levels)
+    cycle_days = common.cycle_covariate(diary, 1 + np.flatnonzero(usable))
+    design = levels if cycle_days is None else np.column_stack([levels, cycle_days])
+    coef, se = firth_logistic(onset.astype(float), design)
     return common.onset_result(
         KIND,
         table,
@@ -55,6 +61,7 @@ def analyze(diary: DiaryArrays) -> InsightResult:
         threshold=threshold,
         bands=_bands(levels, onset),
         two_high_days=_two_high_days(diary, threshold),
+        adjusted_for=[] if cycle_days is None else [PERIMENSTRUAL],
     )
 
 
@@ -102,8 +109,13 @@ def describe(result: InsightResult) -> str:
         f"{common.number(d['threshold'])} or more (your highest quarter), against "
         f"{d['unexposed_onsets']} of {common.count_phrase(d['unexposed_days'], 'calmer day')}"
     )
+    cycle_note = (
+        "taking the days around your period into account, "
+        if PERIMENSTRUAL in d.get("adjusted_for", ())
+        else ""
+    )
     evidence = (
-        f"each extra point of stress went with odds of a headache starting "
+        f"{cycle_note}each extra point of stress went with odds of a headache starting "
         f"{common.number(result.effect)} times as high "
         f"({common.interval(result.ci_low, result.ci_high, d.get('interval_level', 95))}; "
         f"{result.n_days} days and {result.n_events} headache starts)"

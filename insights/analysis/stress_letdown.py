@@ -12,7 +12,8 @@ and colour it). The risk set is fixed before the outcome: day t logged without a
 Weekends and sleep can produce the same picture (stress falls on Saturday, people sleep in,
 attacks come on Sunday), so the odds ratio comes from a Firth-penalized logistic model that
 adjusts for a weekend outcome day, the night's sleep (distance from the patient's usual
-length, which covers both short nights and sleeping in) and the stress level of day t, with
+length, which covers both short nights and sleeping in), the stress level of day t and, for
+a patient who tracks the cycle, the outcome day falling on days -2 to +3 of a period, with
 autocorrelation-robust errors; it is tested one-sided for a raised risk. The mechanism itself
 (stress hormones damping pain) stays a hypothesis the diary cannot test.
 """
@@ -28,6 +29,7 @@ from insights.analysis.common import DiaryArrays, InsightResult
 from insights.analysis.stats import Wald, firth_logistic
 
 KIND = "stress_letdown"
+PERIMENSTRUAL = "perimenstrual days"  # days -2 to +3 of a period (common.cycle_covariate)
 DROP_POINTS = 3
 MIN_DROP_POINTS = 2
 WEEKEND = (5, 6)
@@ -60,6 +62,11 @@ def analyze(diary: DiaryArrays) -> InsightResult:
     if common.shortfall(_needs(table)):
         return _insufficient(table)
     covariates = _covariates(diary, usable)
+    cycle_days = common.cycle_covariate(diary, 2 + np.flatnonzero(usable))
+    adjusted_for = ["weekend", "sleep", "stress level"]
+    if cycle_days is not None:
+        covariates.append(cycle_days)
+        adjusted_for.append(PERIMENSTRUAL)
     coef, se = firth_logistic(onset.astype(float), np.column_stack([exposed, *covariates]))
     return common.onset_result(
         KIND,
@@ -69,7 +76,7 @@ def analyze(diary: DiaryArrays) -> InsightResult:
         effect_label="odds ratio after a stress drop (weekend, sleep and stress adjusted)",
         drop_points=threshold,
         window="the next day",
-        adjusted_for=["weekend", "sleep", "stress level"],
+        adjusted_for=adjusted_for,
     )
 
 
@@ -126,8 +133,9 @@ def describe(result: InsightResult) -> str:
         f"{d['drop_points']} points or more, a new headache started the next day, against "
         f"{d['unexposed_onsets']} of {common.count_phrase(d['unexposed_days'], 'other day')}"
     )
+    periods = ", the days around your period" if PERIMENSTRUAL in d.get("adjusted_for", ()) else ""
     evidence = (
-        f"taking weekends, sleep and stress level into account, the odds were "
+        f"taking weekends, sleep{periods} and stress level into account, the odds were "
         f"{common.number(result.effect)} times as high "
         f"({common.interval(result.ci_low, result.ci_high, d.get('interval_level', 95))}; "
         f"{result.n_days} days and {result.n_events} headache starts)"

@@ -232,3 +232,15 @@ def test_a_warning_sign_shows_urgent_advice_after_saving(page_as, patient):
     assert "Please seek urgent medical care" in alert.inner_text()
     assert Day.objects.filter(patient=patient, headache=True).exists()  # saved all the same
     assert no_horizontal_scroll(page)
+
+
+def test_a_cycle_tracker_logs_a_period_day_with_one_tap(page_as, patient):
+    patient.patient_profile.tracks_cycle = True
+    patient.patient_profile.save()
+    page = page_as(patient)
+    page.goto("/diary/today/")
+    chip(page, "Yes – day 1").tap()
+    page.get_by_role("button", name="Save today").tap()
+    page.get_by_text("Saved for").wait_for()
+    assert Day.objects.get(patient=patient, date=patient_today(patient)).period is True
+    assert no_horizontal_scroll(page)

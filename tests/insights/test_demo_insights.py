@@ -36,3 +36,27 @@ def test_the_demo_patient_gets_at_least_three_found_insights(demo_patient):
 def test_each_planted_demo_pattern_is_found(demo_patient, kind):
     row = next(row for row in current_insights(patient=demo_patient) if row.kind == kind)
     assert row.status == "found", row.summary
+
+
+@pytest.fixture
+def second_demo_patient(db):
+    patient = PatientFactory(email="patient2@example.com")
+    patient.patient_profile.tracks_cycle = True  # as seed_demo sets it
+    patient.patient_profile.save()
+    seed_patient_diary(patient=patient, days=DEMO_DAYS, seed=1001, persona=1)
+    services.recompute_patient(patient.pk)
+    return patient
+
+
+def test_the_second_demo_patient_has_menstrually_related_migraine(second_demo_patient):
+    rows = current_insights(patient=second_demo_patient)
+    row = next(r for r in rows if r.kind == "menstrual_migraine")
+    assert row.status == "found", row.summary
+    assert row.details["subtype"] == "related"  # she has attacks at other times too
+    assert row.details["cycles_in_a_row"] >= 3
+    letdown = next(r for r in rows if r.kind == "stress_letdown")
+    assert "perimenstrual days" in letdown.details.get("adjusted_for", ["perimenstrual days"])
+
+
+def test_the_first_demo_patient_does_not_track_a_cycle(demo_patient):
+    assert "menstrual_migraine" not in {r.kind for r in current_insights(patient=demo_patient)}

@@ -26,11 +26,12 @@ PATIENTS = (
         "patient2@example.com",
         {
             "timezone": "America/New_York",
-            "year_of_birth": 1975,
-            "sex": PatientProfile.Sex.MALE,
+            "year_of_birth": 1986,
+            "sex": PatientProfile.Sex.FEMALE,
             "diagnoses": "Episodic migraine",
             "family_history_migraine": FamilyHistory.OTHER_RELATIVE,
             "family_history_chronic_pain": FamilyHistory.NO,
+            "tracks_cycle": True,  # her attacks cluster around her period (diary.demo)
         },
     ),
 )
