@@ -200,11 +200,8 @@ def summarize(facts: list[DayFacts]) -> DiarySummary:
 
 
 def _fill_diary(row: DashboardRow, summary: DiarySummary, sss_score, sss_date) -> None:
-    row.headache, row.migraine, row.medication = (
-        summary.headache,
-        summary.migraine,
-        summary.medication,
-    )
+    row.headache, row.migraine = summary.headache, summary.migraine
+    row.medication = summary.medication
     row.chronic_pattern = summary.chronic_pattern
     row.overuse = list(summary.overuse)
     row.overuse_status = criteria.overuse_summary(row.overuse)
@@ -317,7 +314,7 @@ def share_of(*, patient: User, share_id) -> Share | None:
 
 def invitation_state(*, code: str) -> tuple[str, Share | None]:
     """What a typed code refers to: unknown | revoked | used | expired | pending (one query)."""
-    normalized = normalize_code(code)
+    normalized = normalize_share_code(code)  # as share_redeem reads it
     share = Share.objects.filter(code=normalized).first() if normalized else None
     if share is None:
         return "unknown", None
@@ -328,11 +325,6 @@ def invitation_state(*, code: str) -> tuple[str, Share | None]:
     if share.invite_expires_at <= timezone.now():
         return "expired", share
     return "pending", share
-
-
-def normalize_code(code: str) -> str:
-    """Codes are read aloud and typed: ignore case, spaces and dashes (as share_redeem does)."""
-    return normalize_share_code(code)
 
 
 def access_events_for(*, patient: User) -> QuerySet[AccessEvent]:
