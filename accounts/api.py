@@ -162,9 +162,8 @@ class TokenRevokeView(APIView):
 
     @extend_schema(responses={204: None, 401: UNAUTHORIZED, 404: ErrorSerializer}, tags=["auth"])
     def delete(self, request, token_id: str):
-        if len(token_id) > CONSTANTS.TOKEN_KEY_LENGTH:
-            raise NotFound("No such token.")
-        if not services.token_revoke(user=request.user, token_id=token_id):
+        too_long = len(token_id) > CONSTANTS.TOKEN_KEY_LENGTH
+        if too_long or not services.token_revoke(user=request.user, token_id=token_id):
             raise NotFound("No such token.")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
