@@ -86,14 +86,18 @@ class DashboardRow:
         return (self.today - self.last_entry).days
 
 
-SORTS = {
-    "name": (lambda row: row.patient.email, False),
-    "last_entry": (lambda row: row.last_entry or date.min, True),
-    "headache": (lambda row: row.headache.now if row.headache else -1, True),
-    "migraine": (lambda row: row.migraine.now if row.migraine else -1, True),
-    "medication": (lambda row: row.medication.now if row.medication else -1, True),
-    "wpi": (lambda row: row.wpi if row.wpi is not None else -1, True),
-    "insights": (lambda row: (row.new_insights, row.found_insights), True),
+SORTS = {  # key: (label on the page, sort key, most first)
+    "name": ("Patient", lambda row: row.patient.email, False),
+    "last_entry": ("Last entry", lambda row: row.last_entry or date.min, True),
+    "headache": ("Headache days", lambda row: row.headache.now if row.headache else -1, True),
+    "migraine": ("Migraine days", lambda row: row.migraine.now if row.migraine else -1, True),
+    "medication": (
+        "Acute medication days",
+        lambda row: row.medication.now if row.medication else -1,
+        True,
+    ),
+    "wpi": ("WPI-like", lambda row: row.wpi if row.wpi is not None else -1, True),
+    "insights": ("Insights", lambda row: (row.new_insights, row.found_insights), True),
 }
 DEFAULT_SORT = "name"
 
@@ -291,7 +295,7 @@ def dashboard_rows(
     insight_ids = [p.pk for p in patients if p.insights_shared]
     for patient_id, (found, new) in _insight_counts(reader=reader, patient_ids=insight_ids).items():
         rows[patient_id].found_insights, rows[patient_id].new_insights = found, new
-    key, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    _, key, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
     ordered = sorted(rows.values(), key=lambda row: row.patient.email)
     return sorted(ordered, key=key, reverse=descending)
 

@@ -233,28 +233,13 @@ def dashboard(request):
         "sort": sort,
         "q": query,
         "total": bool(rows) or bool(query),
-        "sorts": _sort_links(sort),
+        "sorts": [
+            {"key": key, "label": label, "active": key == sort, "url": f"?sort={key}"}
+            for key, (label, _, _) in selectors.SORTS.items()
+        ],
         "nav": "dashboard",
     }
     return render(request, "clinic/dashboard.html", context)
-
-
-SORT_LABELS = (
-    ("name", "Patient"),
-    ("last_entry", "Last entry"),
-    ("headache", "Headache days"),
-    ("migraine", "Migraine days"),
-    ("medication", "Acute medication days"),
-    ("wpi", "WPI-like"),
-    ("insights", "Insights"),
-)
-
-
-def _sort_links(current: str) -> list[dict]:
-    return [
-        {"key": key, "label": label, "active": key == current, "url": f"?sort={key}"}
-        for key, label in SORT_LABELS
-    ]
 
 
 # --- report and export -----------------------------------------------------------------------
