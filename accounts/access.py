@@ -117,30 +117,22 @@ def _is_ip(value: str) -> bool:
 
 def record_access(*, actor: User, patient: User, action: str, request=None) -> None:
     """Append one audit row for a read of ``patient`` by someone other than the patient."""
-    if actor.pk == patient.pk:
-        return
-    AccessEvent.objects.create(
-        actor=actor,
-        actor_label=actor.display_name[:254],
-        patient=patient,
-        action=action[:40],
-        path=(request.get_full_path() if request is not None else "")[:300],
-        ip_address=client_ip(request),
-        user_agent=(request.headers.get("User-Agent", "") if request is not None else "")[:200],
-    )
+    record_bulk_access(actor=actor, patients=[patient], action=action, request=request)
 
 
 def record_bulk_access(*, actor: User, patients, action: str, request=None) -> None:
     """One audit row per patient for list views (e.g. the clinician dashboard), in one query."""
+    path = request.get_full_path() if request is not None else ""
+    user_agent = request.headers.get("User-Agent", "") if request is not None else ""
     rows = [
         AccessEvent(
             actor=actor,
             actor_label=actor.display_name[:254],
             patient=patient,
             action=action[:40],
-            path=(request.get_full_path() if request is not None else "")[:300],
+            path=path[:300],
             ip_address=client_ip(request),
-            user_agent=(request.headers.get("User-Agent", "") if request is not None else "")[:200],
+            user_agent=user_agent[:200],
         )
         for patient in patients
         if patient.pk != actor.pk

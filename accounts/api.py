@@ -7,13 +7,10 @@ towards the same django-axes lockout as the web login. Share writes go through
 ``accounts.services``; clinicians never write patient data here.
 """
 
-import uuid
-
 from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -165,9 +162,8 @@ class TokenRevokeView(APIView):
 
     @extend_schema(responses={204: None, 401: UNAUTHORIZED, 404: ErrorSerializer}, tags=["auth"])
     def delete(self, request, token_id: str):
-        if len(token_id) > CONSTANTS.TOKEN_KEY_LENGTH:
-            raise NotFound("No such token.")
-        if not services.token_revoke(user=request.user, token_id=token_id):
+        too_long = len(token_id) > CONSTANTS.TOKEN_KEY_LENGTH
+        if too_long or not services.token_revoke(user=request.user, token_id=token_id):
             raise NotFound("No such token.")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -397,23 +393,25 @@ class ShareRedeemSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=20, help_text="The code the patient gave you.")
 
 
-def _shares_for(user: User):
-    shares = Share.objects.select_related("patient", "clinician__clinician_profile")
-    if user.is_patient:
-        return shares.filter(patient=user)
-    if user.is_clinician:
-        return shares.filter(clinician=user)
-    return shares.none()
-
-
-class ShareListView(WriteThrottledMixin, generics.GenericAPIView):
-    """Patients: the shares they gave (all states). Clinicians: the shares they received."""
-
+class _ShareView(generics.GenericAPIView):
+    # the reader's shares: given (patients) or received (clinicians); others have none
     serializer_class = ShareSerializer
-    pagination_class = KeysetPagination
+    lookup_url_kwarg = "share_id"  # a malformed id is a 404, like an unknown one
 
     def get_queryset(self):
-        return _shares_for(self.request.user)
+        user = self.request.user
+        shares = Share.objects.select_related("patient", "clinician__clinician_profile")
+        if user.is_patient:
+            return shares.filter(patient=user)
+        if user.is_clinician:
+            return shares.filter(clinician=user)
+        return shares.none()
+
+
+class ShareListView(WriteThrottledMixin, _ShareView):
+    """Patients: the shares they gave (all states). Clinicians: the shares they received."""
+
+    pagination_class = KeysetPagination
 
     def cursor_ordering(self, request):
         return ("-created_at", "-id")
@@ -441,33 +439,18 @@ class ShareListView(WriteThrottledMixin, generics.GenericAPIView):
         return Response(self.get_serializer(share).data, status=status.HTTP_201_CREATED)
 
 
-class ShareDetailView(generics.GenericAPIView):
-    serializer_class = ShareSerializer
-
+class ShareDetailView(_ShareView):
     @extend_schema(
         parameters=[SHARE_ID_PARAM],
         responses={200: ShareSerializer, **READ_ERRORS},
         tags=["shares"],
     )
     def get(self, request, share_id: str):
-        return Response(self.get_serializer(_share_or_404(request.user, share_id)).data)
+        return Response(self.get_serializer(self.get_object()).data)
 
 
-def _share_or_404(user: User, share_id: str) -> Share:
-    try:
-        share_uuid = uuid.UUID(share_id)
-    except ValueError:
-        raise Http404("No such share.") from None
-    share = _shares_for(user).filter(pk=share_uuid).first()
-    if share is None:
-        raise Http404("No such share.")
-    return share
-
-
-class ShareRevokeView(WriteThrottledMixin, generics.GenericAPIView):
+class ShareRevokeView(WriteThrottledMixin, _ShareView):
     """Withdraw consent now: pages, API and existing tokens stop reading at once."""
-
-    serializer_class = ShareSerializer
 
     @extend_schema(
         parameters=[SHARE_ID_PARAM],
@@ -478,8 +461,7 @@ class ShareRevokeView(WriteThrottledMixin, generics.GenericAPIView):
     def post(self, request, share_id: str):
         if not request.user.is_patient:
             raise PermissionDenied("Only the patient who shared can revoke a share.")
-        share = _share_or_404(request.user, share_id)
-        share = services.share_revoke(patient=request.user, share_id=share.pk)
+        share = services.share_revoke(patient=request.user, share_id=self.get_object().pk)
         return Response(self.get_serializer(share).data)
 
 

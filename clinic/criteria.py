@@ -27,7 +27,6 @@ from insights.analysis import medication_overuse as overuse
 
 CHRONIC_HEADACHE_DAYS = 15
 CHRONIC_MIGRAINE_DAYS = 8
-CHRONIC_MONTHS = 3
 MULTI_CLASS = "multiple"
 MEDICATION_CLASS_LABELS = dict(scales.MEDICATION_CLASSES)
 OVERUSE_LABELS = {

@@ -86,14 +86,18 @@ class DashboardRow:
         return (self.today - self.last_entry).days
 
 
-SORTS = {
-    "name": (lambda row: row.patient.email, False),
-    "last_entry": (lambda row: row.last_entry or date.min, True),
-    "headache": (lambda row: row.headache.now if row.headache else -1, True),
-    "migraine": (lambda row: row.migraine.now if row.migraine else -1, True),
-    "medication": (lambda row: row.medication.now if row.medication else -1, True),
-    "wpi": (lambda row: row.wpi if row.wpi is not None else -1, True),
-    "insights": (lambda row: (row.new_insights, row.found_insights), True),
+SORTS = {  # key: (label on the page, sort key, most first)
+    "name": ("Patient", lambda row: row.patient.email, False),
+    "last_entry": ("Last entry", lambda row: row.last_entry or date.min, True),
+    "headache": ("Headache days", lambda row: row.headache.now if row.headache else -1, True),
+    "migraine": ("Migraine days", lambda row: row.migraine.now if row.migraine else -1, True),
+    "medication": (
+        "Acute medication days",
+        lambda row: row.medication.now if row.medication else -1,
+        True,
+    ),
+    "wpi": ("WPI-like", lambda row: row.wpi if row.wpi is not None else -1, True),
+    "insights": ("Insights", lambda row: (row.new_insights, row.found_insights), True),
 }
 DEFAULT_SORT = "name"
 
@@ -200,11 +204,8 @@ def summarize(facts: list[DayFacts]) -> DiarySummary:
 
 
 def _fill_diary(row: DashboardRow, summary: DiarySummary, sss_score, sss_date) -> None:
-    row.headache, row.migraine, row.medication = (
-        summary.headache,
-        summary.migraine,
-        summary.medication,
-    )
+    row.headache, row.migraine = summary.headache, summary.migraine
+    row.medication = summary.medication
     row.chronic_pattern = summary.chronic_pattern
     row.overuse = list(summary.overuse)
     row.overuse_status = criteria.overuse_summary(row.overuse)
@@ -294,7 +295,7 @@ def dashboard_rows(
     insight_ids = [p.pk for p in patients if p.insights_shared]
     for patient_id, (found, new) in _insight_counts(reader=reader, patient_ids=insight_ids).items():
         rows[patient_id].found_insights, rows[patient_id].new_insights = found, new
-    key, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    _, key, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
     ordered = sorted(rows.values(), key=lambda row: row.patient.email)
     return sorted(ordered, key=key, reverse=descending)
 
@@ -317,7 +318,7 @@ def share_of(*, patient: User, share_id) -> Share | None:
 
 def invitation_state(*, code: str) -> tuple[str, Share | None]:
     """What a typed code refers to: unknown | revoked | used | expired | pending (one query)."""
-    normalized = normalize_code(code)
+    normalized = normalize_share_code(code)  # as share_redeem reads it
     share = Share.objects.filter(code=normalized).first() if normalized else None
     if share is None:
         return "unknown", None
@@ -328,11 +329,6 @@ def invitation_state(*, code: str) -> tuple[str, Share | None]:
     if share.invite_expires_at <= timezone.now():
         return "expired", share
     return "pending", share
-
-
-def normalize_code(code: str) -> str:
-    """Codes are read aloud and typed: ignore case, spaces and dashes (as share_redeem does)."""
-    return normalize_share_code(code)
 
 
 def access_events_for(*, patient: User) -> QuerySet[AccessEvent]:

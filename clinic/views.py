@@ -7,8 +7,8 @@ Every page that shows a patient's data to a clinician records an access event.
 from __future__ import annotations
 
 import json
+from functools import wraps
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -60,30 +60,30 @@ def _forbidden(request, text: str, status: int = 403):
     )
 
 
-def patient_only(view):
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_patient:
-            return _forbidden(request, "Only patients share a diary; this page is for them.")
-        return view(request, *args, **kwargs)
+def _role_required(allowed, text: str):
+    """A decorator: logged-in users for whom ``allowed(user)`` holds; others see ``text``."""
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return login_required(wrapped)
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not allowed(request.user):
+                return _forbidden(request, text)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
-def clinician_only(view):
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_clinician:
-            return _forbidden(
-                request,
-                "This page is for clinicians. To share your diary, create an invitation on "
-                "the Sharing page and give the code to your clinician.",
-            )
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return login_required(wrapped)
+patient_only = _role_required(
+    lambda user: user.is_patient, "Only patients share a diary; this page is for them."
+)
+clinician_only = _role_required(
+    lambda user: user.is_clinician,
+    "This page is for clinicians. To share your diary, create an invitation on the Sharing "
+    "page and give the code to your clinician.",
+)
 
 
 # --- patient: consent ------------------------------------------------------------------------
@@ -101,7 +101,7 @@ def shares(request):
             try:
                 share = services.share_create(patient=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                form.add_error(None, error)
             else:
                 messages.success(request, "Invitation created. Give the code to your clinician.")
                 return redirect("clinic:share_detail", share_id=share.pk)
@@ -113,14 +113,6 @@ def shares(request):
         "nav": "sharing",
     }
     return render(request, "clinic/shares.html", context, status=status)
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @patient_only
@@ -241,28 +233,13 @@ def dashboard(request):
         "sort": sort,
         "q": query,
         "total": bool(rows) or bool(query),
-        "sorts": _sort_links(sort),
+        "sorts": [
+            {"key": key, "label": label, "active": key == sort, "url": f"?sort={key}"}
+            for key, (label, _, _) in selectors.SORTS.items()
+        ],
         "nav": "dashboard",
     }
     return render(request, "clinic/dashboard.html", context)
-
-
-SORT_LABELS = (
-    ("name", "Patient"),
-    ("last_entry", "Last entry"),
-    ("headache", "Headache days"),
-    ("migraine", "Migraine days"),
-    ("medication", "Acute medication days"),
-    ("wpi", "WPI-like"),
-    ("insights", "Insights"),
-)
-
-
-def _sort_links(current: str) -> list[dict]:
-    return [
-        {"key": key, "label": label, "active": key == current, "url": f"?sort={key}"}
-        for key, label in SORT_LABELS
-    ]
 
 
 # --- report and export -----------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""API error bodies: RFC 9457 problem details with a stable code per error; never a 500 for a
-lost database (503), never an HTML page under /api/.
+"""API error bodies: RFC 9457 problem details with a stable code per error, never an HTML page
+under /api/ (a lost database is ``config.middleware``'s 503, for pages and API alike).
 
 Every error body has ``type`` (``urn:flaremap:problem:<code>``), ``title``, ``status``,
 ``detail`` (readable) and ``errors``: one ``{"code", "detail", "attr"}`` per error, where
@@ -12,7 +12,6 @@ from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import OperationalError
 from django.http import Http404, JsonResponse
 from django.urls import Resolver404, resolve
 from django.views.defaults import page_not_found
@@ -28,12 +27,6 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 PROBLEM_TYPE = "urn:flaremap:problem:"
-
-
-class ServiceUnavailable(APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = "The service is temporarily unavailable. Please retry in a moment."
-    default_code = "service_unavailable"
 
 
 def problem(status_code: int, *, code: str, detail: str, errors=None, **extra) -> dict:
@@ -96,17 +89,13 @@ def _flatten(detail, attr):
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, OperationalError):
-        exc = ServiceUnavailable()
-    elif isinstance(exc, Http404):
+    if isinstance(exc, Http404):
         exc = NotFound(*exc.args)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = PermissionDenied(*exc.args)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    if isinstance(exc, ServiceUnavailable):
-        response["Retry-After"] = "5"
     response.data = problem_for(exc)
     return response
 

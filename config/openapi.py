@@ -117,24 +117,26 @@ IF_MATCH_PARAM = OpenApiParameter(
 )
 
 
+def _operations(result):
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                yield operation
+
+
 def document_unauthorized(result, generator, request, public):
     """Spectacular post-processing hook: every operation that needs a token can answer 401.
 
     Added for all secured operations, so endpoints from any app document it without
     repeating it in each ``extend_schema``.
     """
-    for item in result.get("paths", {}).values():
-        for operation in item.values():
-            if not isinstance(operation, dict) or "responses" not in operation:
-                continue
-            secured = any(requirement for requirement in operation.get("security", [{}]))
-            if secured and "401" not in operation["responses"]:
-                operation["responses"]["401"] = {
-                    "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
-                    },
-                    "description": "Missing, invalid or expired token.",
-                }
+    for operation in _operations(result):
+        secured = any(requirement for requirement in operation.get("security", [{}]))
+        if secured and "401" not in operation["responses"]:
+            operation["responses"]["401"] = {
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                "description": "Missing, invalid or expired token.",
+            }
     return result
 
 
@@ -147,10 +149,6 @@ HEADERS = {
 }
 
 
-def _header(name: str) -> dict:
-    return {"$ref": f"#/components/headers/{name}"}
-
-
 def document_retry_after(result, generator, request, public):
     """Spectacular post-processing hook: 429 and 503 answers carry ``Retry-After``; throttled
     operations (those documenting 429) describe the ``RateLimit-*`` headers of their 2xx and
@@ -159,23 +157,14 @@ def document_retry_after(result, generator, request, public):
     for name, description in HEADERS.items():
         kind = {"type": "string"} if name == "RateLimit-Policy" else {"type": "integer"}
         components[name] = {"description": description, "schema": kind}
-    for item in result.get("paths", {}).values():
-        for operation in item.values():
-            responses = operation.get("responses", {}) if isinstance(operation, dict) else {}
-            for code in ("429", "503"):
-                if code in responses:
-                    responses[code].setdefault("headers", {})["Retry-After"] = _header(
-                        "Retry-After"
-                    )
-            if "429" not in responses:
-                continue
-            for code, response in responses.items():
-                if not (code.startswith("2") or code == "429"):
-                    continue
-                headers = response.setdefault("headers", {})
-                for name in HEADERS:
-                    if name != "Retry-After":
-                        headers[name] = _header(name)
+    for operation in _operations(result):
+        responses = operation["responses"]
+        for code, response in responses.items():
+            names = ["Retry-After"] if code in ("429", "503") else []
+            if "429" in responses and (code.startswith("2") or code == "429"):
+                names += [name for name in HEADERS if name != "Retry-After"]
+            for name in names:
+                response.setdefault("headers", {})[name] = {"$ref": f"#/components/headers/{name}"}
     return result
 
 

@@ -104,17 +104,9 @@ class KeysetPagination(BasePagination):
         }
 
 
-def _values(row, ordering) -> list:
-    """JSON-safe values of the ordering columns (dates, datetimes and UUIDs as ISO text)."""
-    values = []
-    for name in ordering:
-        value = getattr(row, name.lstrip("-"))
-        values.append(value.isoformat() if hasattr(value, "isoformat") else _plain(value))
-    return values
-
-
-def _plain(value):
-    return value if isinstance(value, int | str) or value is None else str(value)
+def _values(row, ordering) -> list[str]:
+    """The last row's ordering values as text (``_decode`` reads them back with ``to_python``)."""
+    return [row._meta.get_field(name.lstrip("-")).value_to_string(row) for name in ordering]
 
 
 def _after(ordering, values) -> Q:

@@ -58,8 +58,6 @@ class Chart:
 
     y_max: float
     y_min: float = 0
-    width: int = WIDTH
-    height: int = HEIGHT
     bars: list[Bar] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)  # SVG polyline point lists (gaps split lines)
     dots: list[Dot] = field(default_factory=list)
@@ -68,25 +66,14 @@ class Chart:
     threshold: tuple[float, str] | None = None
     markers: list[Marker] = field(default_factory=list)
 
-    @property
-    def plot_top(self) -> int:
-        return TOP
-
-    @property
-    def plot_height(self) -> int:
-        return self.height - TOP - BOTTOM
-
-    @property
-    def plot_left(self) -> int:
-        return LEFT
-
-    @property
-    def plot_right(self) -> int:
-        return self.width - RIGHT
-
-    @property
-    def plot_bottom(self) -> int:
-        return self.height - BOTTOM
+    # the box and its plot area, for the template (every chart has the same size)
+    width = WIDTH
+    height = HEIGHT
+    plot_top = TOP
+    plot_left = LEFT
+    plot_right = WIDTH - RIGHT
+    plot_bottom = HEIGHT - BOTTOM
+    plot_height = HEIGHT - TOP - BOTTOM
 
     @property
     def dot_titles(self) -> bool:
@@ -99,32 +86,26 @@ class Chart:
 
     def y(self, value: float) -> float:
         span = (self.y_max - self.y_min) or 1
-        inner = self.height - TOP - BOTTOM
-        return round(TOP + inner * (1 - (value - self.y_min) / span), 1)
+        return round(TOP + self.plot_height * (1 - (value - self.y_min) / span), 1)
 
     def slot(self, index: int, count: int) -> tuple[float, float]:
         """Left edge and width of slot ``index`` of ``count`` along the x axis."""
-        inner = self.width - LEFT - RIGHT
-        width = inner / max(count, 1)
+        width = (WIDTH - LEFT - RIGHT) / max(count, 1)
         return round(LEFT + index * width, 1), width
 
 
-def _ticks(chart: Chart, step: float, fmt: str = "{:g}") -> None:
+def _axes(chart: Chart, step: float, labels: list[str]) -> Chart:
+    """Y ticks every ``step`` and about seven x labels."""
     value = chart.y_min
     while value <= chart.y_max + 1e-9:
-        chart.y_ticks.append((chart.y(value), fmt.format(value)))
+        chart.y_ticks.append((chart.y(value), f"{value:g}"))
         value += step
-
-
-def _x_labels(chart: Chart, labels: list[str], every: int) -> None:
+    every = max(1, -(-len(labels) // 7))
     for index, label in enumerate(labels):
         if label and index % every == 0:
             left, width = chart.slot(index, len(labels))
             chart.x_labels.append((round(left + width / 2, 1), label))
-
-
-def _every(count: int, room: int = 7) -> int:
-    return max(1, -(-count // room))
+    return chart
 
 
 def bar_chart(
@@ -134,40 +115,22 @@ def bar_chart(
     titles: list[str],
     y_max: float | None = None,
     overlay: list[float | None] | None = None,
-    threshold: tuple[float, str] | None = None,
 ) -> Chart:
     """Bars (and an optional overlaid inner bar, e.g. migraine days within headache days)."""
     highest = max([v for v in values if v is not None] + [1])
-    chart = Chart(y_max=y_max or _nice_max(highest), threshold=None)
-    count = len(values)
+    chart = Chart(y_max=y_max or _nice_max(highest))
     for index, value in enumerate(values):
         if value is None:
             continue
-        left, width = chart.slot(index, count)
+        left, width = chart.slot(index, len(values))
         gap = min(width * 0.2, 4)
-        top = chart.y(value)
-        chart.bars.append(
-            Bar(left + gap / 2, top, width - gap, chart.plot_bottom - top, value, titles[index])
-        )
         inner = overlay[index] if overlay else None
-        if inner:
-            inner_top = chart.y(inner)
+        for amount, css in [(value, "")] + ([(inner, "inner")] if inner else []):
+            top, label = chart.y(amount), titles[index]
             chart.bars.append(
-                Bar(
-                    left + gap / 2,
-                    inner_top,
-                    width - gap,
-                    chart.plot_bottom - inner_top,
-                    inner,
-                    titles[index],
-                    "inner",
-                )
+                Bar(left + gap / 2, top, width - gap, chart.plot_bottom - top, amount, label, css)
             )
-    _ticks(chart, _step(chart.y_max))
-    _x_labels(chart, labels, _every(count))
-    if threshold:
-        chart.threshold = (chart.y(threshold[0]), threshold[1])
-    return chart
+    return _axes(chart, _step(chart.y_max), labels)
 
 
 def line_chart(
@@ -179,27 +142,23 @@ def line_chart(
     y_max: float,
     step: float,
     threshold: tuple[float, str] | None = None,
-    fmt: str = "{:g}",
 ) -> Chart:
     """A line through recorded values with gaps where nothing was recorded."""
     chart = Chart(y_max=y_max, y_min=y_min)
-    count = len(values)
     segment: list[Dot] = []
     for index, value in enumerate(values + [None]):
         if value is None:
             _close_segment(chart, segment)
             segment = []
             continue
-        left, width = chart.slot(index, count)
+        left, width = chart.slot(index, len(values))
         x, y = round(left + width / 2, 1), chart.y(min(max(value, y_min), y_max))
         dot = Dot(x, y, value, titles[index])
         segment.append(dot)
         chart.dots.append(dot)
-    _ticks(chart, step, fmt)
-    _x_labels(chart, labels, _every(count))
     if threshold:
         chart.threshold = (chart.y(threshold[0]), threshold[1])
-    return chart
+    return _axes(chart, step, labels)
 
 
 def mark_events(chart: Chart, *, counts: list[int], titles: list[str]) -> Chart:
@@ -223,17 +182,10 @@ def _close_segment(chart: Chart, segment: list[Dot]) -> None:
 
 
 def _nice_max(value: float) -> float:
-    for candidate in (1, 2, 4, 5, 7, 10, 14, 15, 20, 25, 31, 50, 100):
-        if value <= candidate:
-            return candidate
-    return value
+    nice = (1, 2, 4, 5, 7, 10, 14, 15, 20, 25, 31, 50, 100)
+    return next((candidate for candidate in nice if value <= candidate), value)
 
 
 def _step(y_max: float) -> float:
-    if y_max <= 5:
-        return 1
-    if y_max <= 10:
-        return 2
-    if y_max <= 20:
-        return 5
-    return 10
+    """Tick spacing: 1 up to 5, 2 up to 10, 5 up to 20, then 10."""
+    return next((step for top, step in ((5, 1), (10, 2), (20, 5)) if y_max <= top), 10)

@@ -2,33 +2,18 @@
 in ``diary.csv_import`` and ``diary.csv_export``."""
 
 from datetime import date
-from functools import wraps
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from diary import csv_export, csv_import, scales
 from diary.days import EARLIEST_DAY, LATEST_DAY, in_diary_range, patient_today
+from diary.views import patient_required
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 MAX_UPLOAD_ROWS = 500  # ~16 months per upload keeps one request well inside worker timeouts
-
-
-def patient_required(view):
-    """Logged-in patients only: clinicians and admins have no diary of their own (403)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_patient:
-            raise PermissionDenied("Only patients have a diary.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 class ImportForm(forms.Form):

@@ -143,10 +143,7 @@ def _same(old: Insight, new: Insight) -> bool:
 
 
 def _finite(value) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
+    return None if value is None or not math.isfinite(value) else float(value)
 
 
 def jsonable(value):
@@ -155,15 +152,11 @@ def jsonable(value):
         return {str(key): jsonable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [jsonable(item) for item in value]
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
     if hasattr(value, "item"):  # numpy scalar
-        return jsonable(value.item())
-    if isinstance(value, int):
-        return value
+        value = value.item()
     if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    return str(value)
+        return _finite(value)
+    return value if value is None or isinstance(value, bool | int | str) else str(value)
 
 
 def is_current(patient_id: int) -> bool:

@@ -38,3 +38,14 @@ def test_security_headers_are_set(client, db):
 def test_html_is_compressed_for_clients_that_accept_gzip(client, db):
     response = client.get("/accounts/signup/", HTTP_ACCEPT_ENCODING="gzip")
     assert response["Content-Encoding"] == "gzip"
+
+
+def test_an_api_read_that_loses_the_database_answers_a_503_problem(client, db, alice):
+    from config.api_views import PingView
+
+    client.force_login(alice)
+    with mock.patch.object(PingView, "get", side_effect=OperationalError("server closed")):
+        response = client.get("/api/v1/ping/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json()["type"] == "urn:flaremap:problem:service_unavailable"
