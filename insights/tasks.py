@@ -55,6 +55,12 @@ def on_diary_changed(sender, *, patient_id: int, **kwargs) -> None:
     schedule_recompute(patient_id)
 
 
+def on_profile_saved(sender, *, instance, created: bool, **kwargs) -> None:
+    """A changed profile (time zone, cycle tracking) changes what the analyses may say."""
+    if not created:
+        schedule_recompute(instance.user_id)
+
+
 def enqueue_recompute(patient_id: int) -> bool:
     """Send the task unless one is already pending; never raise (the stale mark is the backup)."""
     if recompute_patient.app.conf.task_always_eager:

@@ -90,3 +90,21 @@ def test_nightly_refresh_recomputes_active_patients_with_old_insights(alice):
 def test_nightly_refresh_is_in_the_beat_schedule(settings):
     tasks_scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"insights.tasks.recompute_stale", "insights.tasks.recompute_nightly"} <= tasks_scheduled
+
+
+def test_turning_on_cycle_tracking_recomputes_insights(alice, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        diary_services.day_upsert(patient=alice, date=_yesterday(), stress=5)
+    kinds = set(
+        Insight.objects.filter(patient=alice, is_current=True).values_list("kind", flat=True)
+    )
+    assert "menstrual_migraine" not in kinds
+    profile = alice.patient_profile
+    profile.tracks_cycle = True
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        profile.save()
+    assert len(callbacks) == 1
+    kinds = set(
+        Insight.objects.filter(patient=alice, is_current=True).values_list("kind", flat=True)
+    )
+    assert "menstrual_migraine" in kinds
