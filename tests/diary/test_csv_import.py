@@ -667,3 +667,13 @@ def test_a_row_limit_refuses_longer_files_at_the_first_row_beyond_it(alice):
     ]
     assert snapshot(alice) == ([], [], [], 0)
     assert csv_import.import_csv(alice, csv_text(*rows[:3]), max_rows=3).ok
+
+
+def test_an_import_keeps_the_day_fields_the_format_does_not_carry(alice):
+    """The CSV has no period, mood or fatigue column: importing a row never resets them."""
+    day = patient_today(alice) - timedelta(days=3)
+    services.day_upsert(patient=alice, date=day, period=True, mood=6, fatigue=4, stress=2)
+    report = csv_import.import_csv(alice, csv_text(f"{day.isoformat()},0,,,,,7,,,,"))
+    assert not report.errors
+    stored = Day.objects.get(patient=alice, date=day)
+    assert (stored.stress, stored.period, stored.mood, stored.fatigue) == (7, True, 6, 4)
