@@ -54,7 +54,7 @@ def vapid() -> Vapid | None:
         key = _local_key(Path(settings.VAPID_LOCAL_KEY_FILE))
     else:
         return None
-    if settings.VAPID_PUBLIC_KEY and _public(key) != settings.VAPID_PUBLIC_KEY:
+    if settings.VAPID_PUBLIC_KEY and public_key_of(key) != settings.VAPID_PUBLIC_KEY:
         raise ValueError("VAPID_PUBLIC_KEY does not belong to VAPID_PRIVATE_KEY.")
     return key
 
@@ -71,7 +71,7 @@ def _local_key(path: Path) -> Vapid:
     return Vapid.from_file(str(path))
 
 
-def _public(key: Vapid) -> str:
+def public_key_of(key: Vapid) -> str:
     return b64url(
         key.public_key.public_bytes(
             serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
@@ -82,7 +82,7 @@ def _public(key: Vapid) -> str:
 def public_key() -> str:
     """The applicationServerKey browsers subscribe with ("" when push is off)."""
     key = vapid()
-    return _public(key) if key else ""
+    return public_key_of(key) if key else ""
 
 
 def send(subscription: PushSubscription, payload: dict, *, ttl: int) -> bool:

@@ -1,12 +1,14 @@
 """Web Push (accounts.push, /api/v1/push-subscriptions/, /sw.js): a real pywebpush send to a
 local push service, which checks the VAPID signature and decrypts the message (RFC 8291)."""
 
+import io
 import os
 import stat
 import time
 
 import http_ece
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from accounts import push, services
@@ -268,3 +270,16 @@ def test_quiet_hours_are_in_the_profile_api(api_as, alice):
     assert (profile["quiet_hours_start"], profile["quiet_hours_end"]) == ("21:30:00", "06:45:00")
     half = {"patient_profile": {"quiet_hours_start": None, "quiet_hours_end": "06:45"}}
     assert client.patch("/api/v1/me/", half, format="json").status_code == 400
+
+
+def test_the_key_generating_command_prints_a_matching_pair(settings):
+    out = io.StringIO()
+    call_command("generate_vapid_keys", stdout=out)
+    env = dict(line.split("=", 1) for line in out.getvalue().split())
+    settings.VAPID_PRIVATE_KEY, settings.VAPID_PUBLIC_KEY = (
+        env["VAPID_PRIVATE_KEY"],
+        env["VAPID_PUBLIC_KEY"],
+    )
+    push.vapid.cache_clear()
+    assert push.public_key() == env["VAPID_PUBLIC_KEY"]
+    push.vapid.cache_clear()
