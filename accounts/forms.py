@@ -134,13 +134,12 @@ class NotificationSettingsForm(forms.ModelForm):
             "reminder_enabled": "Remind me to check in each day",
             "reminder_time": "At",
             "remind_follow_ups": "Ask how my medication worked, 2 hours after a dose",
-            "remind_questionnaires": "Tell me when a questionnaire is due",
+            "remind_questionnaires": "Tell me when a questionnaire is due (at the same time)",
             "quiet_hours_start": "Quiet from",
             "quiet_hours_end": "Until",
         }
         help_texts = {
             "reminder_time": "Your local time. Skipped on days you have already checked in.",
-            "remind_questionnaires": "Sent at your daily reminder time.",
             "quiet_hours_start": "No reminders in these hours; one that falls in them waits "
             "until they end. Leave both empty for none.",
         }
