@@ -165,9 +165,12 @@ def _is_ip(host: str) -> bool:
 
 def key_problem(text: str, *, size: int, point: bool = False) -> str | None:
     """Why this base64url browser key is refused (wrong alphabet, length or curve), or None."""
-    if not BASE64URL.fullmatch(text):
+    try:
+        raw = b64url_decode(text.rstrip("=")) if BASE64URL.fullmatch(text) else None
+    except ValueError:  # binascii.Error: a length no base64 text can have
+        raw = None
+    if raw is None:
         return "Give the key in base64url."
-    raw = b64url_decode(text.rstrip("="))
     if len(raw) != size:
         return f"The key must be {size} bytes; this one is {len(raw)}."
     if point:

@@ -164,6 +164,8 @@ def test_plain_http_to_127_0_0_1_only_for_local_runs(api_as, alice, settings):
         ({"p256dh": Browser().p256dh[:-4]}, "p256dh", "65 bytes"),
         ({"p256dh": push.b64url(b"\x04" + b"\x01" * 64)}, "p256dh", "not a P-256"),
         ({"p256dh": "not base64!"}, "p256dh", "base64url"),
+        ({"p256dh": "A"}, "p256dh", "base64url"),
+        ({"auth": "AAAAA="}, "auth", "base64url"),
         ({"auth": push.b64url(os.urandom(12))}, "auth", "16 bytes"),
         ({"auth": ""}, "auth", "blank"),
     ],
