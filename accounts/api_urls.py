@@ -3,7 +3,7 @@ access-log) are in ``account_urlpatterns``, mounted by ``clinic/api_urls.py``.""
 
 from django.urls import path
 
-from accounts import api
+from accounts import api, api_push
 
 urlpatterns = [
     path("token/", api.TokenCreateView.as_view(), name="api-token"),
@@ -19,4 +19,9 @@ account_urlpatterns = [
     path("shares/<str:share_id>/", api.ShareDetailView.as_view(), name="api-share"),
     path("shares/<str:share_id>/revoke/", api.ShareRevokeView.as_view(), name="api-share-revoke"),
     path("access-log/", api.AccessLogView.as_view(), name="api-access-log"),
+    path(
+        "push-subscriptions/",
+        api_push.PushSubscriptionsView.as_view(),
+        name="api-push-subscriptions",
+    ),
 ]

@@ -98,11 +98,15 @@ class PatientProfileForm(forms.ModelForm):
 
     class Meta:
         model = PatientProfile
-        fields = PatientProfile.EDITABLE_FIELDS
+        # Reminders and quiet hours are on the Notifications page (NotificationSettingsForm).
+        fields = [
+            name
+            for name in PatientProfile.EDITABLE_FIELDS
+            if name not in PatientProfile.NOTIFICATION_FIELDS
+        ]
         labels = {
             "family_history_migraine": "Migraine in your family",
             "family_history_chronic_pain": "Chronic widespread pain in your family",
-            "reminder_enabled": "Send me a daily reminder by email",
             "tracks_cycle": "Track my menstrual cycle (asks “Period today?” on the check-in)",
             "full_name": "Your name (shown on the report for your clinician)",
             "date_of_birth": "Date of birth (shown on the report for your clinician)",
@@ -110,7 +114,6 @@ class PatientProfileForm(forms.ModelForm):
         widgets = {
             "usual_bedtime": forms.TimeInput(attrs={"type": "time"}),
             "usual_wake_time": forms.TimeInput(attrs={"type": "time"}),
-            "reminder_time": forms.TimeInput(attrs={"type": "time"}),
             "diagnoses": forms.Textarea(attrs={"rows": 3}),
             "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
@@ -120,6 +123,31 @@ class PatientProfileForm(forms.ModelForm):
         if year is not None and not 1900 <= year <= timezone.now().year:
             raise forms.ValidationError(f"Enter a year between 1900 and {timezone.now().year}.")
         return year
+
+
+class NotificationSettingsForm(forms.ModelForm):
+    """Which reminders a patient wants and when not to be disturbed."""
+
+    class Meta:
+        model = PatientProfile
+        fields = PatientProfile.NOTIFICATION_FIELDS
+        labels = {
+            "reminder_enabled": "Remind me to check in each day",
+            "reminder_time": "At",
+            "remind_follow_ups": "Ask how my medication worked, 2 hours after a dose",
+            "remind_questionnaires": "Tell me when a questionnaire is due (at the same time)",
+            "quiet_hours_start": "Quiet from",
+            "quiet_hours_end": "Until",
+        }
+        help_texts = {
+            "reminder_time": "Your local time. Skipped on days you have already checked in.",
+            "quiet_hours_start": "No reminders in these hours; one that falls in them waits "
+            "until they end. Leave both empty for none.",
+        }
+        widgets = {
+            name: forms.TimeInput(attrs={"type": "time"})
+            for name in ("reminder_time", "quiet_hours_start", "quiet_hours_end")
+        }
 
 
 class ClinicianProfileForm(forms.ModelForm):

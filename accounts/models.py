@@ -139,14 +139,18 @@ class PatientProfile(models.Model):
     )
     usual_bedtime = models.TimeField(default="23:00")
     usual_wake_time = models.TimeField(default="07:00")
-    reminder_enabled = models.BooleanField(default=False)
+    reminder_enabled = models.BooleanField(default=False)  # the daily check-in reminder
     reminder_time = models.TimeField(default="20:00")
-    reminder_last_sent_on = models.DateField(null=True, blank=True)
     # Opt-in: the check-in asks "Period today?" and the insights look at the ICHD-3 A1.1
     # menstrual pattern (and adjust the other onset analyses for the perimenstrual days).
     tracks_cycle = models.BooleanField(
         default=False, help_text="Ask about periods on the check-in and look for a cycle pattern."
     )
+    remind_follow_ups = models.BooleanField(default=False)
+    remind_questionnaires = models.BooleanField(default=False)
+    # No reminder between these local times (may span midnight); one due then waits for the end.
+    quiet_hours_start = models.TimeField(null=True, blank=True)
+    quiet_hours_end = models.TimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -155,9 +159,23 @@ class PatientProfile(models.Model):
                 condition=Q(year_of_birth__isnull=True)
                 | Q(year_of_birth__gte=1900, year_of_birth__lte=2100),
                 name="patient_year_of_birth_range",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(quiet_hours_start__isnull=True, quiet_hours_end__isnull=True)
+                | Q(quiet_hours_start__isnull=False, quiet_hours_end__isnull=False),
+                name="patient_quiet_hours_both_or_neither",
+            ),
         ]
 
+    # Edited on the Notifications page (and through `PATCH /api/v1/me/` with the rest).
+    NOTIFICATION_FIELDS = (
+        "reminder_enabled",
+        "reminder_time",
+        "remind_follow_ups",
+        "remind_questionnaires",
+        "quiet_hours_start",
+        "quiet_hours_end",
+    )
     # What a patient may edit about themself (web profile form and `PATCH /api/v1/me/`).
     EDITABLE_FIELDS = (
         "timezone",
@@ -170,13 +188,21 @@ class PatientProfile(models.Model):
         "family_history_chronic_pain",
         "usual_bedtime",
         "usual_wake_time",
-        "reminder_enabled",
-        "reminder_time",
+        *NOTIFICATION_FIELDS,
         "tracks_cycle",
     )
 
     def __str__(self):
         return f"Patient profile of {self.user}"
+
+    def clean(self):
+        super().clean()
+        if (self.quiet_hours_start is None) != (self.quiet_hours_end is None):
+            raise ValidationError(
+                {"quiet_hours_end": "Give both ends of the quiet hours, or neither."}
+            )
+        if self.quiet_hours_start is not None and self.quiet_hours_start == self.quiet_hours_end:
+            raise ValidationError({"quiet_hours_end": "Quiet hours must end at another time."})
 
     @property
     def diagnosis_list(self) -> list[str]:
@@ -374,3 +400,26 @@ class ShareCodeAttempt(models.Model):
 
     def __str__(self):
         return f"Failed code {self.code_group}… from {self.ip_address} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class PushSubscription(models.Model):
+    """One browser's Web Push subscription (RFC 8030): where to post a reminder and the keys to
+    encrypt it for that browser alone (RFC 8291). Created by the browser, deleted with the
+    account, or when the push service says it is gone (404/410)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=2048, unique=True)
+    p256dh = models.CharField(max_length=100)  # the browser's P-256 public key, base64url
+    auth = models.CharField(max_length=40)  # the 16-byte authentication secret, base64url
+    user_agent = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    failure_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"Push subscription {self.pk} of {self.user_id}"

@@ -18,6 +18,7 @@ from accounts.models import (
     SHARE_CODE_GROUP,
     ClinicianProfile,
     PatientProfile,
+    PushSubscription,
     Share,
     ShareCodeAttempt,
     TokenDevice,
@@ -74,6 +75,31 @@ def token_revoke(*, user: User, token_id: str) -> bool:
     """Revoke one of the user's device tokens by its public id; False if there is none."""
     deleted, _ = AuthToken.objects.filter(user=user, token_key=token_id).delete()
     return bool(deleted)
+
+
+def push_subscription_save(
+    *, user: User, endpoint: str, p256dh: str, auth: str, user_agent: str = ""
+) -> tuple[PushSubscription, bool]:
+    """Register (or refresh the keys of) one browser for Web Push; True if it is new here.
+
+    An endpoint names one browser: registered before by another account on that browser, it
+    now belongs to the account that subscribed last, so reminders never reach the wrong person.
+    """
+    return PushSubscription.objects.update_or_create(
+        endpoint=endpoint,
+        defaults={
+            "user": user,
+            "p256dh": p256dh,
+            "auth": auth,
+            "user_agent": user_agent[:200],
+            "failure_count": 0,
+        },
+    )
+
+
+def push_subscription_delete(*, user: User, endpoint: str) -> bool:
+    """Stop Web Push to one of the user's browsers; False if it is not theirs (or unknown)."""
+    return bool(PushSubscription.objects.filter(user=user, endpoint=endpoint).delete()[0])
 
 
 def tokens_revoke_all(*, user: User) -> int:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("notifications/", views.notifications, name="notifications"),
     path("delete/", views.delete_account, name="delete"),
     path("devices/", views.devices, name="devices"),
     path("devices/<str:token_id>/revoke/", views.device_revoke, name="device_revoke"),

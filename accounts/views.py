@@ -1,4 +1,5 @@
-"""Account pages: sign-up, log in/out, profile, account deletion. Thin: forms + services."""
+"""Account pages: sign-up, log in/out, profile, notifications, account deletion. Thin: forms +
+services."""
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -10,12 +11,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from knox.settings import knox_settings
 
-from accounts import selectors, services
+from accounts import push, selectors, services
 from accounts.forms import (
     ClinicianProfileForm,
     ClinicianSignupForm,
     DeleteAccountForm,
     EmailLoginForm,
+    NotificationSettingsForm,
     PatientProfileForm,
     PatientSignupForm,
 )
@@ -108,6 +110,26 @@ def profile(request):
         messages.success(request, "Profile saved.")
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request):
+    """Reminders: which ones, when not to send them, and Web Push on this device (push.js)."""
+    if not request.user.is_patient:
+        return redirect("accounts:profile")
+    instance, _ = PatientProfile.objects.get_or_create(user=request.user)
+    form = NotificationSettingsForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Notification settings saved.")
+        return redirect("accounts:notifications")
+    context = {
+        "form": form,
+        "vapid_public_key": push.public_key(),
+        "devices": request.user.push_subscriptions.all(),
+    }
+    return render(request, "accounts/notifications.html", context)
 
 
 @login_required

@@ -199,6 +199,16 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Flaremap <noreply@flaremap.local>")
 
+# Web Push reminders (accounts.push). Production sets the VAPID key pair (base64url, e.g. from
+# `vapid --gen` or docs in README "Reminders") and a contact subject; a local DEBUG run without
+# them generates a pair once into a git-ignored file. Without either, reminders go by e-mail.
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:noreply@flaremap.local")
+VAPID_LOCAL_KEY_FILE = os.environ.get("VAPID_LOCAL_KEY_FILE") or (
+    str(BASE_DIR / ".vapid-local.pem") if DEBUG and not TESTING else ""
+)
+
 # Security headers. Production (DEBUG off) gets the strict set; ``check --deploy`` is clean.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not LOCAL_HTTP)
@@ -280,8 +290,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "insights.tasks.recompute_nightly",
         "schedule": crontab(hour=3, minute=15),
     },
-    # Opt-in daily check-in reminders at each patient's local time (diary.reminders).
-    "diary-reminders": {"task": "diary.tasks.send_daily_reminders", "schedule": 900.0},
+    # Opt-in reminders (check-in, relief follow-up, questionnaires due; diary.reminders). Every
+    # 5 minutes: a follow-up is due 2 hours after a dose, not on a quarter-hour grid.
+    "diary-reminders": {"task": "diary.tasks.send_reminders", "schedule": 300.0},
     # Lockout logs and failed share codes older than LOCKOUT_LOG_RETENTION_DAYS are deleted.
     "accounts-purge-lockout-logs": {
         "task": "accounts.tasks.purge_lockout_logs",

@@ -14,6 +14,7 @@ if settings.ADMIN_REQUIRE_MFA:
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
+    path("sw.js", views.service_worker, name="service-worker"),
     path("accounts/", include("accounts.urls")),
     path("diary/", include("diary.urls")),
     path("insights/", include("insights.urls")),

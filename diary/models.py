@@ -433,3 +433,31 @@ class QuestionnaireResponse(SyncedModel):
 
     def __str__(self):
         return f"{self.get_instrument_display()} {self.date}: {self.score}"
+
+
+class SentReminder(models.Model):
+    """A reminder claimed for sending. The unique (patient, kind, key) row is the claim: two
+    overlapping runs cannot both insert it, so each reminder goes out at most once; a failed
+    send deletes the row so a later run tries again."""
+
+    class Kind(models.TextChoices):
+        CHECKIN = "checkin", "Daily check-in"
+        FOLLOW_UP = "follow_up", "Relief follow-up"
+        QUESTIONNAIRE = "questionnaire", "Questionnaire due"
+
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_reminders"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # What the reminder is about: the diary day, the dose id, or "<instrument>@<last answered>".
+    key = models.CharField(max_length=64)
+    claimed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    channel = models.CharField(max_length=8, blank=True)  # "push" or "email", once sent
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "kind", "key"], name="sent_reminder_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} for {self.patient_id}"

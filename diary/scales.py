@@ -409,3 +409,82 @@ def dsq_reading(answers) -> dict:
         "missing": missing,
         "positive": not missing,
     }
+
+
+# The periodic questionnaires offered on the Questionnaires page: how often each is suggested
+# (``interval`` in days, read by ``diary.selectors.questionnaire_statuses``); a ``follow_up``
+# one is offered only when a positive PHQ-4 part calls for it.
+INSTRUMENTS = {
+    "sss": {
+        "title": "Symptom severity (ACR 2016 SSS)",
+        "every": "weekly",
+        "interval": 7,
+        "max": 12,
+        "about": "Fatigue, unrefreshing sleep and thinking problems over the past week, and "
+        "three symptoms over the past 6 months (Wolfe et al., 2016).",
+    },
+    "asc12": {
+        "title": "Allodynia Symptom Checklist (ASC-12)",
+        "every": "monthly",
+        "interval": 30,
+        "max": 24,
+        "about": "How often everyday touch, heat or cold is painful during a headache "
+        "(Lipton et al., 2008).",
+    },
+    "pss4": {
+        "title": "Perceived Stress Scale (PSS-4)",
+        "every": "monthly",
+        "interval": 30,
+        "max": 16,
+        "about": "How stressful the past month felt, in four questions (Cohen et al., 1983).",
+    },
+    "phq4": {
+        "title": "Anxiety and mood (PHQ-4)",
+        "every": "monthly",
+        "interval": 30,
+        "max": 12,
+        "about": "Four questions about the last 2 weeks (Kroenke et al., 2009). Public domain.",
+    },
+    "phq8": {
+        "title": "Mood in more detail (PHQ-8)",
+        "every": "monthly, when the PHQ-4 suggests it",
+        "interval": 30,
+        "max": 24,
+        "follow_up": True,
+        "about": "Eight questions about the last 2 weeks (Kroenke et al., 2009). Free to use.",
+    },
+    "gad7": {
+        "title": "Anxiety in more detail (GAD-7)",
+        "every": "monthly, when the PHQ-4 suggests it",
+        "interval": 30,
+        "max": 21,
+        "follow_up": True,
+        "about": "Seven questions about the last 2 weeks (Spitzer et al., 2006). Free to use.",
+    },
+    "tmd": {
+        "title": "Jaw and temple pain (TMD Pain Screener)",
+        "every": "monthly",
+        "interval": 30,
+        "max": 7,
+        "about": "Six questions about jaw pain in the last 30 days (DC/TMD, Gonzalez et al., "
+        "2011). Free to use.",
+    },
+    "midas": {
+        "title": "Headache disability (MIDAS)",
+        "every": "every 3 months",
+        "interval": 90,
+        "max": 450,
+        "about": "Days that headaches cost you at work, at home and socially in the last 3 "
+        "months (Stewart et al., 2001). Copyright Innovative Medical Research; free for "
+        "clinical use.",
+    },
+    "dsqsf": {
+        "title": "Fatigue and energy (DSQ-SF)",
+        "every": "every 3 months",
+        "interval": 90,
+        "max": 100,
+        "about": "How often 14 symptoms of chronic fatigue bothered you in the past 6 months, and "
+        "how much (DePaul Symptom Questionnaire, short form; Sunnquist, Lazarus and Jason, "
+        "2019), developed at DePaul University.",
+    },
+}

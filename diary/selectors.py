@@ -106,6 +106,50 @@ def questionnaires_between(
     return rows.order_by("date")
 
 
+@dataclass(frozen=True)
+class QuestionnaireStatus:
+    """One offered questionnaire: its answers (newest first) and whether it is due today."""
+
+    instrument: str
+    latest: QuestionnaireResponse | None
+    history: list[QuestionnaireResponse]
+    due: bool
+
+
+def questionnaire_statuses(*, patient: User, today: date) -> list[QuestionnaireStatus]:
+    """Every questionnaire offered to this patient, in ``scales.INSTRUMENTS`` order.
+
+    Due when never answered or last answered ``interval`` days ago or more. PHQ-8 and GAD-7 are
+    offered only when the latest PHQ-4 part calls for them (or they were answered before), and
+    are due only when asked for by a PHQ-4 newer than their own latest answer.
+    """
+    rows = list(
+        questionnaires_between(patient=patient, start=today - timedelta(days=730), end=today)
+    )
+    latest_phq4 = next((row for row in rows[::-1] if row.instrument == "phq4"), None)
+    asked_for = (
+        set(scales.screen_reading("phq4", latest_phq4.score, latest_phq4.answers)["follow_up"])
+        if latest_phq4
+        else set()
+    )
+    statuses = []
+    for code, info in scales.INSTRUMENTS.items():
+        history = [row for row in rows if row.instrument == code][::-1]
+        latest = history[0] if history else None
+        due = latest is None or (today - latest.date).days >= info["interval"]
+        if info.get("follow_up"):
+            if code not in asked_for and latest is None:
+                continue
+            due = code in asked_for and (latest is None or latest.date < latest_phq4.date)
+        statuses.append(QuestionnaireStatus(code, latest, history, due))
+    return statuses
+
+
+def questionnaires_due(patient: User, today: date) -> list[QuestionnaireStatus]:
+    """The questionnaires due today (the page's "Due now" line and the reminder)."""
+    return [status for status in questionnaire_statuses(patient=patient, today=today) if status.due]
+
+
 def attack_span(attack: HeadacheAttack) -> AttackSpan:
     return AttackSpan(
         id=attack.pk,

@@ -6,6 +6,6 @@ from diary import reminders
 
 
 @shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
-def send_daily_reminders() -> int:
-    """Send the check-in reminders that are due (beat: every 15 minutes). Idempotent."""
+def send_reminders() -> int:
+    """Send the reminders that are due (beat: every 5 minutes). Idempotent: each is claimed."""
     return reminders.send_due_reminders()

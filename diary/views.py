@@ -428,80 +428,7 @@ def screen_meaning(instrument: str, score: int, answers) -> str:
     return "Below the published threshold (3) for jaw pain."
 
 
-INSTRUMENTS = {
-    "sss": {
-        "title": "Symptom severity (ACR 2016 SSS)",
-        "every": "weekly",
-        "interval": 7,
-        "max": 12,
-        "about": "Fatigue, unrefreshing sleep and thinking problems over the past week, and "
-        "three symptoms over the past 6 months (Wolfe et al., 2016).",
-    },
-    "asc12": {
-        "title": "Allodynia Symptom Checklist (ASC-12)",
-        "every": "monthly",
-        "interval": 30,
-        "max": 24,
-        "about": "How often everyday touch, heat or cold is painful during a headache "
-        "(Lipton et al., 2008).",
-    },
-    "pss4": {
-        "title": "Perceived Stress Scale (PSS-4)",
-        "every": "monthly",
-        "interval": 30,
-        "max": 16,
-        "about": "How stressful the past month felt, in four questions (Cohen et al., 1983).",
-    },
-    "phq4": {
-        "title": "Anxiety and mood (PHQ-4)",
-        "every": "monthly",
-        "interval": 30,
-        "max": 12,
-        "about": "Four questions about the last 2 weeks (Kroenke et al., 2009). Public domain.",
-    },
-    "phq8": {
-        "title": "Mood in more detail (PHQ-8)",
-        "every": "monthly, when the PHQ-4 suggests it",
-        "interval": 30,
-        "max": 24,
-        "follow_up": True,
-        "about": "Eight questions about the last 2 weeks (Kroenke et al., 2009). Free to use.",
-    },
-    "gad7": {
-        "title": "Anxiety in more detail (GAD-7)",
-        "every": "monthly, when the PHQ-4 suggests it",
-        "interval": 30,
-        "max": 21,
-        "follow_up": True,
-        "about": "Seven questions about the last 2 weeks (Spitzer et al., 2006). Free to use.",
-    },
-    "tmd": {
-        "title": "Jaw and temple pain (TMD Pain Screener)",
-        "every": "monthly",
-        "interval": 30,
-        "max": 7,
-        "about": "Six questions about jaw pain in the last 30 days (DC/TMD, Gonzalez et al., "
-        "2011). Free to use.",
-    },
-    "midas": {
-        "title": "Headache disability (MIDAS)",
-        "every": "every 3 months",
-        "interval": 90,
-        "max": 450,
-        "about": "Days that headaches cost you at work, at home and socially in the last 3 "
-        "months (Stewart et al., 2001). Copyright Innovative Medical Research; free for "
-        "clinical use.",
-    },
-    "dsqsf": {
-        "title": "Fatigue and energy (DSQ-SF)",
-        "every": "every 3 months",
-        "interval": 90,
-        "max": 100,
-        "about": "How often 14 symptoms of chronic fatigue bothered you in the past 6 months, and "
-        "how much (DePaul Symptom Questionnaire, short form; Sunnquist, Lazarus and Jason, "
-        "2019), developed at DePaul University.",
-    },
-}
+INSTRUMENTS = scales.INSTRUMENTS
 
 
 def score_meaning(instrument: str, score: int, answers=None) -> str:
@@ -529,36 +456,21 @@ def score_meaning(instrument: str, score: int, answers=None) -> str:
 def questionnaires(request):
     patient = request.user
     today_ = patient_today(patient)
-    rows = list(
-        selectors.questionnaires_between(
-            patient=patient, start=today_ - timedelta(days=730), end=today_
-        )
-    )
-    cards = []
-    for code, info in INSTRUMENTS.items():
-        history = [row for row in rows if row.instrument == code][::-1]
-        latest = history[0] if history else None
-        due = latest is None or (today_ - latest.date).days >= info["interval"]
-        if info.get("follow_up"):
-            # PHQ-8 / GAD-7 step up from a positive PHQ-4 part; otherwise they are not offered.
-            phq4 = next((row for row in rows[::-1] if row.instrument == "phq4"), None)
-            asked = (
-                phq4 is not None
-                and code in scales.screen_reading("phq4", phq4.score, phq4.answers)["follow_up"]
-            )
-            if not asked and latest is None:
-                continue
-            due = asked and (latest is None or latest.date < phq4.date)
-        cards.append(
-            {
-                "code": code,
-                **info,
-                "latest": latest,
-                "due": due,
-                "meaning": score_meaning(code, latest.score, latest.answers) if latest else "",
-                "history": history[:8],
-            }
-        )
+    cards = [
+        {
+            "code": status.instrument,
+            **INSTRUMENTS[status.instrument],
+            "latest": status.latest,
+            "due": status.due,
+            "meaning": (
+                score_meaning(status.instrument, status.latest.score, status.latest.answers)
+                if status.latest
+                else ""
+            ),
+            "history": status.history[:8],
+        }
+        for status in selectors.questionnaire_statuses(patient=patient, today=today_)
+    ]
     return render(
         request,
         "diary/questionnaires.html",

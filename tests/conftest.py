@@ -112,3 +112,32 @@ def not_eager():
     """Tasks are sent to the broker instead of running in-process (tests patch the sending)."""
     with celery_settings(task_always_eager=False) as conf:
         yield conf
+
+
+@pytest.fixture
+def vapid_keys(settings):
+    """A fresh VAPID key pair for the server (accounts.push), as production sets it."""
+    from py_vapid import Vapid
+
+    from accounts import push
+
+    key = Vapid()
+    key.generate_keys()
+    raw = key.private_key.private_numbers().private_value.to_bytes(32, "big")
+    settings.VAPID_PRIVATE_KEY = push.b64url(raw)
+    settings.VAPID_PUBLIC_KEY = ""
+    settings.VAPID_SUBJECT = "mailto:ops@flaremap.example"
+    push.vapid.cache_clear()
+    settings.VAPID_PUBLIC_KEY = push.public_key()
+    yield settings.VAPID_PUBLIC_KEY
+    push.vapid.cache_clear()
+
+
+@pytest.fixture
+def push_receiver():
+    """A local push service (tests/push_service.py) on http://127.0.0.1:<port>/."""
+    from tests.push_service import PushReceiver
+
+    receiver = PushReceiver()
+    yield receiver
+    receiver.close()

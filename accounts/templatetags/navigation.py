@@ -11,7 +11,7 @@ from django import template
 register = template.Library()
 
 TABS = ("today", "calendar", "trends", "insights")  # the patient's bottom tab bar
-MORE = ("medications", "questionnaires", "sharing", "account")  # behind "More"
+MORE = ("medications", "questionnaires", "sharing", "notifications", "account")  # behind "More"
 
 _BY_VIEW = {
     "diary:today": "today",
@@ -23,6 +23,7 @@ _BY_VIEW = {
     "diary:medication_remove": "medications",
     "diary:questionnaires": "questionnaires",
     "diary:questionnaire": "questionnaires",
+    "accounts:notifications": "notifications",
     "diary:export_csv": "account",
     "diary:import_csv": "account",
     "clinic:dashboard": "dashboard",

@@ -55,6 +55,7 @@ def _current(html: str) -> list[str]:
         ("diary:medications", ["Medications"]),
         ("diary:questionnaires", ["Questionnaires"]),
         ("clinic:shares", ["Sharing"]),
+        ("accounts:notifications", ["Notifications"]),
         ("accounts:profile", ["Account"]),
     ],
 )
@@ -63,7 +64,13 @@ def test_each_patient_page_marks_exactly_its_own_entry(client, alice, url_name, 
     html = client.get(reverse(url_name)).content.decode()
     nav = html[html.index('<nav aria-label="Main"') : html.index("</nav>", html.index("tabbar"))]
     assert _current(nav) == expected
-    in_more = expected[0] in ("Medications", "Questionnaires", "Sharing", "Account")
+    in_more = expected[0] in (
+        "Medications",
+        "Questionnaires",
+        "Sharing",
+        "Notifications",
+        "Account",
+    )
     assert ('class="tab-link is-current"' in nav) is in_more
 
 

@@ -16,6 +16,7 @@ from django.urls import Resolver404, resolve
 
 from accounts.models import AccessEvent, Share
 from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
+from tests.push_service import Browser
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +42,9 @@ READ = expect(401, 200, 404, 200, 404, 404)
 WRITE = expect(401, 200, 404, 403, 403, 403)
 DELETE = expect(401, 204, 404, 403, 403, 403)
 OWN_CREATE = expect(401, 201, 201, 403, 403, 403)
+PATIENTS_ONLY = expect(401, 200, 200, 403, 403, 403)
+PUSH = "/api/v1/push-subscriptions/"
+PUSH_AT = "https://push.example.net/send/abc"
 
 
 def new_body(resource: str, diary) -> dict:
@@ -134,6 +138,16 @@ def other_cases():
         ("sync-batch", "POST", "/api/v1/sync/batch/", batch, expect(401, 200, 200, 403, 403, 403)),
         ("tokens", "GET", "/api/v1/auth/tokens/", None, expect(401, 200, 200, 200, 200, 200)),
         ("ping", "GET", "/api/v1/ping/", None, expect(401, 200, 200, 200, 200, 200)),
+        ("push-list", "GET", PUSH, None, PATIENTS_ONLY),
+        ("push-create", "POST", PUSH, lambda *_: Browser().subscription(PUSH_AT), OWN_CREATE),
+        # nobody has this browser: 404 for a patient, refused to everyone else
+        (
+            "push-delete",
+            "DELETE",
+            PUSH,
+            lambda *_: {"endpoint": PUSH_AT},
+            expect(401, 404, 404, 403, 403, 403),
+        ),
     ]
     try:
         resolve("/api/v1/insights/")

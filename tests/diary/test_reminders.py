@@ -1,4 +1,4 @@
-"""Opt-in daily reminders at the patient's local time (diary.reminders, diary.tasks)."""
+"""Opt-in daily check-in reminders at the patient's local time (diary.reminders, diary.tasks)."""
 
 from datetime import UTC, date, datetime, time
 
@@ -7,7 +7,8 @@ from django.conf import settings as django_settings
 from django.core import mail
 
 from diary import reminders, services
-from diary.tasks import send_daily_reminders
+from diary.models import SentReminder
+from diary.tasks import send_reminders
 from tests.factories import PatientFactory
 
 # Tuesday 10 March 2026, 20:10 in London (GMT) = 20:10 UTC.
@@ -18,12 +19,12 @@ class RecordingTransport:
     def __init__(self):
         self.sent = []
 
-    def send(self, *, patient, day, link):
-        self.sent.append((patient.email, day, link))
+    def send(self, *, patient, reminder):
+        self.sent.append((patient.email, reminder.day, reminder.link))
 
 
 class FailingTransport:
-    def send(self, *, patient, day, link):
+    def send(self, *, patient, reminder):
         raise ConnectionError("SMTP down")
 
 
@@ -96,8 +97,8 @@ def test_the_next_day_gets_its_own_reminder():
     reminders.send_due_reminders(now=EVENING, transport=transport)
     next_evening = EVENING.replace(day=11)
     assert reminders.send_due_reminders(now=next_evening, transport=transport) == 1
-    patient.patient_profile.refresh_from_db()
-    assert patient.patient_profile.reminder_last_sent_on == date(2026, 3, 11)
+    claims = SentReminder.objects.filter(patient=patient, kind="checkin")
+    assert sorted(claims.values_list("key", flat=True)) == ["2026-03-10", "2026-03-11"]
 
 
 @pytest.mark.django_db
@@ -141,8 +142,7 @@ def test_patients_who_did_not_opt_in_or_are_inactive_get_nothing():
 def test_a_failed_send_is_retried_on_the_next_run():
     patient = opted_in()
     assert reminders.send_due_reminders(now=EVENING, transport=FailingTransport()) == 0
-    patient.patient_profile.refresh_from_db()
-    assert patient.patient_profile.reminder_last_sent_on is None
+    assert not SentReminder.objects.filter(patient=patient).exists()
     transport = RecordingTransport()
     assert reminders.send_due_reminders(now=EVENING, transport=transport) == 1
 
@@ -164,15 +164,15 @@ def test_the_beat_task_emails_a_one_click_link_without_health_data(monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: EVENING)
     patient = opted_in()
     services.day_upsert(patient=patient, date=date(2026, 3, 9), stress=9, notes="private")
-    assert send_daily_reminders.delay().get() == 1
+    assert send_reminders.delay().get() == 1
     message = mail.outbox[0]
     assert message.to == [patient.email]
     assert message.subject == "Your Flaremap check-in for Tuesday 10 March"
     assert "https://flaremap.example/diary/day/2026-03-10/" in message.body
-    assert "https://flaremap.example/accounts/profile/" in message.body
+    assert "https://flaremap.example/accounts/notifications/" in message.body
     assert "private" not in message.body and "stress" not in message.body.lower()
 
 
-def test_the_reminder_task_is_scheduled_every_15_minutes():
+def test_the_reminder_task_is_scheduled_every_5_minutes():
     schedule = django_settings.CELERY_BEAT_SCHEDULE["diary-reminders"]
-    assert schedule == {"task": "diary.tasks.send_daily_reminders", "schedule": 900.0}
+    assert schedule == {"task": "diary.tasks.send_reminders", "schedule": 300.0}
