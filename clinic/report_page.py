@@ -27,6 +27,7 @@ CLINICIAN_SUBJECTS = {
     "sleep_pain": "a short or poor night and more painful areas the next day",
     "pain_stress_feedback": "pain on one day and stress the next",
     "pain_spread": "the weekly count of painful areas and time",
+    "triggers": "possible triggers ticked on the check-in and a headache starting the next day",
 }
 CLINICIAN_COUNTS = {
     "headache_frequency": "Headache days",

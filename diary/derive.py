@@ -133,6 +133,7 @@ class DayFacts:
     total_sleep_min: int | None = None
     sleep_efficiency: float | None = None
     pain: dict[str, int] = field(default_factory=dict)
+    triggers: list[str] | None = None  # trigger keys ticked; None: not answered
     long_aura: bool = False  # an attack starting this day had an aura over 60 min
 
     @property
@@ -622,6 +623,7 @@ def _apply_day_rows(facts: list[DayFacts], start: date, days: Iterable) -> list[
         fact.sleep_efficiency = row.sleep_efficiency
         fact.pain = row.pain_map
         fact.pain_answered = True if fact.pain else getattr(row, "body_map_answered", None)
+        fact.triggers = getattr(row, "triggers", None)
         if row.headache:
             answers.append(row.date)
     return answers

@@ -250,6 +250,7 @@ KIND_MECHANISMS = {
     "pain_spread": ("central-sensitization", "overlapping-conditions"),
     "headache_frequency": ("shared-pain-pathways", "familial-links"),
     "medication_overuse": ("medication-overuse", "shared-pain-pathways"),
+    "triggers": ("stress-and-mood", "sleep-and-pain"),
 }
 
 

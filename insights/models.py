@@ -13,6 +13,7 @@ INSIGHT_KINDS = (
     ("pain_spread", "Spreading body pain"),
     ("headache_frequency", "Headache frequency"),
     ("medication_overuse", "Acute medication use"),
+    ("triggers", "Possible triggers and next-day headache"),
 )
 CONTENT_FIELDS = (
     "status",

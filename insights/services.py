@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 from diary.days import patient_today, patient_zone
 from insights.analysis import InsightResult, analyze_diary
-from insights.loader import diary_from_rows, load_rows_many
+from insights.loader import diary_from_rows, load_rows_many, load_trigger_labels
 from insights.models import CONTENT_FIELDS, AnalysisState, Insight
 
 ALGORITHM_VERSION = 3
@@ -51,10 +51,14 @@ def recompute_patients(patient_ids: list[int]) -> int:
     todays = {patient.pk: patient_today(patient) for patient in patients}
     try:
         rows = load_rows_many(patients, todays=todays)
+        labels = load_trigger_labels(rows)
         results = {
             patient: analyze_diary(
                 diary_from_rows(
-                    rows[patient.pk], today=todays[patient.pk], zone=patient_zone(patient)
+                    rows[patient.pk],
+                    today=todays[patient.pk],
+                    zone=patient_zone(patient),
+                    labels=labels[patient.pk],
                 )
             )
             for patient in patients

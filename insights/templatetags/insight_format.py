@@ -22,6 +22,7 @@ EVENT_LABELS = {
     "pain_spread": "Weeks logged",
     "headache_frequency": "Attacks started (30 days)",
     "medication_overuse": "Acute-medication days (30 days)",
+    "triggers": "Headache starts",
 }
 
 
