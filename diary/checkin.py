@@ -62,6 +62,7 @@ class CheckinContext:
     carry_pain: dict[str, int] = field(default_factory=dict)
     carry_meds: dict[str, dict[str, str]] = field(default_factory=dict)
     usual_sleep: tuple[str, str] | None = None  # suggested bed and wake times, tap to use
+    trigger_choices: list[tuple[str, str]] = field(default_factory=list)  # key, label
 
     @property
     def is_today(self) -> bool:
@@ -85,7 +86,7 @@ class CheckinContext:
 
 
 def load_checkin(*, patient: User, day: date, attack_choice: str | None = None) -> CheckinContext:
-    """Everything the check-in page of one diary day needs, in six queries."""
+    """Everything the check-in page of one diary day needs, in seven queries."""
     try:
         profile = patient.patient_profile
     except PatientProfile.DoesNotExist:
@@ -112,7 +113,19 @@ def load_checkin(*, patient: User, day: date, attack_choice: str | None = None) 
     _build_carry(context, doses)
     if not _has_sleep(context.day_row):
         context.usual_sleep = _usual_sleep(profile)
+    context.trigger_choices = _trigger_choices(patient, context.day_row)
     return context
+
+
+def _trigger_choices(patient: User, day_row: Day | None) -> list[tuple[str, str]]:
+    """The checklist: the defaults, the patient's own triggers, and any own trigger the day
+    ticked before it was removed from the list (so saving the day again keeps it)."""
+    choices = list(scales.DEFAULT_TRIGGERS)
+    choices += [(t.key, t.name) for t in selectors.triggers_for(patient=patient)]
+    known = {key for key, _ in choices}
+    stored = (day_row.triggers or []) if day_row is not None else []
+    choices += [(key, "A removed trigger") for key in stored if key not in known]
+    return choices
 
 
 def _usual_sleep(profile: PatientProfile) -> tuple[str, str] | None:
@@ -231,6 +244,8 @@ def initial_values(context: CheckinContext) -> dict:
             initial["headache"] = "yes" if row.headache else "no"
         initial["attack_peak"] = row.headache_peak
         initial["no_body_pain"] = bool(row.body_map_answered) and not row.pain_map
+        initial["triggers"] = row.triggers or []
+        initial["no_triggers"] = row.triggers == []
         if not _has_sleep(row):
             initial["sleep_hours"] = row.total_sleep_min
     if context.attack is not None:
@@ -295,8 +310,8 @@ def carry_forward(context: CheckinContext, data) -> dict:
             if dose["amount"]:
                 flat[f"{key}_amount"] = dose["amount"]
             flat[f"{key}_quantity"] = dose["quantity"]
-    flat["attack_features"] = data.getlist("attack_features")
-    flat["red_flags"] = data.getlist("red_flags")
+    for name in ("attack_features", "red_flags", "triggers"):
+        flat[name] = data.getlist(name)
     return flat
 
 
@@ -306,7 +321,7 @@ def use_usual_sleep(context: CheckinContext, data) -> dict:
     if context.usual_sleep is not None:
         flat["bedtime"], flat["final_wake"] = context.usual_sleep
         flat["rise_time"] = flat.get("rise_time") or context.usual_sleep[1]
-    for name in ("attack_features", "red_flags"):
+    for name in ("attack_features", "red_flags", "triggers"):
         flat[name] = data.getlist(name)
     return flat
 
@@ -401,6 +416,7 @@ def _save_day(context: CheckinContext, cleaned: dict, form: CheckinForm) -> Day:
     fields["headache_peak"] = form.untimed_peak()
     body_pain = form.marked_areas()
     fields["body_map_answered"] = bool(body_pain or cleaned.get("no_body_pain"))
+    fields["triggers"] = form.trigger_answer()
     day, _ = _service_call(
         form,
         services.day_upsert,
