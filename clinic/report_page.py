@@ -28,6 +28,7 @@ CLINICIAN_SUBJECTS = {
     "pain_stress_feedback": "pain on one day and stress the next",
     "pain_spread": "the weekly count of painful areas and time",
     "menstrual_migraine": "days -2 to +3 of a period and a headache starting",
+    "triggers": "possible triggers ticked on the check-in and a headache starting the next day",
 }
 CLINICIAN_COUNTS = {
     "headache_frequency": "Headache days",

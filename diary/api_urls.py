@@ -28,6 +28,8 @@ urlpatterns = [
         views.QuestionnaireViewSet.as_view(DETAIL),
         name="api-questionnaire",
     ),
+    path("triggers/", views.TriggerViewSet.as_view(LIST_CREATE), name="api-triggers"),
+    path("triggers/<str:key>/", views.TriggerViewSet.as_view(DETAIL), name="api-trigger"),
 ]
 
 urlpatterns += [

@@ -66,6 +66,7 @@ class CheckinContext:
     # For cycle trackers: the number this day would have in a period still going on yesterday
     # (yesterday day 2 -> 3); None when yesterday was not a period day.
     period_day: int | None = None
+    trigger_choices: list[tuple[str, str]] = field(default_factory=list)  # key, label
 
     @property
     def is_today(self) -> bool:
@@ -89,7 +90,7 @@ class CheckinContext:
 
 
 def load_checkin(*, patient: User, day: date, attack_choice: str | None = None) -> CheckinContext:
-    """Everything the check-in page of one diary day needs, in six queries."""
+    """Everything the check-in page of one diary day needs, in seven queries."""
     try:
         profile = patient.patient_profile
     except PatientProfile.DoesNotExist:
@@ -118,6 +119,7 @@ def load_checkin(*, patient: User, day: date, attack_choice: str | None = None) 
         context.usual_sleep = _usual_sleep(profile)
     if profile.tracks_cycle:
         context.period_day = _period_day(patient, day)
+    context.trigger_choices = _trigger_choices(patient, context.day_row)
     return context
 
 
@@ -130,6 +132,17 @@ def _period_day(patient: User, day: date) -> int | None:
     while day - timedelta(days=run + 1) in dates:
         run += 1
     return run + 1 if run else None
+
+
+def _trigger_choices(patient: User, day_row: Day | None) -> list[tuple[str, str]]:
+    """The checklist: the defaults, the patient's own triggers, and any own trigger the day
+    ticked before it was removed from the list (so saving the day again keeps it)."""
+    choices = list(scales.DEFAULT_TRIGGERS)
+    choices += [(t.key, t.name) for t in selectors.triggers_for(patient=patient)]
+    known = {key for key, _ in choices}
+    stored = (day_row.triggers or []) if day_row is not None else []
+    choices += [(key, "A removed trigger") for key in stored if key not in known]
+    return choices
 
 
 def _usual_sleep(profile: PatientProfile) -> tuple[str, str] | None:
@@ -250,6 +263,8 @@ def initial_values(context: CheckinContext) -> dict:
         initial["no_body_pain"] = bool(row.body_map_answered) and not row.pain_map
         if row.period is not None:
             initial["period"] = "yes" if row.period else "no"
+        initial["triggers"] = row.triggers or []
+        initial["no_triggers"] = row.triggers == []
         if not _has_sleep(row):
             initial["sleep_hours"] = row.total_sleep_min
     if context.attack is not None:
@@ -314,8 +329,8 @@ def carry_forward(context: CheckinContext, data) -> dict:
             if dose["amount"]:
                 flat[f"{key}_amount"] = dose["amount"]
             flat[f"{key}_quantity"] = dose["quantity"]
-    flat["attack_features"] = data.getlist("attack_features")
-    flat["red_flags"] = data.getlist("red_flags")
+    for name in ("attack_features", "red_flags", "triggers"):
+        flat[name] = data.getlist(name)
     return flat
 
 
@@ -325,7 +340,7 @@ def use_usual_sleep(context: CheckinContext, data) -> dict:
     if context.usual_sleep is not None:
         flat["bedtime"], flat["final_wake"] = context.usual_sleep
         flat["rise_time"] = flat.get("rise_time") or context.usual_sleep[1]
-    for name in ("attack_features", "red_flags"):
+    for name in ("attack_features", "red_flags", "triggers"):
         flat[name] = data.getlist(name)
     return flat
 
@@ -425,6 +440,7 @@ def _save_day(context: CheckinContext, cleaned: dict, form: CheckinForm) -> Day:
         fields["period"] = form.period_answer()
     else:
         fields["period"] = existing.period if existing is not None else None
+    fields["triggers"] = form.trigger_answer()
     day, _ = _service_call(
         form,
         services.day_upsert,

@@ -19,6 +19,9 @@ find in persona 0 (patient@example.com):
   (ICHD-3 C and D features); some attacks start in the evening and cross midnight.
 - medication_overuse: a triptan on >= 10 of the last 30 days (ICHD-3 8.2 threshold), plus
   ibuprofen for attacks and body pain.
+- triggers: the checklist is answered on most logged days (alcohol mostly on Friday and
+  Saturday, travel in short trips, an own "Bright sunlight"); a new attack is far more likely
+  the day after alcohol. No other trigger changes anything.
 
 Persona 1 (patient2@example.com) has milder episodic migraine (about 3-5 headache days a month)
 and little body pain, and tracks her cycle (periods every 26-31 days, 4-6 days of bleeding, "no"
@@ -45,7 +48,7 @@ from accounts.models import User
 from diary import scales, services
 from diary.days import diary_date_for, patient_today, patient_zone
 from diary.derive import diary_window
-from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
+from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse, Trigger
 from diary.signals import diary_changed
 
 DEMO_NAMESPACE = uuid.UUID("8f1d3c52-0a6b-4b8e-9d27-3e5f7c9a1b64")
@@ -96,6 +99,8 @@ class Persona:
     triptan_last_30_min: int  # top-up so the overuse threshold is visibly met (0 = none)
     recent_headache_days_min: int  # headache days in the last 4 weeks (0 = leave to chance)
     menstrual_onset: float = 0.0  # onset probability on days -2 to +3 of a period (0: no cycle)
+    onset_after_alcohol: float = 0.0  # onset probability the day after alcohol (0: no effect)
+    own_triggers: tuple[str, ...] = ()
 
 
 PERSONAS = {
@@ -116,6 +121,8 @@ PERSONAS = {
         simple=("Paracetamol", "simple_analgesic", Decimal("1000")),
         triptan_last_30_min=11,
         recent_headache_days_min=12,
+        onset_after_alcohol=0.0,
+        own_triggers=("Bright sunlight",),
     ),
     1: Persona(
         key="episodic",
@@ -228,7 +235,14 @@ class QuestionnairePlan:
 
 
 @dataclass
+class TriggerPlan:
+    id: uuid.UUID
+    name: str
+
+
+@dataclass
 class Plan:
+    triggers: list[TriggerPlan] = field(default_factory=list)
     medications: list[MedicationPlan] = field(default_factory=list)
     days: list[DayPlan] = field(default_factory=list)
     attacks: list[AttackPlan] = field(default_factory=list)
@@ -290,6 +304,7 @@ class _Simulation:
         self._cycle()
         self.stress = self._stress()
         self.drop = [0] + [self.stress[t - 1] - self.stress[t] for t in range(1, self.n)]
+        self.ticked = self._triggers()
         self._medications()
         self._attacks()
         self.poor = self._nights()
@@ -344,6 +359,32 @@ class _Simulation:
             values.append(_clamp(level, scales.STRESS_MIN, scales.STRESS_MAX))
         return values
 
+    def _triggers(self) -> list[list[str] | None]:
+        """Each day's ticked trigger keys (None: not answered), from a generator of their own
+        so the rest of the diary draws the same numbers. Alcohol is what the day brought,
+        whether or not it was written down (``self.alcohol``)."""
+        rng = random.Random(f"{self.seed}:{self.persona}:triggers")
+        self.plan.triggers = [
+            TriggerPlan(id=self.new_id("trigger"), name=name) for name in self.p.own_triggers
+        ]
+        own = [scales.own_trigger_key(trigger.id) for trigger in self.plan.triggers]
+        chances = {"skipped_meal": 0.1, "caffeine_change": 0.06, "screen_time": 0.45}
+        chances |= {"strong_smells": 0.06, "dehydration": 0.15, **dict.fromkeys(own, 0.12)}
+        ticked, self.alcohol, trip = [], [], 0
+        for t in range(self.n):
+            eve = self.day(t).weekday() in (4, 5)  # Friday and Saturday evenings
+            self.alcohol.append(rng.random() < (0.4 if eve else 0.08))
+            if trip == 0 and rng.random() < 0.03:
+                trip = rng.randint(2, 4)
+            keys = {key for key, chance in chances.items() if rng.random() < chance}
+            keys |= {"alcohol"} if self.alcohol[t] else set()
+            keys |= {"travel"} if trip else set()
+            trip = max(0, trip - 1)
+            answered = self.logged[t] and rng.random() < 0.85
+            order = [*scales.DEFAULT_TRIGGER_CODES, *own]
+            ticked.append([key for key in order if key in keys] if answered else None)
+        return ticked
+
     def _medications(self) -> None:
         p = self.p
         self.meds = {}
@@ -391,6 +432,8 @@ class _Simulation:
             probability = self.p.onset_letdown if letdown else low + (high - low) * self.frac(t)
             if self.perimenstrual[t]:
                 probability = max(probability, self.p.menstrual_onset)
+            if t > 0 and self.alcohol[t - 1] and self.p.onset_after_alcohol:
+                probability = max(probability, self.p.onset_after_alcohol)
             if not self.chance(probability):
                 continue
             attack = self._attack(t, letdown)
@@ -592,7 +635,7 @@ class _Simulation:
             frac = self.frac(t)
             headache = bool(self.attack_days.get(t))
             poor = self.poor[t]
-            fields = {"headache": headache, "stress": self.stress[t]}
+            fields = {"headache": headache, "stress": self.stress[t], "triggers": self.ticked[t]}
             if self.chance(0.95):
                 fields.update(self._sleep(t, poor))
             pain: dict[str, int] = {}
@@ -793,10 +836,13 @@ def clear_diary(patient: User) -> None:
     Day.objects.filter(patient=patient).delete()
     QuestionnaireResponse.objects.filter(patient=patient).delete()
     Medication.objects.filter(patient=patient).delete()
+    Trigger.objects.filter(patient=patient).delete()
 
 
 def write_with_services(patient: User, plan: Plan) -> None:
     """Store a plan through the validated service functions (slow; the reference path)."""
+    for trigger in plan.triggers:
+        services.trigger_upsert(patient=patient, trigger_id=trigger.id, name=trigger.name)
     medications = {}
     for med in plan.medications:
         medications[med.id], _ = services.medication_upsert(
@@ -949,6 +995,12 @@ def write_in_bulk(patient: User, plan: Plan) -> None:
                 )
             )
         )
+    Trigger.objects.bulk_create(
+        [
+            _checked(Trigger(id=trigger.id, patient=patient, name=trigger.name, **stamps))
+            for trigger in plan.triggers
+        ]
+    )
     Medication.objects.bulk_create(medications.values())
     HeadacheAttack.objects.bulk_create(attacks, batch_size=500)
     Dose.objects.bulk_create(doses, batch_size=500)

@@ -135,6 +135,7 @@ class DayFacts:
     mood: int | None = None  # daily 0-10 items of the check-in
     fatigue: int | None = None
     pain: dict[str, int] = field(default_factory=dict)
+    triggers: list[str] | None = None  # trigger keys ticked; None: not answered
     long_aura: bool = False  # an attack starting this day had an aura over 60 min
     period: bool | None = None  # menstruating: as answered on the check-in (None: no answer)
 
@@ -628,6 +629,7 @@ def _apply_day_rows(facts: list[DayFacts], start: date, days: Iterable) -> list[
         fact.pain = row.pain_map
         fact.pain_answered = True if fact.pain else getattr(row, "body_map_answered", None)
         fact.period = getattr(row, "period", None)
+        fact.triggers = getattr(row, "triggers", None)
         if row.headache:
             answers.append(row.date)
     return answers

@@ -220,6 +220,13 @@ class CheckinForm(forms.Form):
     period = forms.ChoiceField(
         label="Period today?", choices=(), required=False, widget=forms.RadioSelect
     )
+    triggers = forms.MultipleChoiceField(
+        label="Possible triggers today",
+        help_text="Tick what happened today. Untouched, the question stays unanswered.",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    no_triggers = forms.BooleanField(required=False, label="None of these today")
     mood = _scale_field(
         scales.MOOD_MIN, scales.MOOD_MAX, "Mood", help_text="0 very low · 5 okay · 10 very good"
     )
@@ -272,6 +279,7 @@ class CheckinForm(forms.Form):
                 required=False,
                 empty_value=None,
             )
+        self.fields["triggers"].choices = context.trigger_choices
         self._offer_stored_sleep_total(context.day_row)
         self._ask_period(context)
         if context.attack_continues:
@@ -355,6 +363,10 @@ class CheckinForm(forms.Form):
         cleaned = super().clean()
         self._reject_unknown_areas()
         self._clean_no_body_pain(cleaned)
+        if cleaned.get("no_triggers") and cleaned.get("triggers"):
+            self.add_error(
+                "no_triggers", "You ticked triggers and “None of these today”. Untick one of them."
+            )
         self._clean_attack(cleaned)
         for row in self.dose_rows:
             self._clean_dose(cleaned, row)
@@ -386,6 +398,13 @@ class CheckinForm(forms.Form):
                 "no_body_pain",
                 "You marked painful areas and “No body pain today”. Untick one of them.",
             )
+
+    def trigger_answer(self) -> list[str] | None:
+        """The ticked keys; [] for "None of these today"; None when the section was left alone."""
+        ticked = list(self.cleaned_data.get("triggers") or [])
+        if ticked:
+            return ticked
+        return [] if self.cleaned_data.get("no_triggers") else None
 
     def has_attack_details(self) -> bool:
         cleaned = self.cleaned_data
@@ -509,6 +528,17 @@ class MedicationForm(forms.ModelForm):
 
     def _post_clean(self):
         """Skip ModelForm's instance validation: the service validates (with the patient)."""
+
+
+class TriggerForm(forms.Form):
+    """Add an own trigger to the check-in's checklist (``services.trigger_upsert`` checks it)."""
+
+    name = forms.CharField(
+        label="Your own trigger",
+        max_length=scales.TRIGGER_NAME_MAX_CHARS,
+        help_text=f"For example “Bright sunlight”. Up to {scales.TRIGGER_NAME_MAX_CHARS} "
+        "characters.",
+    )
 
 
 class QuestionnaireForm(forms.Form):

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Lower
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
@@ -132,6 +132,13 @@ class Day(SyncedModel):
     period = models.BooleanField(
         null=True, blank=True, help_text="Menstruating this day (null: not answered)."
     )
+    # Possible triggers of the day (``scales.DEFAULT_TRIGGER_CODES`` or ``own:<uuid>`` of a
+    # Trigger): None = not answered, [] = answered "none today". Checked by the service.
+    triggers = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="Trigger keys ticked this day; null when the question was not answered.",
+    )
     notes = notes_field()
 
     class Meta:
@@ -248,6 +255,40 @@ class Medication(SyncedModel):
 
     def __str__(self):
         return self.name
+
+
+class Trigger(SyncedModel):
+    """A possible headache trigger the patient added to their own checklist (the default ones
+    are ``scales.DEFAULT_TRIGGERS``). Days refer to it as ``own:<id>``."""
+
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="triggers"
+    )
+    name = models.CharField(max_length=scales.TRIGGER_NAME_MAX_CHARS)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                "patient",
+                condition=Q(deleted_at__isnull=True),
+                name="trigger_unique_live_name",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("name"), scales.TRIGGER_NAME_MAX_CHARS)
+                & ~Q(name=""),
+                name="trigger_name_length",
+            ),
+        ]
+        indexes = [models.Index(fields=["patient", "updated_at"], name="trigger_patient_upd_idx")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def key(self) -> str:
+        return scales.own_trigger_key(self.pk)
 
 
 class HeadacheAttack(SyncedModel):

@@ -488,3 +488,26 @@ INSTRUMENTS = {
         "2019), developed at DePaul University.",
     },
 }
+
+# Possible headache triggers: a short default checklist (the factors patients report most,
+# e.g. Kelman, Cephalalgia 2007) plus each patient's own (``diary.models.Trigger``). A day
+# stores the keys ticked: these codes, or ``own:<uuid>`` for an own trigger.
+DEFAULT_TRIGGERS = (
+    ("alcohol", "Alcohol"),
+    ("skipped_meal", "Skipped meal"),
+    ("caffeine_change", "Caffeine change"),
+    ("screen_time", "Long screen time"),
+    ("travel", "Travel"),
+    ("strong_smells", "Strong smells"),
+    ("dehydration", "Not enough to drink"),
+)
+DEFAULT_TRIGGER_CODES = tuple(code for code, _ in DEFAULT_TRIGGERS)
+DEFAULT_TRIGGER_LABELS = dict(DEFAULT_TRIGGERS)
+OWN_TRIGGER_PREFIX = "own:"
+TRIGGER_NAME_MAX_CHARS = 40
+MAX_OWN_TRIGGERS = 20  # live own triggers per patient: the check-in stays one screen
+MAX_DAY_TRIGGERS = 40  # keys on one day (own triggers deleted later stay on their days)
+
+
+def own_trigger_key(trigger_id) -> str:
+    return f"{OWN_TRIGGER_PREFIX}{trigger_id}"

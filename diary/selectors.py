@@ -13,12 +13,13 @@ from datetime import date, timedelta
 
 import numpy as np
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 
 from accounts.models import User
 from diary import scales
 from diary.days import patient_zone
 from diary.derive import FEATURE_BITS, AttackColumns, AttackSpan, DayFacts, DoseColumns, derive_days
-from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
+from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse, Trigger
 
 ATTACK_LOOKBACK_DAYS = 3  # attacks that started shortly before a range can still cover it
 PAIN_FIELDS = tuple(scales.pain_field(code) for code in scales.PAIN_AREA_CODES)
@@ -32,6 +33,7 @@ DAY_COLUMNS = (
     "mood",
     "fatigue",
     "period",
+    "triggers",
     *PAIN_FIELDS,
 )
 ATTACK_COLUMNS = (
@@ -95,6 +97,23 @@ def period_dates(*, patient: User, start: date, end: date) -> list[date]:
 
 def medications_for(*, patient: User) -> QuerySet[Medication]:
     return live(Medication.objects.filter(patient=patient)).order_by("kind", "name")
+
+
+def triggers_for(*, patient: User) -> QuerySet[Trigger]:
+    """The patient's live own triggers, by name."""
+    return live(Trigger.objects.filter(patient=patient)).order_by(Lower("name"), "id")
+
+
+def trigger_labels(*, patient_ids) -> dict[int, dict[str, str]]:
+    """Each patient's checklist as key -> label: the defaults, then their live own triggers.
+    One query (none for an empty list)."""
+    labels = {patient_id: dict(scales.DEFAULT_TRIGGER_LABELS) for patient_id in patient_ids}
+    if not labels:
+        return labels
+    own = live(Trigger.objects.filter(patient_id__in=labels)).order_by(Lower("name"), "id")
+    for patient_id, trigger_id, name in own.values_list("patient_id", "id", "name"):
+        labels[patient_id][scales.own_trigger_key(trigger_id)] = name
+    return labels
 
 
 def questionnaires_between(
@@ -176,6 +195,7 @@ class CheckIn:
     mood: int | None
     fatigue: int | None
     period: bool | None
+    triggers: list[str] | None
     pain_map: dict[str, int]
 
 

@@ -27,7 +27,7 @@ from django.utils import timezone
 from accounts.models import PatientProfile, User
 from diary import scales
 from diary.days import diary_date_for, night_minutes, patient_today, patient_zone
-from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
+from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse, Trigger
 from diary.signals import diary_changed
 
 DAY_FIELDS = (
@@ -47,6 +47,7 @@ DAY_FIELDS = (
     "total_sleep_min",
     "body_map_answered",
     "period",
+    "triggers",
     "notes",
 )
 SLEEP_ITEM_FIELDS = (
@@ -90,6 +91,7 @@ DOSE_FIELDS = (
 
 
 PAIN_FIELDS = tuple(scales.pain_field(code) for code in scales.PAIN_AREA_CODES)
+TRIGGER_FIELDS = ("name",)
 QUESTIONNAIRE_PARTS = ("instrument", "date", "answers")
 ANY_VERSION = "*"  # expected_version of ``If-Match: *``: any version, but the object must exist
 TOO_EARLY = f"Dates before {scales.EARLIEST_DIARY_YEAR} are not accepted."
@@ -362,12 +364,53 @@ def day_upsert(
             setattr(day, name, pain.get(code))
     if day.pain_map:
         day.body_map_answered = True  # marking an area answers the map
+    if day.triggers is not None:
+        day.triggers = _clean_triggers(patient, day.triggers, kept=stored and stored.triggers)
     if day.headache_peak is not None:
         if day.headache is False:
             raise ValidationError({"headache_peak": "A headache's pain score needs headache: yes."})
         day.headache = True  # a pain score for a headache says there was one
     _derive_sleep(day)
     return _save(stored, day, patient=patient, expected_version=expected_version)
+
+
+def _clean_triggers(patient: User, triggers, *, kept) -> list[str]:
+    """The day's trigger keys checked: a list of default codes and ``own:<id>`` of the
+    patient's live own triggers, no repeats, in checklist order. A key already stored on the
+    day stays allowed after its own trigger was deleted, so a day can be saved again as it is."""
+    message = "Send a list of trigger keys (an empty list: none today)."
+    if not isinstance(triggers, list) or not all(isinstance(key, str) for key in triggers):
+        raise ValidationError({"triggers": message})
+    if len(triggers) > scales.MAX_DAY_TRIGGERS:
+        raise ValidationError(
+            {"triggers": f"A day can hold at most {scales.MAX_DAY_TRIGGERS} triggers."}
+        )
+    if len(set(triggers)) != len(triggers):
+        raise ValidationError({"triggers": "Each trigger can be ticked only once."})
+    own = [key for key in triggers if key not in scales.DEFAULT_TRIGGER_LABELS]
+    allowed = set(kept or ()) | set(own_trigger_keys(patient, own))
+    unknown = [key for key in own if key not in allowed]
+    if unknown:
+        shown = ", ".join(key[:60].encode("utf-8", "backslashreplace").decode() for key in unknown)
+        raise ValidationError({"triggers": f"Unknown trigger(s): {shown}. Add it to your list."})
+    order = {code: i for i, code in enumerate(scales.DEFAULT_TRIGGER_CODES)}
+    return sorted(triggers, key=lambda key: (order.get(key, len(order)), key))
+
+
+def own_trigger_keys(patient: User, keys) -> list[str]:
+    """Of ``keys``, those naming one of the patient's live own triggers."""
+    ids = []
+    for key in keys:
+        if not key.startswith(scales.OWN_TRIGGER_PREFIX):
+            continue
+        try:
+            ids.append(uuid.UUID(key.removeprefix(scales.OWN_TRIGGER_PREFIX)))
+        except ValueError:
+            continue  # cannot name a trigger: reported as unknown
+    if not ids:
+        return []
+    live = Trigger.objects.filter(patient=patient, pk__in=ids, deleted_at__isnull=True)
+    return [scales.own_trigger_key(pk) for pk in live.values_list("pk", flat=True)]
 
 
 def _derive_sleep(day: Day) -> None:
@@ -594,6 +637,58 @@ def dose_delete(
     *, patient: User, dose_id, expected_version: int | str | None = None
 ) -> tuple[Dose, Outcome]:
     rows = Dose.objects.filter(patient=patient, pk=_object_id(dose_id))
+    return _tombstone(rows, patient=patient, expected_version=expected_version)
+
+
+# --- own triggers ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def trigger_upsert(
+    *,
+    patient: User,
+    trigger_id=None,
+    expected_version: int | str | None = None,
+    replace: bool = True,
+    create_only: bool = False,
+    **fields,
+) -> tuple[Trigger, Outcome]:
+    """Create or rename one of the patient's own triggers (one live trigger per name, any
+    case; not a name of the default checklist; at most ``scales.MAX_OWN_TRIGGERS`` live)."""
+    _refuse_unknown(fields, TRIGGER_FIELDS)
+    stored = _locked(Trigger, patient=patient, object_id=trigger_id)
+    if create_only and stored is not None:
+        return stored, Outcome.UNCHANGED
+    trigger = _edit(
+        Trigger,
+        stored,
+        identity=_identity(patient, trigger_id),
+        replace=replace,
+        reset=TRIGGER_FIELDS,
+        fields=fields,
+    )
+    trigger.name = " ".join((trigger.name or "").split())
+    if not trigger.name:
+        raise ValidationError({"name": "Give the trigger a name."})
+    defaults = {label.casefold() for label in scales.DEFAULT_TRIGGER_LABELS.values()}
+    if trigger.name.casefold() in defaults:
+        raise ValidationError({"name": "This trigger is already on the checklist."})
+    live = Trigger.objects.filter(patient=patient, deleted_at__isnull=True).exclude(pk=trigger.pk)
+    if live.filter(name__iexact=trigger.name).exists():
+        raise ValidationError({"name": "This trigger is already on your list."})
+    if (stored is None or stored.is_deleted) and live.count() >= scales.MAX_OWN_TRIGGERS:
+        raise ValidationError(
+            {"name": f"You can keep up to {scales.MAX_OWN_TRIGGERS} own triggers; remove one."}
+        )
+    return _save(stored, trigger, patient=patient, expected_version=expected_version)
+
+
+@transaction.atomic
+def trigger_delete(
+    *, patient: User, trigger_id, expected_version: int | str | None = None
+) -> tuple[Trigger, Outcome]:
+    """Remove an own trigger from the checklist; days that ticked it keep the key (history)."""
+    rows = Trigger.objects.filter(patient=patient, pk=_object_id(trigger_id))
     return _tombstone(rows, patient=patient, expected_version=expected_version)
 
 

@@ -39,6 +39,8 @@ urlpatterns = [
         views.medication_remove,
         name="medication_remove",
     ),
+    path("triggers/", views.triggers, name="triggers"),
+    path("triggers/<uuid:trigger_id>/remove/", views.trigger_remove, name="trigger_remove"),
     path("questionnaires/", views.questionnaires, name="questionnaires"),
     path("questionnaires/<slug:instrument>/", views.questionnaire, name="questionnaire"),
     *urls_io.urlpatterns,

@@ -31,6 +31,7 @@ from diary.forms import (
     CheckinForm,
     MedicationForm,
     QuestionnaireForm,
+    TriggerForm,
 )
 from diary.models import Medication
 
@@ -390,6 +391,47 @@ def medication_remove(request, medication_id):
     services.medication_delete(patient=patient, medication_id=medication.pk)
     messages.success(request, f"Removed {medication.name} from your list.")
     return redirect("diary:medications")
+
+
+# --- own triggers ------------------------------------------------------------------------------
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def triggers(request):
+    """The trigger checklist: the defaults, and the patient's own (add and remove here)."""
+    patient = request.user
+    form = TriggerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            trigger, _ = services.trigger_upsert(patient=patient, **form.cleaned_data)
+        except ValidationError as error:
+            _medication_errors(form, error)
+        else:
+            messages.success(request, f"Added “{trigger.name}” to your check-in.")
+            return redirect("diary:triggers")
+    return render(
+        request,
+        "diary/triggers.html",
+        {
+            "form": form,
+            "defaults": [label for _, label in scales.DEFAULT_TRIGGERS],
+            "own": list(selectors.triggers_for(patient=patient)),
+        },
+    )
+
+
+@patient_required
+@require_POST
+def trigger_remove(request, trigger_id):
+    """Remove an own trigger from the check-in; days that ticked it keep it for the record."""
+    patient = request.user
+    trigger = selectors.triggers_for(patient=patient).filter(pk=trigger_id).first()
+    if trigger is None:
+        raise Http404("No such trigger on your list.")
+    services.trigger_delete(patient=patient, trigger_id=trigger.pk)
+    messages.success(request, f"Removed “{trigger.name}” from your check-in.")
+    return redirect("diary:triggers")
 
 
 # --- questionnaires ------------------------------------------------------------------------------

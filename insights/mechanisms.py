@@ -276,6 +276,7 @@ KIND_MECHANISMS = {
     "headache_frequency": ("shared-pain-pathways", "familial-links"),
     "medication_overuse": ("medication-overuse", "shared-pain-pathways"),
     "menstrual_migraine": ("hormones-and-migraine", "familial-links"),
+    "triggers": ("stress-and-mood", "sleep-and-pain"),
 }
 
 

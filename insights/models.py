@@ -14,6 +14,7 @@ INSIGHT_KINDS = (
     ("headache_frequency", "Headache frequency"),
     ("medication_overuse", "Acute medication use"),
     ("menstrual_migraine", "Headaches around your period"),
+    ("triggers", "Possible triggers and next-day headache"),
 )
 CONTENT_FIELDS = (
     "status",

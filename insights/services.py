@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 from diary.days import patient_today, patient_zone
 from insights.analysis import InsightResult, analyze_diary
-from insights.loader import diary_from_rows, load_rows_many, tracks_cycle
+from insights.loader import diary_from_rows, load_rows_many, load_trigger_labels, tracks_cycle
 from insights.models import CONTENT_FIELDS, AnalysisState, Insight
 
 ALGORITHM_VERSION = 3
@@ -51,6 +51,7 @@ def recompute_patients(patient_ids: list[int]) -> int:
     todays = {patient.pk: patient_today(patient) for patient in patients}
     try:
         rows = load_rows_many(patients, todays=todays)
+        labels = load_trigger_labels(rows)
         results = {
             patient: analyze_diary(
                 diary_from_rows(
@@ -58,6 +59,7 @@ def recompute_patients(patient_ids: list[int]) -> int:
                     today=todays[patient.pk],
                     zone=patient_zone(patient),
                     tracks_cycle=tracks_cycle(patient),
+                    labels=labels[patient.pk],
                 )
             )
             for patient in patients

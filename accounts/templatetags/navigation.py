@@ -11,7 +11,14 @@ from django import template
 register = template.Library()
 
 TABS = ("today", "calendar", "trends", "insights")  # the patient's bottom tab bar
-MORE = ("medications", "questionnaires", "sharing", "notifications", "account")  # behind "More"
+MORE = (
+    "medications",
+    "triggers",
+    "questionnaires",
+    "sharing",
+    "notifications",
+    "account",
+)  # behind "More"
 
 _BY_VIEW = {
     "diary:today": "today",
@@ -21,6 +28,8 @@ _BY_VIEW = {
     "diary:medication_edit": "medications",
     "diary:medication_stop": "medications",
     "diary:medication_remove": "medications",
+    "diary:triggers": "triggers",
+    "diary:trigger_remove": "triggers",
     "diary:questionnaires": "questionnaires",
     "diary:questionnaire": "questionnaires",
     "accounts:notifications": "notifications",

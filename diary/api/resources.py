@@ -27,7 +27,7 @@ from config.api_errors import as_api_error
 from config.openapi import ErrorSerializer
 from diary import services
 from diary.api import serializers as api_serializers
-from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
+from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse, Trigger
 
 STALE = "This entry was changed elsewhere; merge with `current` and retry."
 
@@ -221,7 +221,17 @@ QUESTIONNAIRES = Resource(
     delete=services.questionnaire_delete,
     date_filter=_by_date,
 )
-RESOURCES = {r.name: r for r in (DAYS, HEADACHES, MEDICATIONS, DOSES, QUESTIONNAIRES)}
+TRIGGERS = Resource(
+    name="triggers",
+    model=Trigger,
+    serializer=api_serializers.TriggerSerializer,
+    key_field="id",
+    key_argument="trigger_id",
+    ordering=("name", "id"),
+    upsert=services.trigger_upsert,
+    delete=services.trigger_delete,
+)
+RESOURCES = {r.name: r for r in (DAYS, HEADACHES, MEDICATIONS, DOSES, QUESTIONNAIRES, TRIGGERS)}
 
 
 class ConflictSerializerBase(ErrorSerializer):

@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from config.openapi import ClockTimeField
 from diary import scales
-from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
+from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse, Trigger
 from diary.services import DAY_FIELDS, DOSE_FIELDS
 
 SYNC_FIELDS = ["id", "version", "created_at", "updated_at", "deleted"]
@@ -111,6 +111,18 @@ class DaySerializer(SyncedSerializer):
 
     id = serializers.UUIDField(read_only=True)
     body_pain = BodyPainField(source="pain_map", required=False)
+    triggers = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        allow_null=True,
+        required=False,
+        max_length=scales.MAX_DAY_TRIGGERS,
+        help_text=(
+            "Possible triggers ticked this day: codes of the default checklist ("
+            + ", ".join(f"`{code}`" for code in scales.DEFAULT_TRIGGER_CODES)
+            + ") or `own:<id>` of one of your triggers (`/triggers/`). Null: not answered; "
+            "[]: answered, none today."
+        ),
+    )
 
     class Meta:
         model = Day
@@ -139,6 +151,16 @@ class DaySerializer(SyncedSerializer):
         if "pain_map" in fields:
             fields["body_pain"] = fields.pop("pain_map")
         return fields
+
+
+class TriggerSerializer(SyncedSerializer):
+    """One of the patient's own possible triggers; days tick it as `own:<id>`."""
+
+    class Meta:
+        model = Trigger
+        fields = [*SYNC_FIELDS, "name"]
+        read_only_fields = SYNC_READ_ONLY
+        extra_kwargs = {"name": {"trim_whitespace": True}}
 
 
 class AttackSerializer(SyncedSerializer):

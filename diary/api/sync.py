@@ -27,7 +27,7 @@ from diary.api.resources import RESOURCES, STALE, remove, write
 from diary.services import VersionConflict
 
 MAX_OPERATIONS = 500
-SYNCED_COMPONENTS = ("Day", "Attack", "Medication", "Dose", "Questionnaire")
+SYNCED_COMPONENTS = ("Day", "Attack", "Medication", "Dose", "Questionnaire", "Trigger")
 OPERATIONS = {
     "create": "POST /<resource>/ (key optional: a new UUID; an existing id is returned as is)",
     "upsert": "PUT /<resource>/<key>/ (create or replace)",

@@ -1,5 +1,5 @@
 """Endpoints of the synced diary resources: days (keyed by date), headaches, medications,
-doses and questionnaires (keyed by client UUIDs).
+doses, questionnaires and own triggers (keyed by client UUIDs).
 
 Reads resolve the patient through ``accounts.access`` (clinicians: ``?patient=<id>``, logged);
 writes are the patient's own and go through ``diary.api.resources.write`` -> ``diary.services``.
@@ -48,6 +48,7 @@ from diary.api.resources import (
     MEDICATIONS,
     QUESTIONNAIRES,
     STALE,
+    TRIGGERS,
     Resource,
     conflict_serializer,
     remove,
@@ -345,6 +346,11 @@ class DoseViewSet(SyncedResourceViewSet):
 @_documented(QUESTIONNAIRES, summary="questionnaire responses", date_params=True, creatable=True)
 class QuestionnaireViewSet(SyncedResourceViewSet):
     resource = QUESTIONNAIRES
+
+
+@_documented(TRIGGERS, summary="own triggers", date_params=False, creatable=True)
+class TriggerViewSet(SyncedResourceViewSet):
+    resource = TRIGGERS
 
 
 class DiaryDaySerializer(serializers.Serializer):

@@ -23,6 +23,7 @@ from insights.analysis import (
     sleep_pain,
     stress_headache,
     stress_letdown,
+    triggers,
 )
 from insights.analysis.common import DiaryArrays, InsightResult, empty_diary
 
@@ -33,6 +34,7 @@ ASSOCIATION_MODULES = (
     pain_stress_feedback,
     pain_spread,
     menstrual,
+    triggers,
 )
 COUNT_MODULES = (headache_frequency, medication_overuse)
 MODULES = {module.KIND: module for module in (*ASSOCIATION_MODULES, *COUNT_MODULES)}
@@ -97,7 +99,7 @@ def _decide(result: InsightResult, tests: int) -> InsightResult:
         "interval_level": 100 * (1 - 2 * per_end),
         "tests": tests,
     }
-    return _with(
+    result = _with(
         result,
         p_value=p_value,
         ci_low=low,
@@ -105,6 +107,9 @@ def _decide(result: InsightResult, tests: int) -> InsightResult:
         status=common.FOUND if found else common.NOT_FOUND,
         details=details,
     )
+    if hasattr(module, "headline"):  # a kind of many tests names the effect it shows
+        result = _with(result, **module.headline(result))
+    return result
 
 
 def _with(result: InsightResult, **changes) -> InsightResult:

@@ -64,6 +64,13 @@ class DiaryArrays:
     tracks_cycle: bool = False  # the patient opted in to cycle tracking (profile)
     medication_classes: tuple[str, ...] = scales.MEDICATION_CLASS_CODES
     area_codes: tuple[str, ...] = scales.PAIN_AREA_CODES
+    # Triggers: days whose trigger question was answered (None: none were), each ticked key's
+    # days (bool), and the label of every key of the patient's checklist (defaults + own).
+    triggers_answered: np.ndarray | None = None
+    triggers: dict[str, np.ndarray] = field(default_factory=dict)
+    trigger_labels: dict[str, str] = field(
+        default_factory=lambda: dict(scales.DEFAULT_TRIGGER_LABELS)
+    )
 
     @property
     def n(self) -> int:

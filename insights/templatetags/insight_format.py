@@ -23,6 +23,7 @@ EVENT_LABELS = {
     "headache_frequency": "Attacks started (30 days)",
     "medication_overuse": "Acute-medication days (30 days)",
     "menstrual_migraine": "Headache starts",
+    "triggers": "Headache starts",
 }
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from diary import services
+from diary import selectors, services
 
 DAY = date(2026, 3, 2)
 
@@ -19,6 +19,7 @@ class Diary:
     medication: object
     dose: object
     questionnaire: object
+    trigger: object = None
 
     def key(self, resource: str) -> str:
         if resource == "days":
@@ -32,6 +33,7 @@ class Diary:
             "medications": self.medication,
             "doses": self.dose,
             "questionnaires": self.questionnaire,
+            "triggers": self.trigger,
         }[resource]
 
 
@@ -57,7 +59,10 @@ def write_diary(patient, day: date = DAY, medication_name: str = "Sumatriptan") 
     questionnaire, _ = services.questionnaire_upsert(
         patient=patient, instrument="pss4", date=day, answers=[1, 2, 3, 1]
     )
-    return Diary(diary_day, attack, medication, dose, questionnaire)
+    trigger = selectors.triggers_for(patient=patient).first()  # one per patient is enough
+    if trigger is None:
+        trigger, _ = services.trigger_upsert(patient=patient, name="Bright sunlight")
+    return Diary(diary_day, attack, medication, dose, questionnaire, trigger)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import pytest
 from django.urls import Resolver404, resolve
 
 from accounts.models import AccessEvent, Share
-from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse
+from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse, Trigger
 from tests.push_service import Browser
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +28,8 @@ FIXTURE = {
     "unshared": "dave",
     "revoked": "erin",
 }
-RESOURCES = ("days", "headaches", "medications", "doses", "questionnaires")
-MODELS = (Day, HeadacheAttack, Medication, Dose, QuestionnaireResponse)
+RESOURCES = ("days", "headaches", "medications", "doses", "questionnaires", "triggers")
+MODELS = (Day, HeadacheAttack, Medication, Dose, QuestionnaireResponse, Trigger)
 
 
 def expect(anonymous, owner, other_patient, shared, unshared, revoked) -> dict:
@@ -55,6 +55,7 @@ def new_body(resource: str, diary) -> dict:
         "medications": {"name": "Ibuprofen", "med_class": "nsaid"},
         "doses": {"medication": str(diary.medication.pk), "taken_at": "2026-03-05T08:00:00Z"},
         "questionnaires": {"instrument": "asc12", "date": "2026-03-05", "answers": [0] * 12},
+        "triggers": {"name": "Perfume"},
     }[resource]
 
 
@@ -66,6 +67,7 @@ def edit_body(resource: str, diary) -> dict:
         "medications": {"name": "Sumatriptan", "med_class": "triptan", "unit": "tablet"},
         "doses": {"medication": str(diary.medication.pk), "taken_at": "2026-03-02T10:00:00Z"},
         "questionnaires": {"instrument": "pss4", "date": "2026-03-02", "answers": [4, 0, 0, 4]},
+        "triggers": {"name": "Sunlight"},
     }[resource]
 
 

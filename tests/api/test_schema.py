@@ -138,7 +138,7 @@ def test_nullable_references_are_one_of_the_object_or_null(schema):
 def test_batch_results_are_typed(schema):
     result = schema["components"]["schemas"]["BatchResult"]["properties"]
     refs = [option.get("$ref", "").rsplit("/", 1)[-1] for option in result["data"]["oneOf"]]
-    assert refs == ["Day", "Attack", "Medication", "Dose", "Questionnaire", ""]
+    assert refs == ["Day", "Attack", "Medication", "Dose", "Questionnaire", "Trigger", ""]
     assert result["errors"]["oneOf"] == [
         {"$ref": "#/components/schemas/FieldErrors"},
         {"type": "null"},

@@ -329,15 +329,17 @@ def test_the_bulk_writer_stores_exactly_what_the_services_would(alice, bob):
     services_rows, bulk_rows = rows(alice), rows(bob)
     assert len(services_rows["days"]) > 30 and services_rows["doses"]
     for key in services_rows:
-        left = [
-            {k: v for k, v in r.items() if k not in ("id", "medication", "attack")}
-            for r in services_rows[key]
-        ]
-        right = [
-            {k: v for k, v in r.items() if k not in ("id", "medication", "attack")}
-            for r in bulk_rows[key]
-        ]
+        left = [_without_ids(r) for r in services_rows[key]]
+        right = [_without_ids(r) for r in bulk_rows[key]]
         assert left == right, key
+
+
+def _without_ids(row: dict) -> dict:
+    """A row without the ids that differ per patient (own trigger keys name their ids)."""
+    row = {k: v for k, v in row.items() if k not in ("id", "medication", "attack")}
+    if row.get("triggers"):
+        row["triggers"] = [key.split(":")[0] for key in row["triggers"]]
+    return row
 
 
 @pytest.mark.django_db

@@ -593,8 +593,8 @@ def test_check_in_page_renders_with_a_constant_number_of_queries(
     _history(alice, max(history_days, offset))
     client.force_login(alice)
     # session, user, profile, days (this day + the day before), attacks, doses, medications,
-    # and on today the stored insights
-    with django_assert_num_queries(8 if offset == 0 else 7):
+    # own triggers, and on today the stored insights
+    with django_assert_num_queries(9 if offset == 0 else 8):
         assert client.get(day_url(TODAY - timedelta(days=offset))).status_code == 200
 
 

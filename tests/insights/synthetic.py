@@ -200,3 +200,81 @@ def realistic_null_diary(
         pain=np.where(recorded[:, None], intensity, np.nan),
         medication=medication & recorded[:, None],
     )
+
+
+TRIGGER_PREVALENCE = {  # share of answered days with each default trigger (weekday, weekend eve)
+    "alcohol": (0.08, 0.45),
+    "skipped_meal": (0.10, 0.10),
+    "caffeine_change": (0.08, 0.12),
+    "screen_time": (0.50, 0.30),
+    "strong_smells": (0.07, 0.07),
+    "dehydration": (0.15, 0.20),
+}
+
+
+def trigger_diary(
+    *,
+    seed: int,
+    days: int = 365,
+    start: date = date(2025, 1, 6),
+    odds: dict[str, float] | None = None,
+    own: int = 0,
+    answered_share: float = 0.85,
+    weekend_attack_odds: float = 1.8,
+):
+    """A realistic null diary (clustered, weekend-heavy attacks; ``realistic_null_diary``) with
+    the trigger checklist answered on most logged days: alcohol mostly on Friday and Saturday
+    evenings, travel in trips of a few days, ``own`` extra own triggers. ``odds`` plants
+    effects: a trigger on day t-1 multiplies the odds of an onset on day t. Without ``odds``
+    no trigger changes anything."""
+    rng = np.random.default_rng(seed)
+    odds = odds or {}
+    weekday = (start.weekday() + np.arange(days)) % 7
+    eve = np.isin(weekday, (4, 5))  # Friday and Saturday: drinks before a weekend day
+    ticked = {
+        key: rng.random(days) < np.where(eve, high, low)
+        for key, (low, high) in TRIGGER_PREVALENCE.items()
+    }
+    trip, travel = 0, np.zeros(days, bool)
+    for t in range(days):
+        if trip == 0 and rng.random() < 0.04:
+            trip = int(rng.integers(2, 6))
+        if trip:
+            travel[t], trip = True, trip - 1
+    ticked["travel"] = travel
+    for index in range(own):
+        ticked[f"own:00000000-0000-4000-8000-{index:012d}"] = rng.random(days) < 0.12
+    cluster, on = np.empty(days, bool), False
+    for t in range(days):
+        on = rng.random() < (0.9 if on else 0.05)
+        cluster[t] = on
+    weekend = np.isin(weekday, (5, 6))
+    base = np.where(cluster, 0.22, 0.06) * np.where(weekend, weekend_attack_odds, 1.0)
+    logit = np.log(base / (1 - base))
+    for key, factor in odds.items():
+        logit[1:] += np.log(factor) * ticked[key][:-1]
+    rate = 1 / (1 + np.exp(-logit))
+    headache, onset = np.zeros(days, bool), np.zeros(days, bool)
+    for t in range(days):
+        if not headache[t] and rng.random() < rate[t]:
+            onset[t] = True
+            headache[t : t + (2 if rng.random() < 0.3 else 1)] = True
+    recorded = rng.random(days) > 0.06
+    answered = recorded & (rng.random(days) < answered_share)
+    diary = empty_diary(start=start, days=days)
+    labels = dict(scales.DEFAULT_TRIGGER_LABELS)
+    labels.update(
+        {key: f"Own trigger {i}" for i, key in enumerate(ticked) if key.startswith("own:")}
+    )
+    return replace(
+        diary,
+        recorded=recorded,
+        headache_day=headache & recorded,
+        migraine_day=headache & recorded,
+        onset=onset & recorded,
+        peak=np.where(headache & recorded, 6.0, 0.0),
+        stress=np.where(recorded, 4.0, np.nan),
+        triggers_answered=answered,
+        triggers={key: days_ & answered for key, days_ in ticked.items()},
+        trigger_labels=labels,
+    )

@@ -3,7 +3,7 @@ from datetime import date
 
 import numpy as np
 
-from insights.analysis import analyze_diary, common
+from insights.analysis import KINDS, analyze_diary, common
 from insights.analysis.common import Need, empty_diary, insufficient, number
 
 
@@ -65,7 +65,7 @@ def test_worst_pain_is_the_larger_of_headache_peak_and_body_pain():
 def test_an_empty_diary_gives_insufficient_data_for_every_kind():
     results = analyze_diary(empty_diary(start=date(2025, 1, 1), days=1))
     assert {r.status for r in results} == {"insufficient_data"}
-    assert len({r.kind for r in results}) == 7
+    assert len({r.kind for r in results}) == len(KINDS)
     assert all("more" in r.summary for r in results)
 
 

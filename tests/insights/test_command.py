@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from diary import services as diary_services
+from insights.analysis import KINDS
 
 
 def _run(*args) -> str:
@@ -25,7 +26,7 @@ def _log(patient, days: int = 5):
 def test_compute_insights_prints_a_summary(alice):
     _log(alice)
     output = _run("alice@example.com")
-    assert output.startswith("alice@example.com: 7 insights, 0 found")
+    assert output.startswith("alice@example.com: 8 insights, 0 found")
     assert "[insufficient_data] Stress and next-day headache" in output
 
 
@@ -33,7 +34,7 @@ def test_json_output_is_exactly_what_the_api_returns(alice, api_as):
     _log(alice)
     printed = json.loads(_run("ALICE@example.com", "--json"))
     assert printed == api_as(alice).get("/api/v1/insights/").json()
-    assert len(printed) == 7
+    assert len(printed) == len(KINDS)
 
 
 def test_an_unknown_email_is_a_clear_error(db):

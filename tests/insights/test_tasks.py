@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from diary import services as diary_services
 from insights import services, tasks
+from insights.analysis import KINDS
 from insights.models import AnalysisState, Insight
 
 
@@ -17,7 +18,7 @@ def test_a_diary_save_recomputes_insights_after_commit(alice, django_capture_on_
         diary_services.day_upsert(patient=alice, date=_yesterday(), stress=5)
         assert not Insight.objects.filter(patient=alice).exists()
     assert len(callbacks) == 1
-    assert Insight.objects.filter(patient=alice, is_current=True).count() == 7
+    assert Insight.objects.filter(patient=alice, is_current=True).count() == len(KINDS)
 
 
 def test_a_failing_analysis_never_blocks_a_diary_save(
