@@ -23,7 +23,7 @@ from insights.analysis import InsightResult, analyze_diary
 from insights.loader import diary_from_rows, load_rows_many, load_trigger_labels, tracks_cycle
 from insights.models import CONTENT_FIELDS, AnalysisState, Insight
 
-ALGORITHM_VERSION = 3
+ALGORITHM_VERSION = 4  # 4: trigger and menstrual-migraine kinds, cycle-adjusted onset analyses
 _COMPARED = (*CONTENT_FIELDS, "algorithm_version")
 
 
