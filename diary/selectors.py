@@ -79,6 +79,13 @@ def attacks_touching(*, patient: User, start: date | None, end: date) -> QuerySe
     return _touching(queryset, start, end).order_by("started_at")
 
 
+def ongoing_attack(*, patient: User) -> HeadacheAttack | None:
+    """The patient's attack still going on (no end yet); the latest if several were left open.
+    One indexed query (``attack_ongoing_idx``): every patient page shows it in a banner."""
+    rows = HeadacheAttack.objects.filter(patient=patient, ended_at__isnull=True)
+    return live(rows).order_by("-started_at").first()
+
+
 def doses_between(*, patient: User, start: date | None, end: date) -> QuerySet[Dose]:
     queryset = _dated(Dose.objects.filter(patient=patient), start, end)
     return queryset.select_related("medication").order_by("taken_at")
