@@ -31,14 +31,22 @@ class Cell:
 
     @property
     def headache(self) -> str:
-        """'migraine', 'headache', 'none' or 'unrecorded' (for the cell's colour and mark)."""
+        """'migraine', 'headache', 'ongoing' (an attack with no end yet that does not make a
+        headache day so far: under 30 minutes that day), 'none' or 'unrecorded'."""
         if not self.recorded:
             return "unrecorded"
         if self.fact.migraine_day:
             return "migraine"
         if self.fact.headache_day:
             return "headache"
+        if self.fact.ongoing:
+            return "ongoing"
         return "none"
+
+    @property
+    def ongoing(self) -> bool:
+        """A headache with no end yet covers this day (every day it spans so far)."""
+        return bool(self.fact and self.fact.ongoing)
 
     @property
     def painful_areas(self) -> int:
@@ -75,6 +83,7 @@ class Cell:
         parts = {
             "migraine": "migraine day",
             "headache": "headache day",
+            "ongoing": "headache ongoing",
             "none": "no headache",
         }[self.headache]
         if self.fact.peak_intensity is not None and self.fact.headache_day:
@@ -83,6 +92,8 @@ class Cell:
         parts += f", {areas} painful body area{'s' if areas != 1 else ''}"
         if self.acute_medication:
             parts += ", acute medication taken"
+        if self.ongoing and self.headache != "ongoing":
+            parts += ", headache ongoing"
         return f"{when}: {parts}"
 
 

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 import numpy as np
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from diary import scales
@@ -84,6 +85,12 @@ def ongoing_attack(*, patient: User) -> HeadacheAttack | None:
     One indexed query (``attack_ongoing_idx``): every patient page shows it in a banner."""
     rows = HeadacheAttack.objects.filter(patient=patient, ended_at__isnull=True)
     return live(rows).order_by("-started_at").first()
+
+
+def live_dose(*, patient: User, dose_id) -> Dose | None:
+    """One of the patient's live doses with its medication; None for anyone else's."""
+    rows = live(Dose.objects.filter(patient=patient, pk=dose_id)).select_related("medication")
+    return rows.first()
 
 
 def doses_between(*, patient: User, start: date | None, end: date) -> QuerySet[Dose]:
@@ -254,6 +261,7 @@ def day_facts_many(
     ``day_facts`` gives each of them (see ``diary_rows`` for ``full_days_since``)."""
     rows = diary_rows(windows=windows, full_days_since=full_days_since)
     zones = {patient.pk: patient_zone(patient) for patient in patients}
+    now = timezone.now()  # the diary's one clock: an ongoing attack runs until now
     return {
         patient_id: derive_days(
             start=start,
@@ -262,6 +270,7 @@ def day_facts_many(
             days=rows[patient_id].check_ins(),
             attacks=rows[patient_id].attack_columns(),
             doses=rows[patient_id].dose_columns(),
+            now=now,
         )
         for patient_id, (start, end) in windows.items()
     }
