@@ -142,3 +142,18 @@ def test_the_diary_day_endpoint_gives_the_profile_zone_and_its_offset(client):
         60,
     )
     assert date.fromisoformat(body["diary_day"]) == date(2026, 12, 6)
+
+
+def test_a_batched_write_keeps_the_device_offset_like_a_single_one(client):
+    key = str(uuid.uuid4())
+    operation = {
+        "op": "create",
+        "resource": "headaches",
+        "key": key,
+        "data": {"started_at": DEVICE_LATE_EVENING, "peak_intensity": 4},
+    }
+    response = client.post("/api/v1/sync/batch/", {"operations": [operation]}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["results"][0]["status"] == 201
+    stored = HeadacheAttack.objects.get(pk=key)
+    assert (stored.start_date, stored.started_offset_min) == (date(2026, 12, 5), -300)

@@ -68,6 +68,12 @@ def test_start_and_end_an_attack_and_answer_a_relief_follow_up_on_a_phone(
     assert page.locator(".cal-day.is-ongoing").count() >= 1
     assert _serious_axe_violations(page) == []
     page.screenshot(path=str(shots / "calendar-ongoing-banner-390.png"))
+    page.emulate_media(color_scheme="dark")
+    assert _serious_axe_violations(page) == []
+    page.goto("/diary/today/")
+    assert _serious_axe_violations(page) == []
+    page.screenshot(path=str(shots / "today-ongoing-attack-and-follow-up-390-dark.png"))
+    page.emulate_media(color_scheme="light")
 
     page.goto("/diary/today/")
     with page.expect_navigation():
