@@ -296,3 +296,13 @@ def test_the_follow_up_page_runs_a_constant_number_of_queries(
     client.force_login(alice)
     with django_assert_num_queries(5):  # session, user, dose + medication, profile, banner
         client.get(follow_up_url(doses[0]))
+
+
+@pytest.mark.parametrize("page", ["diary:calendar", "diary:trends"])
+def test_the_banner_costs_one_query_on_other_pages(
+    client, alice, since_last_night, page, django_assert_num_queries
+):
+    client.force_login(alice)
+    with django_assert_num_queries(7):  # as without an ongoing attack (test_views)
+        html = client.get(reverse(page)).content.decode()
+    assert html.count('class="ongoing-banner"') == 1
