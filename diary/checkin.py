@@ -493,6 +493,9 @@ def _save_attack(context: CheckinContext, cleaned: dict, form: CheckinForm):
     }
     if not context.attack_continues:
         fields["started_at"] = cleaned["attack_started_at"]
+    if attack is not None:
+        _keep_device_time(fields, "started_at", attack.started_offset_min, context, attack, cleaned)
+        _keep_device_time(fields, "ended_at", attack.ended_offset_min, context, attack, cleaned)
     saved, _ = _service_call(
         form,
         services.attack_upsert,
@@ -502,6 +505,20 @@ def _save_attack(context: CheckinContext, cleaned: dict, form: CheckinForm):
         **fields,
     )
     return saved
+
+
+_FORM_CLOCKS = {"started_at": "attack_start", "ended_at": "attack_end", "taken_at": "taken_at"}
+
+
+def _keep_device_time(fields: dict, name: str, offset_min, context, stored, cleaned) -> None:
+    """A time a device sent with its own UTC offset is shown here in the profile zone; left
+    as it was, it is not sent again, so the entry keeps its instant and the device's day
+    (composing the clock with this page's day would move it when the two dates differ)."""
+    moment, clock = getattr(stored, name), cleaned.get(_FORM_CLOCKS[name])
+    if offset_min is None or moment is None or clock is None or name not in fields:
+        return
+    if moment.astimezone(context.zone).time().replace(second=0, microsecond=0) == clock:
+        del fields[name]
 
 
 def _save_dose(context, cleaned, row: DoseRow, attack, form: CheckinForm) -> None:
@@ -528,6 +545,8 @@ def _save_dose(context, cleaned, row: DoseRow, attack, form: CheckinForm) -> Non
     if attack is not None and row.medication.kind == Medication.Kind.ACUTE:
         fields["attack"] = attack
     if row.existing:
+        clock = {"taken_at": cleaned.get(f"{key}_time")}
+        _keep_device_time(fields, "taken_at", row.dose.taken_offset_min, context, row.dose, clock)
         _service_call(
             form,
             services.dose_upsert,

@@ -7,6 +7,7 @@ imports the code that writes the diary.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from datetime import timezone as fixed_offset
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -32,9 +33,22 @@ def patient_today(patient: User) -> date:
     return diary_date_for(patient, timezone.now())
 
 
-def diary_date_for(patient: User, moment: datetime) -> date:
-    """Local diary day of a moment: entries before 04:00 belong to the day that is ending."""
-    local = moment.astimezone(patient_zone(patient))
+def diary_date_for(patient: User, moment: datetime, offset_min: int | None = None) -> date:
+    """Local diary day of a moment: entries before 04:00 belong to the day that is ending.
+
+    Local means the UTC offset the device sent with the time (``offset_min``, minutes east of
+    UTC) when it sent one, so a traveller's 23:30 counts for the day they were living; else the
+    profile's zone."""
+    zone = patient_zone(patient) if offset_min is None else offset_zone(offset_min)
+    return rollover_date(moment.astimezone(zone))
+
+
+def offset_zone(offset_min: int) -> fixed_offset:
+    return fixed_offset(timedelta(minutes=offset_min))
+
+
+def rollover_date(local: datetime) -> date:
+    """The diary day of a local wall-clock time (04:00 rollover)."""
     if local.hour < scales.DAY_ROLLOVER_HOUR:
         return local.date() - timedelta(days=1)
     return local.date()

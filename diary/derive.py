@@ -138,12 +138,15 @@ class DayFacts:
     triggers: list[str] | None = None  # trigger keys ticked; None: not answered
     long_aura: bool = False  # an attack starting this day had an aura over 60 min
     period: bool | None = None  # menstruating: as answered on the check-in (None: no answer)
+    ongoing: bool = False  # an attack with no end yet covers this day
 
     @property
     def has_entry(self) -> bool:
-        """Something was recorded: a check-in, a headache, an aura or acute medication."""
+        """Something was recorded: a check-in, a headache (ongoing too), an aura or acute
+        medication."""
         return (
             self.recorded
+            or self.ongoing
             or self.headache_day
             or self.migraine_day
             or self.long_aura
@@ -242,11 +245,13 @@ class DerivedDays:
     features: np.ndarray  # int FEATURE_BITS masks of the attacks counted that day
     medication: np.ndarray  # bool (days, MEDICATION_CLASS_CODES): acute medication per class
     long_aura: np.ndarray  # bool: an attack starting that day had an aura over 60 minutes
+    ongoing: np.ndarray  # bool: an attack with no end yet covers that day (up to today)
 
     def days_with_data(self) -> np.ndarray:
-        """Indexes of the days with a headache, a migraine day, an onset, a long aura or acute
-        medication."""
+        """Indexes of the days with a headache, a migraine day, an onset, a long aura, an
+        ongoing attack or acute medication."""
         flagged = self.headache_day | self.migraine_day | self.onset | self.long_aura
+        flagged = flagged | self.ongoing
         return np.flatnonzero(flagged | self.medication.any(axis=1))
 
 
@@ -353,10 +358,11 @@ def derive_arrays(
     the range: the days without data only cost their share of a few numpy fills.
     ``headache_answers`` are the days the patient answered "headache: yes"; ``attacks`` may
     include earlier attacks so an onset on ``start`` is judged correctly. An open attack runs
-    until ``now`` (default: the current time).
+    until ``now`` (default: the current time) and covers every diary day up to today's (before
+    04:00 that is the day that is ending, never the next one).
     """
     now = now or datetime.now(tz=zone)
-    today = now.astimezone(zone).date()
+    today = (now.astimezone(zone) - _ROLLOVER).date()
     days = _Days(first=start.toordinal(), count=max((end - start).days + 1, 0))
     acute = _AcuteDoses.of(doses, days)
     spans = _AttackArrays.of(attacks, acute, now, today)
@@ -377,6 +383,7 @@ def derive_arrays(
         features=features,
         medication=acute.medication,
         long_aura=days.flags(spans.first_day[spans.long_aura]),
+        ongoing=spans.open_days(days),
     )
 
 
@@ -487,6 +494,13 @@ class _AttackArrays:
 
     def onset_days(self) -> np.ndarray:
         return self.first_day[_onset_flags(self.started, self.ended, self.still_open)]
+
+    def open_days(self, days: _Days) -> np.ndarray:
+        """A bool per day of the range: an attack still open covers it."""
+        first = self.first_day[self.still_open] - days.first
+        last = self.last_day[self.still_open] - days.first
+        _, day = _covered_days(first, last, days.count)
+        return days.flags(day + days.first)
 
 
 @dataclass(frozen=True, slots=True)
@@ -649,9 +663,22 @@ def _apply_derived(facts: list[DayFacts], derived: DerivedDays) -> None:
         derived.features[index].tolist(),
         (derived.medication[index] @ _CLASS_BITS).tolist(),
         derived.long_aura[index].tolist(),
+        derived.ongoing[index].tolist(),
         strict=True,
     )
-    for i, headache, migraine, severe, onset, peak, minutes, features, classes, aura in columns:
+    for (
+        i,
+        headache,
+        migraine,
+        severe,
+        onset,
+        peak,
+        minutes,
+        features,
+        classes,
+        aura,
+        ongoing,
+    ) in columns:
         fact = facts[i]
         fact.headache_day = headache
         fact.migraine_day = migraine
@@ -663,6 +690,7 @@ def _apply_derived(facts: list[DayFacts], derived: DerivedDays) -> None:
         fact.acute_medication_day = classes != 0
         fact.medication_classes = _CLASS_SETS[classes]
         fact.long_aura = aura
+        fact.ongoing = ongoing
 
 
 def _apply_medication_names(facts: list[DayFacts], start: date, doses: DoseColumns) -> None:

@@ -57,6 +57,21 @@ def _notes_limit(name: str) -> models.CheckConstraint:
     )
 
 
+def offset_field(moment: str) -> models.SmallIntegerField:
+    """The UTC offset (minutes) a device sent with ``moment``: its diary day is the local date
+    in that offset. Null: the time came in UTC or without an offset (the profile zone's day)."""
+    return models.SmallIntegerField(
+        null=True,
+        blank=True,
+        validators=ranged(-scales.UTC_OFFSET_MAX_MINUTES, scales.UTC_OFFSET_MAX_MINUTES),
+        help_text=f"UTC offset in minutes the device sent with {moment}; null: the profile zone.",
+    )
+
+
+def _offset_range(field: str, name: str) -> models.CheckConstraint:
+    return _range(field, -scales.UTC_OFFSET_MAX_MINUTES, scales.UTC_OFFSET_MAX_MINUTES, name)
+
+
 def _range(field: str, low, high, name: str, nullable: bool = True) -> models.CheckConstraint:
     in_range = Q(**{f"{field}__gte": low, f"{field}__lte": high})
     condition = (Q(**{f"{field}__isnull": True}) | in_range) if nullable else in_range
@@ -303,6 +318,8 @@ class HeadacheAttack(SyncedModel):
     )
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
+    started_offset_min = offset_field("started_at")
+    ended_offset_min = offset_field("ended_at")
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     peak_intensity = models.PositiveSmallIntegerField(
@@ -351,10 +368,18 @@ class HeadacheAttack(SyncedModel):
                 name="attack_side_valid",
             ),
             _notes_limit("attack_notes_length"),
+            _offset_range("started_offset_min", "attack_started_offset_range"),
+            _offset_range("ended_offset_min", "attack_ended_offset_range"),
         ]
         indexes = [
             models.Index(fields=["patient", "start_date"], name="attack_patient_start_idx"),
             models.Index(fields=["patient", "updated_at"], name="attack_patient_upd_idx"),
+            # The ongoing attack of every patient page's banner: a tiny partial index.
+            models.Index(
+                fields=["patient"],
+                condition=Q(ended_at__isnull=True, deleted_at__isnull=True),
+                name="attack_ongoing_idx",
+            ),
         ]
 
     def __str__(self):
@@ -363,6 +388,10 @@ class HeadacheAttack(SyncedModel):
     @property
     def features(self) -> list[str]:
         return [code for code in scales.MIGRAINE_FEATURE_CODES if getattr(self, code)]
+
+    @property
+    def is_ongoing(self) -> bool:
+        return self.ended_at is None and self.deleted_at is None
 
 
 class Dose(SyncedModel):
@@ -377,6 +406,7 @@ class Dose(SyncedModel):
         HeadacheAttack, on_delete=models.SET_NULL, null=True, blank=True, related_name="doses"
     )
     taken_at = models.DateTimeField()
+    taken_offset_min = offset_field("taken_at")
     date = models.DateField()
     amount = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     unit = models.CharField(max_length=16, blank=True)
@@ -398,6 +428,7 @@ class Dose(SyncedModel):
                 condition=Q(relief_2h__in=["", "none", "partial", "complete"]),
                 name="dose_relief_valid",
             ),
+            _offset_range("taken_offset_min", "dose_taken_offset_range"),
         ]
         indexes = [
             models.Index(fields=["patient", "date"], name="dose_patient_date_idx"),

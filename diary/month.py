@@ -32,14 +32,22 @@ class Cell:
 
     @property
     def headache(self) -> str:
-        """'migraine', 'headache', 'none' or 'unrecorded' (for the cell's colour and mark)."""
+        """'migraine', 'headache', 'ongoing' (an attack with no end yet that does not make a
+        headache day so far: under 30 minutes that day), 'none' or 'unrecorded'."""
         if not self.recorded:
             return "unrecorded"
         if self.fact.migraine_day:
             return "migraine"
         if self.fact.headache_day:
             return "headache"
+        if self.fact.ongoing:
+            return "ongoing"
         return "none"
+
+    @property
+    def ongoing(self) -> bool:
+        """A headache with no end yet covers this day (every day it spans so far)."""
+        return bool(self.fact and self.fact.ongoing)
 
     @property
     def painful_areas(self) -> int:
@@ -81,6 +89,7 @@ class Cell:
         parts = {
             "migraine": "migraine day",
             "headache": "headache day",
+            "ongoing": "headache ongoing",
             "none": "no headache",
         }[self.headache]
         if self.fact.peak_intensity is not None and self.fact.headache_day:
@@ -91,6 +100,8 @@ class Cell:
             parts += ", acute medication taken"
         if self.period:
             parts += ", period day"
+        if self.ongoing and self.headache != "ongoing":
+            parts += ", headache ongoing"
         return f"{when}: {parts}"
 
 

@@ -20,6 +20,9 @@ NOTES_MAX_CHARS = 2000
 EARLIEST_DIARY_YEAR = 1900  # API and CSV import refuse earlier days
 LATEST_DIARY_YEAR = 2999  # no page, filter or export reaches past this (date arithmetic stays safe)
 DAY_ROLLOVER_HOUR = 4  # an entry before 04:00 local belongs to the day that is ending
+# The UTC offset a device sends with a time (minutes east of UTC). Real offsets run from
+# -12:00 to +14:00; anything beyond +-14 h is a malformed clock.
+UTC_OFFSET_MAX_MINUTES = 14 * 60
 
 SLEEP_QUALITY_LABELS = {1: "Very poor", 2: "Poor", 3: "Fair", 4: "Good", 5: "Very good"}
 

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import numpy as np
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from accounts.models import User
 from diary import scales
@@ -82,6 +83,19 @@ def attacks_touching(*, patient: User, start: date | None, end: date) -> QuerySe
     """Live attacks covering any day of the range (ongoing ones included)."""
     queryset = HeadacheAttack.objects.filter(patient=patient)
     return _touching(queryset, start, end).order_by("started_at")
+
+
+def ongoing_attack(*, patient: User) -> HeadacheAttack | None:
+    """The patient's attack still going on (no end yet); the latest if several were left open.
+    One indexed query (``attack_ongoing_idx``): every patient page shows it in a banner."""
+    rows = HeadacheAttack.objects.filter(patient=patient, ended_at__isnull=True)
+    return live(rows).order_by("-started_at").first()
+
+
+def live_dose(*, patient: User, dose_id) -> Dose | None:
+    """One of the patient's live doses with its medication; None for anyone else's."""
+    rows = live(Dose.objects.filter(patient=patient, pk=dose_id)).select_related("medication")
+    return rows.first()
 
 
 def doses_between(*, patient: User, start: date | None, end: date) -> QuerySet[Dose]:
@@ -323,6 +337,7 @@ def day_facts_many(
     ``day_facts`` gives each of them (see ``diary_rows`` for ``full_days_since``)."""
     rows = diary_rows(windows=windows, full_days_since=full_days_since)
     zones = {patient.pk: patient_zone(patient) for patient in patients}
+    now = timezone.now()  # the diary's one clock: an ongoing attack runs until now
     return {
         patient_id: derive_days(
             start=start,
@@ -331,6 +346,7 @@ def day_facts_many(
             days=rows[patient_id].check_ins(),
             attacks=rows[patient_id].attack_columns(),
             doses=rows[patient_id].dose_columns(),
+            now=now,
         )
         for patient_id, (start, end) in windows.items()
     }

@@ -28,6 +28,7 @@ from accounts.models import PatientProfile, User
 from diary import scales
 from diary.days import diary_date_for, night_minutes, patient_today, patient_zone
 from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse, Trigger
+from diary.selectors import ongoing_attack
 from diary.signals import diary_changed
 
 DAY_FIELDS = (
@@ -61,6 +62,8 @@ SLEEP_ITEM_FIELDS = (
 ATTACK_FIELDS = (
     "started_at",
     "ended_at",
+    "started_offset_min",
+    "ended_offset_min",
     "peak_intensity",
     "side",
     "location",
@@ -82,6 +85,7 @@ DOSE_FIELDS = (
     "medication",
     "attack",
     "taken_at",
+    "taken_offset_min",
     "date",
     "amount",
     "unit",
@@ -121,15 +125,18 @@ class NotFound(Exception):
 _LATEST_BEHIND_UTC = timedelta(hours=12 + scales.DAY_ROLLOVER_HOUR)
 
 
-def _check_day(patient: User, day: date) -> None:
-    """Refuse days before ``scales.EARLIEST_DIARY_YEAR`` or after the patient's today. A day
-    no later than the earliest diary day on Earth is decided without the patient's time zone
-    (no profile query for back-filled days)."""
+def _check_day(patient: User, day: date, offset_min: int | None = None) -> None:
+    """Refuse days before ``scales.EARLIEST_DIARY_YEAR`` or after the patient's today (or the
+    device's today, in the UTC offset it sent). A day no later than the earliest diary day on
+    Earth is decided without the patient's time zone (no profile query for back-filled days)."""
     if day.year < scales.EARLIEST_DIARY_YEAR:
         raise ValidationError({"date": TOO_EARLY})
     if day <= (timezone.now() - _LATEST_BEHIND_UTC).date():
         return
-    if day > patient_today(patient):
+    today = patient_today(patient)
+    if offset_min is not None:
+        today = max(today, diary_date_for(patient, timezone.now(), offset_min))
+    if day > today:
         raise ValidationError({"date": "This day is in the future; you can only log past days."})
 
 
@@ -239,6 +246,25 @@ def _edit(model: type[Model], stored, *, identity: dict, replace: bool, reset, f
     for name, value in fields.items():
         setattr(obj, name, value)
     return obj
+
+
+def _settle_offsets(obj: Model, stored, fields: dict, pairs: dict[str, str]) -> None:
+    """The UTC offset of each time (``pairs``: time field -> offset field) after this write.
+
+    A time sent with its offset (the API) takes it. A time sent without one is in the profile
+    zone (web forms, CSV) and clears it, unless it is the stored time: re-saving other fields
+    keeps the device's day. Offsets beyond +-14 h are refused before any date is derived."""
+    for moment, offset in pairs.items():
+        if moment in fields and offset not in fields:
+            same = stored is not None and getattr(stored, moment) == fields[moment]
+            setattr(obj, offset, getattr(stored, offset) if same else None)
+        value = getattr(obj, offset)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError({offset: "Send the UTC offset as whole minutes."})
+        if abs(value) > scales.UTC_OFFSET_MAX_MINUTES:
+            raise ValidationError({offset: "A UTC offset lies between -14:00 and +14:00."})
 
 
 def _identity(patient: User, object_id) -> dict:
@@ -452,7 +478,8 @@ def attack_upsert(
     ``create_only``: an existing attack is answered as it is, like a replayed POST).
 
     Validates: start not in the future, end after start, intensity 0-10; derives the diary
-    days it covers (``start_date``/``end_date``, both by the 04:00 rollover rule).
+    days it covers (``start_date``/``end_date``, both by the 04:00 rollover rule, in the UTC
+    offset the device sent with each time, else in the profile zone).
     """
     _refuse_unknown(fields, ATTACK_FIELDS)
     stored = _locked(HeadacheAttack, patient=patient, object_id=attack_id)
@@ -466,14 +493,54 @@ def attack_upsert(
         reset=ATTACK_FIELDS,
         fields=fields,
     )
+    _settle_offsets(attack, stored, fields, ATTACK_OFFSETS)
     _check_attack_times(attack)
-    attack.start_date = diary_date_for(patient, attack.started_at)
-    attack.end_date = (
-        max(diary_date_for(patient, attack.ended_at - timedelta(seconds=1)), attack.start_date)
-        if attack.ended_at
-        else None
-    )
+    attack.start_date = diary_date_for(patient, attack.started_at, attack.started_offset_min)
+    if attack.ended_at is None:
+        attack.ended_offset_min = None
+        attack.end_date = None
+    else:
+        last = attack.ended_at - timedelta(seconds=1)
+        end_day = diary_date_for(patient, last, attack.ended_offset_min)
+        attack.end_date = max(end_day, attack.start_date)
     return _save(stored, attack, patient=patient, expected_version=expected_version)
+
+
+ATTACK_OFFSETS = {"started_at": "started_offset_min", "ended_at": "ended_offset_min"}
+
+
+@transaction.atomic
+def attack_start_now(
+    *, patient: User, peak_intensity: int, attack_id=None
+) -> tuple[HeadacheAttack, Outcome]:
+    """ "Headache started now" (one tap): an ongoing attack from this moment, with the pain the
+    patient tapped. One ongoing attack at a time: while one is open it is answered unchanged
+    (a second tap, or a replayed request, shows it instead of starting another)."""
+    _lock_patient(patient)
+    open_attack = ongoing_attack(patient=patient)
+    if open_attack is not None:
+        return open_attack, Outcome.UNCHANGED
+    return attack_upsert(
+        patient=patient,
+        attack_id=attack_id or uuid.uuid4(),
+        create_only=True,
+        started_at=timezone.now(),
+        peak_intensity=peak_intensity,
+    )
+
+
+@transaction.atomic
+def attack_end_now(*, patient: User, attack_id) -> tuple[HeadacheAttack, Outcome]:
+    """ "Ended now": the ongoing attack ends at this moment; its last diary day is today. An
+    attack that has already ended is answered unchanged (a replayed tap moves no end time)."""
+    stored = _locked(HeadacheAttack, patient=patient, object_id=attack_id)
+    if stored is None or stored.is_deleted:
+        raise NotFound("That headache is not in your diary.")
+    if stored.ended_at is not None:
+        return stored, Outcome.UNCHANGED
+    return attack_upsert(
+        patient=patient, attack_id=stored.pk, replace=False, ended_at=timezone.now()
+    )
 
 
 def _check_attack_times(attack: HeadacheAttack) -> None:
@@ -605,6 +672,9 @@ def dose_upsert(
         if attack is None:
             raise ValidationError({"attack": "That headache is not in your diary."})
         dose.attack = attack
+    _settle_offsets(dose, stored, fields, {"taken_at": "taken_offset_min"})
+    if stored is not None and "date" not in fields and stored.taken_at != dose.taken_at:
+        dose.date = None  # a new time without a day: the day follows the time
     _check_dose_time(patient, dose)
     if not dose.unit:
         dose.unit = medication.unit
@@ -628,8 +698,8 @@ def _check_dose_time(patient: User, dose: Dose) -> None:
     if dose.taken_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"taken_at": "The time cannot be in the future."})
     if not dose.date:
-        dose.date = diary_date_for(patient, dose.taken_at)
-    _check_day(patient, dose.date)
+        dose.date = diary_date_for(patient, dose.taken_at, dose.taken_offset_min)
+    _check_day(patient, dose.date, dose.taken_offset_min)
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@ from datetime import date
 
 from django.urls import path, register_converter
 
-from diary import urls_io, views
+from diary import urls_io, views, views_timer
 from diary.days import in_diary_range
 
 
@@ -29,6 +29,9 @@ urlpatterns = [
     path("today/", views.today, name="today"),
     path("day/<isodate:day>/", views.day, name="day"),
     path("calendar/", views.calendar, name="calendar"),
+    path("attacks/start/", views_timer.attack_start, name="attack_start"),
+    path("attacks/<uuid:attack_id>/end/", views_timer.attack_end, name="attack_end"),
+    path("follow-ups/<uuid:dose_id>/", views_timer.follow_up, name="follow_up"),
     path("warning-signs/", views.warning_signs, name="warning_signs"),
     path("trends/", views.trends_page, name="trends"),
     path("medications/", views.medications, name="medications"),

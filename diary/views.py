@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from diary import bodymap, checkin, month, safety, scales, selectors, services, trends
+from diary import bodymap, checkin, month, safety, scales, selectors, services, timer, trends
 from diary.days import patient_today
 from diary.forms import (
     FATIGUE_LABELS,
@@ -87,6 +87,8 @@ def _day_page(request, day: date):
     else:
         form = CheckinForm(initial=checkin.initial_values(context), context=context)
     page = _checkin_page(context, form, attack_choice)
+    if context.is_today:
+        page.update(timer.today_cards(context.patient, [context.attack, *context.other_attacks]))
     codes = request.session.pop(WARNING_SESSION_KEY, []) if request.method == "GET" else []
     page["warning_signs"] = [safety.SIGNS[code] for code in codes if code in safety.SIGNS]
     return render(request, "diary/day.html", page)

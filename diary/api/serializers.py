@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import models
@@ -13,6 +14,7 @@ from rest_framework import serializers
 
 from config.openapi import ClockTimeField
 from diary import scales
+from diary.days import offset_zone
 from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse, Trigger
 from diary.services import DAY_FIELDS, DOSE_FIELDS
 
@@ -105,6 +107,69 @@ class BodyPainField(serializers.Field):
         return dict(value)
 
 
+OFFSET_RULE = (
+    "Send it with the device's UTC offset (2026-12-05T23:30:00-05:00): its diary day is then "
+    "the local date in that offset (04:00 rollover), wherever the profile zone is, and it is "
+    "answered with that offset. In UTC (Z, +00:00) or without an offset, the day is counted in "
+    "the profile zone. Offsets beyond +-14:00 are refused."
+)
+
+
+class DeviceTimeField(serializers.DateTimeField):
+    """A moment as the device sent it: an explicit UTC offset is kept (the serializer stores it
+    next to the time), where DRF would convert it to the server's zone and lose it."""
+
+    default_error_messages = {"offset": "A UTC offset lies between -14:00 and +14:00."}
+
+    def enforce_timezone(self, value):
+        if isinstance(value, datetime) and value.utcoffset() is not None:
+            return value
+        return super().enforce_timezone(value)
+
+    def to_internal_value(self, value):
+        moment = super().to_internal_value(value)
+        if abs(moment.utcoffset()) > timedelta(minutes=scales.UTC_OFFSET_MAX_MINUTES):
+            self.fail("offset")
+        return moment
+
+
+def device_offset(moment: datetime | None) -> int | None:
+    """The UTC offset (minutes) a device sent with a time; None for UTC or no time."""
+    if moment is None:
+        return None
+    minutes = int(moment.utcoffset().total_seconds() // 60)
+    return minutes or None
+
+
+class DeviceTimesMixin:
+    """Stores each time's device offset (``device_times``: time field -> offset field) and
+    answers each time in its stored offset, so a client that sends back what it read keeps the
+    entry's diary day."""
+
+    device_times: dict[str, str] = {}
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if field_name in self.device_times:
+            field_class = DeviceTimeField
+        return field_class, kwargs
+
+    def service_fields(self) -> dict:
+        fields = super().service_fields()
+        for moment, offset in self.device_times.items():
+            if moment in fields:
+                fields[offset] = device_offset(fields[moment])
+        return fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        for moment, offset in self.device_times.items():
+            value, minutes = getattr(instance, moment), getattr(instance, offset)
+            if value is not None and minutes is not None and moment in data:
+                data[moment] = value.astimezone(offset_zone(minutes)).isoformat()
+        return data
+
+
 class DaySerializer(SyncedSerializer):
     """One diary day (keyed by its date): stress, mood, fatigue, last night's sleep (Consensus
     Sleep Diary items; time in bed and efficiency computed), the body-pain map and notes."""
@@ -163,8 +228,17 @@ class TriggerSerializer(SyncedSerializer):
         extra_kwargs = {"name": {"trim_whitespace": True}}
 
 
-class AttackSerializer(SyncedSerializer):
+class AttackSerializer(DeviceTimesMixin, SyncedSerializer):
     """One headache attack with its ICHD-3 features; may cross midnight, ongoing if no end."""
+
+    device_times = {"started_at": "started_offset_min", "ended_at": "ended_offset_min"}
+    ongoing = serializers.SerializerMethodField(
+        help_text="True while the attack has no end (`ended_at` null); list them with "
+        "`?ongoing=true`."
+    )
+
+    def get_ongoing(self, attack) -> bool:
+        return attack.ended_at is None
 
     functional_impact = serializers.ChoiceField(
         choices=scales.FUNCTIONAL_IMPACT,
@@ -179,6 +253,9 @@ class AttackSerializer(SyncedSerializer):
             *SYNC_FIELDS,
             "started_at",
             "ended_at",
+            "started_offset_min",
+            "ended_offset_min",
+            "ongoing",
             "start_date",
             "end_date",
             "peak_intensity",
@@ -189,11 +266,26 @@ class AttackSerializer(SyncedSerializer):
             "functional_impact",
             "notes",
         ]
-        read_only_fields = [*SYNC_READ_ONLY, "start_date", "end_date"]
+        read_only_fields = [
+            *SYNC_READ_ONLY,
+            "start_date",
+            "end_date",
+            "started_offset_min",
+            "ended_offset_min",
+        ]
         extra_kwargs = {
-            "ended_at": {"help_text": "Null while the attack is ongoing."},
-            "start_date": {"help_text": "Diary day of the start (04:00 local rollover)."},
-            "end_date": {"help_text": "Diary day of the end; null while ongoing."},
+            "started_at": {"help_text": f"When it started. {OFFSET_RULE}"},
+            "ended_at": {"help_text": f"Null while the attack is ongoing. {OFFSET_RULE}"},
+            "started_offset_min": {
+                "help_text": "UTC offset (minutes) the device sent with `started_at`; null: "
+                "the profile zone counts its day. Kept by edits that do not resend the time."
+            },
+            "ended_offset_min": {"help_text": "The same for `ended_at`."},
+            "start_date": {
+                "help_text": "Diary day of the start (04:00 local rollover, in the device's "
+                "offset when it sent one, else the profile zone)."
+            },
+            "end_date": {"help_text": "Diary day of the end (same rule); null while ongoing."},
             "peak_intensity": {"help_text": "Peak pain, NRS 0-10."},
         }
 
@@ -220,8 +312,10 @@ class MedicationSerializer(SyncedSerializer):
         }
 
 
-class DoseSerializer(SyncedSerializer):
+class DoseSerializer(DeviceTimesMixin, SyncedSerializer):
     """One intake of a medication from the list, optionally tied to an attack."""
+
+    device_times = {"taken_at": "taken_offset_min"}
 
     medication = serializers.UUIDField(
         source="medication_id", help_text="Id of a live medication from your list."
@@ -236,12 +330,18 @@ class DoseSerializer(SyncedSerializer):
     class Meta:
         model = Dose
         fields = [*SYNC_FIELDS, *DOSE_FIELDS]
-        read_only_fields = SYNC_READ_ONLY
+        read_only_fields = [*SYNC_READ_ONLY, "taken_offset_min"]
         extra_kwargs = {
+            "taken_at": {"help_text": f"When it was taken. {OFFSET_RULE}"},
+            "taken_offset_min": {
+                "help_text": "UTC offset (minutes) the device sent with `taken_at`; null: the "
+                "profile zone counts its day. Kept by edits that do not resend the time."
+            },
             "date": {
                 "required": False,
                 "allow_null": True,
-                "help_text": "Diary day it counts for; derived from taken_at when left out.",
+                "help_text": "Diary day it counts for; derived from taken_at (see its rule) "
+                "when left out, or when a new taken_at comes without a date.",
             },
             "amount": {
                 "coerce_to_string": False,
@@ -250,7 +350,10 @@ class DoseSerializer(SyncedSerializer):
             },
             "unit": {"help_text": "Defaults to the medication's unit."},
             "quantity": {"coerce_to_string": False},
-            "relief_2h": {"help_text": "Relief two hours after the dose (empty: not recorded)."},
+            "relief_2h": {
+                "help_text": "Relief two hours after the dose (empty: not recorded). Answer a "
+                "follow-up (`?awaiting_relief=true`) with a PATCH of this field alone."
+            },
         }
 
 

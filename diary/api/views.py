@@ -55,6 +55,7 @@ from diary.api.resources import (
     write,
 )
 from diary.days import patient_today, patient_zone, validate_diary_date
+from diary.followups import awaiting_relief
 from diary.services import VersionConflict
 
 
@@ -101,10 +102,29 @@ class ListParamsSerializer(DateRangeSerializer):
     )
 
 
+class AttackListParamsSerializer(ListParamsSerializer):
+    ongoing = serializers.BooleanField(
+        required=False,
+        help_text="true: only attacks still going on (no end yet); false: only ended ones.",
+    )
+
+
+class DoseListParamsSerializer(ListParamsSerializer):
+    awaiting_relief = serializers.BooleanField(
+        required=False,
+        help_text=(
+            "true: only the acute doses taken 2-24 hours ago whose 2-hour relief is not rated "
+            "yet (the relief follow-ups due); answer one with a PATCH of `relief_2h`. false: "
+            "all the others."
+        ),
+    )
+
+
 class SyncedResourceViewSet(WriteThrottledMixin, viewsets.GenericViewSet):
     """List / read / upsert / delete one synced resource (configured by ``resource``)."""
 
     resource: Resource
+    params_serializer = ListParamsSerializer
     pagination_class = KeysetPagination
     lookup_url_kwarg = "key"
 
@@ -118,7 +138,7 @@ class SyncedResourceViewSet(WriteThrottledMixin, viewsets.GenericViewSet):
         return self._ordering
 
     def list(self, request, *args, **kwargs):
-        params = ListParamsSerializer(data=query_params(request))
+        params = self.params_serializer(data=query_params(request))
         params.is_valid(raise_exception=True)
         grant = read_grant(request, action=f"api.{self.resource.name}.list")
         query = params.validated_data
@@ -128,11 +148,16 @@ class SyncedResourceViewSet(WriteThrottledMixin, viewsets.GenericViewSet):
             end=query.get("to"),
             updated_since=query.get("updated_since"),
         )
+        rows = self.filter_rows(rows, query)
         self._ordering = self.resource.list_ordering(syncing="updated_since" in query)
         page = self.paginate_queryset(rows)
         context = {"show_notes": grant.allows("notes")}
         data = self.resource.serializer(page, many=True, context=context).data
         return self.get_paginated_response(data)
+
+    def filter_rows(self, rows, query: dict):
+        """The resource's own list filters (``params_serializer``) on top of the shared ones."""
+        return rows
 
     def retrieve(self, request, *args, **kwargs):
         grant = read_grant(request, action=f"api.{self.resource.name}.read")
@@ -225,7 +250,14 @@ IF_NONE_MATCH_PARAM = OpenApiParameter(
 )
 
 
-def _documented(resource: Resource, *, summary: str, date_params: bool, creatable: bool):
+def _documented(
+    resource: Resource,
+    *,
+    summary: str,
+    date_params: bool,
+    creatable: bool,
+    params: type[ListParamsSerializer] = ListParamsSerializer,
+):
     """Decorate a viewset with accurate request/response/error schemas for every action."""
     ser = resource.serializer
     conflict = conflict_serializer(resource)
@@ -241,7 +273,7 @@ def _documented(resource: Resource, *, summary: str, date_params: bool, creatabl
             "key", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The object's UUID."
         )
     tag = [resource.name]
-    list_params = [PATIENT_PARAM, ListParamsSerializer] if date_params else [PATIENT_PARAM]
+    list_params = [PATIENT_PARAM, params] if date_params else [PATIENT_PARAM]
     if not date_params:
         list_params.append(
             OpenApiParameter(
@@ -328,9 +360,21 @@ class DayViewSet(SyncedResourceViewSet):
     resource = DAYS
 
 
-@_documented(HEADACHES, summary="headache attacks", date_params=True, creatable=True)
+@_documented(
+    HEADACHES,
+    summary="headache attacks",
+    date_params=True,
+    creatable=True,
+    params=AttackListParamsSerializer,
+)
 class HeadacheViewSet(SyncedResourceViewSet):
     resource = HEADACHES
+    params_serializer = AttackListParamsSerializer
+
+    def filter_rows(self, rows, query: dict):
+        if "ongoing" in query:
+            rows = rows.filter(ended_at__isnull=query["ongoing"])
+        return rows
 
 
 @_documented(MEDICATIONS, summary="medications", date_params=False, creatable=True)
@@ -338,9 +382,22 @@ class MedicationViewSet(SyncedResourceViewSet):
     resource = MEDICATIONS
 
 
-@_documented(DOSES, summary="medication doses", date_params=True, creatable=True)
+@_documented(
+    DOSES,
+    summary="medication doses",
+    date_params=True,
+    creatable=True,
+    params=DoseListParamsSerializer,
+)
 class DoseViewSet(SyncedResourceViewSet):
     resource = DOSES
+    params_serializer = DoseListParamsSerializer
+
+    def filter_rows(self, rows, query: dict):
+        if "awaiting_relief" not in query:
+            return rows
+        due = awaiting_relief(rows, timezone.now())
+        return due if query["awaiting_relief"] else rows.exclude(pk__in=due.values("pk"))
 
 
 @_documented(QUESTIONNAIRES, summary="questionnaire responses", date_params=True, creatable=True)
@@ -356,9 +413,16 @@ class TriggerViewSet(SyncedResourceViewSet):
 class DiaryDaySerializer(serializers.Serializer):
     diary_day = serializers.DateField(
         help_text="The patient's current diary day: before 04:00 local time it is still the "
-        "day that is ending. Never write a later day (it answers 400)."
+        "day that is ending. Never write a later day (it answers 400), unless a time sent with "
+        "the device's UTC offset puts it on the device's today."
     )
-    timezone = serializers.CharField(help_text="The zone diary days are counted in (profile).")
+    timezone = serializers.CharField(
+        help_text="The zone diary days are counted in (profile) for times sent in UTC or "
+        "without an offset."
+    )
+    utc_offset_min = serializers.IntegerField(
+        help_text="The profile zone's UTC offset now, in minutes east of UTC."
+    )
     rollover_hour = serializers.IntegerField(help_text="Local hour a new diary day starts (4).")
     server_time = serializers.DateTimeField(help_text="The server's clock, for clock-skew checks.")
 
@@ -374,10 +438,13 @@ class DiaryDayView(APIView):
     )
     def get(self, request):
         patient = read_grant(request, action="api.diary_day").patient
+        zone = patient_zone(patient)
+        now = timezone.now()
         data = {
             "diary_day": patient_today(patient),
-            "timezone": str(patient_zone(patient)),
+            "timezone": str(zone),
+            "utc_offset_min": int(now.astimezone(zone).utcoffset().total_seconds() // 60),
             "rollover_hour": scales.DAY_ROLLOVER_HOUR,
-            "server_time": timezone.now(),
+            "server_time": now,
         }
         return Response(DiaryDaySerializer(data).data)

@@ -559,3 +559,37 @@ def test_a_headache_with_only_a_pain_score_is_a_headache_day_without_duration():
     day = facts(days=[day_row(D, headache=True, peak=6)])[D]
     assert day.headache_day and day.headache_without_duration
     assert (day.peak_intensity, day.headache_minutes) == (6, 0)
+
+
+# --- ongoing attacks (issue 23: the attack timer) -----------------------------------------------
+
+
+def test_an_ongoing_attack_marks_every_diary_day_it_spans_up_to_today_and_no_later():
+    started = datetime(2026, 3, 18, 22, 10, tzinfo=ZONE)
+    result = facts([span(started, None)], start=D, end=NOW.date() + timedelta(days=1))
+    ongoing = sorted(day for day, fact in result.items() if fact.ongoing)
+    assert ongoing == [date(2026, 3, 18), date(2026, 3, 19), date(2026, 3, 20)]
+    assert all(result[day].has_entry for day in ongoing)
+    assert not result[date(2026, 3, 21)].has_entry
+
+
+def test_before_04_00_an_ongoing_treated_attack_stops_at_the_day_that_is_ending():
+    """Until 04:00 the diary day is still the one that is ending: an open attack treated with a
+    triptan must not make tomorrow's (the calendar date's) day a migraine day already."""
+    small_hours = datetime(2026, 3, 20, 2, 0, tzinfo=ZONE)
+    started = datetime(2026, 3, 19, 22, 0, tzinfo=ZONE)
+    dose = DoseEntry(date=date(2026, 3, 19), med_class="triptan", acute=True, attack_id="a")
+    derived = arrays(
+        [span(started, None)],
+        [dose],
+        start=date(2026, 3, 19),
+        end=date(2026, 3, 20),
+        now=small_hours,
+    )
+    assert derived.headache_day.tolist() == [True, False]
+    assert derived.ongoing.tolist() == [True, False]
+    assert derived.headache_minutes.tolist() == [240, 0]  # 22:00 until now (02:00)
+
+
+def test_an_ended_attack_is_not_ongoing():
+    assert not any(fact.ongoing for fact in facts([attack(hours=3)]).values())

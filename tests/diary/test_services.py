@@ -638,3 +638,90 @@ def test_a_headache_pain_score_out_of_range_is_refused(alice):
 def test_hours_slept_entered_directly_stay_when_no_sleep_times_are_given(alice):
     day, _ = services.day_upsert(patient=alice, date=date(2026, 3, 2), total_sleep_min=390)
     assert (day.total_sleep_min, day.time_in_bed_min, day.sleep_efficiency) == (390, None, None)
+
+
+# --- the device's UTC offset (issue 18) --------------------------------------------------------
+
+NEW_YORK_EVENING = datetime(2026, 3, 9, 23, 30, tzinfo=UTC) - timedelta(hours=-5)  # 23:30 -05:00
+
+
+def test_an_attack_sent_with_a_device_offset_counts_for_the_devices_local_day(alice):
+    attack, _ = services.attack_upsert(
+        patient=alice, started_at=NEW_YORK_EVENING, started_offset_min=-300, peak_intensity=5
+    )
+    assert diary_date_for(alice, NEW_YORK_EVENING) == TODAY  # 04:30 in London
+    assert attack.start_date == TODAY - timedelta(days=1)
+
+
+def test_resaving_the_same_time_without_an_offset_keeps_the_devices_day(alice):
+    attack, _ = services.attack_upsert(
+        patient=alice, started_at=NEW_YORK_EVENING, started_offset_min=-300, peak_intensity=5
+    )
+    kept, _ = services.attack_upsert(
+        patient=alice, attack_id=attack.pk, replace=False, started_at=NEW_YORK_EVENING, nausea=True
+    )
+    assert (kept.started_offset_min, kept.start_date) == (-300, TODAY - timedelta(days=1))
+    moved, _ = services.attack_upsert(
+        patient=alice, attack_id=attack.pk, replace=False, started_at=london(TODAY, 9)
+    )
+    assert (moved.started_offset_min, moved.start_date) == (None, TODAY)
+
+
+@pytest.mark.parametrize("offset", [-841, 841, 1440])
+def test_an_offset_beyond_14_hours_is_refused(alice, ibuprofen, offset):
+    with pytest.raises(ValidationError) as error:
+        services.attack_upsert(
+            patient=alice, started_at=NOW, started_offset_min=offset, peak_intensity=5
+        )
+    assert "started_offset_min" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        services.dose_upsert(
+            patient=alice, medication=ibuprofen, taken_at=NOW, taken_offset_min=offset
+        )
+    assert "taken_offset_min" in error.value.message_dict
+
+
+def test_a_dose_with_a_device_offset_counts_for_the_devices_day_and_keeps_it(alice, ibuprofen):
+    dose, _ = services.dose_upsert(
+        patient=alice, medication=ibuprofen, taken_at=NEW_YORK_EVENING, taken_offset_min=-300
+    )
+    assert dose.date == TODAY - timedelta(days=1)
+    rated, _ = services.dose_upsert(
+        patient=alice, dose_id=dose.pk, replace=False, relief_2h="complete"
+    )
+    assert (rated.date, rated.taken_offset_min) == (dose.date, -300)
+
+
+# --- attack timer (issue 23) --------------------------------------------------------------------
+
+
+def test_headache_started_now_opens_one_ongoing_attack_and_a_second_tap_shows_it(alice):
+    attack, outcome = services.attack_start_now(patient=alice, peak_intensity=6)
+    assert outcome is services.Outcome.CREATED
+    assert (attack.started_at, attack.ended_at, attack.start_date) == (NOW, None, TODAY)
+    again, outcome = services.attack_start_now(patient=alice, peak_intensity=3)
+    assert (again.pk, again.peak_intensity, outcome) == (attack.pk, 6, services.Outcome.UNCHANGED)
+    assert HeadacheAttack.objects.count() == 1
+
+
+def test_ended_now_closes_the_attack_on_todays_diary_day(alice, monkeypatch):
+    attack, _ = services.attack_upsert(
+        patient=alice, started_at=london(TODAY - timedelta(days=1), 22, 10), peak_intensity=6
+    )
+    ended, outcome = services.attack_end_now(patient=alice, attack_id=attack.pk)
+    assert (ended.ended_at, ended.end_date, outcome) == (NOW, TODAY, services.Outcome.CHANGED)
+    assert ended.start_date == TODAY - timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: NOW + timedelta(hours=1))
+    replay, outcome = services.attack_end_now(patient=alice, attack_id=attack.pk)
+    assert (replay.ended_at, outcome) == (NOW, services.Outcome.UNCHANGED)
+
+
+def test_ending_someone_elses_or_a_deleted_attack_is_not_found(alice, bob):
+    attack, _ = services.attack_start_now(patient=alice, peak_intensity=6)
+    with pytest.raises(services.NotFound):
+        services.attack_end_now(patient=bob, attack_id=attack.pk)
+    services.attack_delete(patient=alice, attack_id=attack.pk)
+    with pytest.raises(services.NotFound):
+        services.attack_end_now(patient=alice, attack_id=attack.pk)
+    fresh, outcome = services.attack_start_now(patient=alice, peak_intensity=4)
+    assert outcome is services.Outcome.CREATED and fresh.pk != attack.pk
