@@ -283,7 +283,7 @@ def test_today_with_an_ongoing_attack_and_follow_ups_runs_a_constant_number_of_q
         dose_at(alice, sumatriptan, NOW - timedelta(hours=2 + hours))
     client.force_login(alice)
     # as without them (test_views): the timer card finds the attack among the day's attacks
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         html = client.get(TODAY_URL).content.decode()
     assert html.count("How well did") == doses
 
