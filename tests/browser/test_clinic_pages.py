@@ -141,12 +141,13 @@ def demo_patient(db, clinician):
 def test_a_full_demo_report_prints_and_downloads_on_one_page(
     page_as, clinician, demo_patient, shots
 ):
-    """Six months of the demo diary, seven insights and notes, every v2 section: still one A4
-    page, printed by Chromium and as the PDF download."""
+    """Six months of the demo diary, eight insights (every kind but the menstrual one: this
+    patient does not track a cycle) and notes, every v2 section: still one A4 page, printed by
+    Chromium and as the PDF download."""
     patient = demo_patient
     page = page_as(clinician, viewport=DESKTOP)
     page.goto(report_path(patient))
-    assert page.locator(".insight-sentences li").count() == 7
+    assert page.locator(".insight-sentences li").count() == 8
     main = page.locator("main").inner_text()
     for text in ("Maria Example", "Acute drug", "Preventive:", "Attacks and disability"):
         assert text in main
