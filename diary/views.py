@@ -303,7 +303,7 @@ def trends_page(request):
 # --- medications ---------------------------------------------------------------------------------
 
 
-def _medication_errors(form, error: ValidationError) -> None:
+def _add_service_errors(form, error: ValidationError) -> None:
     for name, messages_ in error.message_dict.items():
         target = name if name in form.fields else None
         for message in messages_:
@@ -320,7 +320,7 @@ def medications(request):
         try:
             medication, _ = services.medication_upsert(patient=patient, **form.cleaned_data)
         except ValidationError as error:
-            _medication_errors(form, error)
+            _add_service_errors(form, error)
         else:
             messages.success(request, f"Added {medication.name} to your list.")
             return redirect("diary:medications")
@@ -358,7 +358,7 @@ def medication_edit(request, medication_id):
                 patient=patient, medication_id=medication.pk, replace=True, **form.cleaned_data
             )
         except ValidationError as error:
-            _medication_errors(form, error)
+            _add_service_errors(form, error)
         else:
             messages.success(request, "Medication updated.")
             return redirect("diary:medications")
@@ -408,7 +408,7 @@ def triggers(request):
         try:
             trigger, _ = services.trigger_upsert(patient=patient, **form.cleaned_data)
         except ValidationError as error:
-            _medication_errors(form, error)
+            _add_service_errors(form, error)
         else:
             messages.success(request, f"Added “{trigger.name}” to your check-in.")
             return redirect("diary:triggers")
