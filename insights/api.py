@@ -4,7 +4,6 @@ clinician, of a patient who shares insights with them). Nothing is computed in t
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -15,11 +14,11 @@ from rest_framework.views import APIView
 from accounts import access
 from accounts.models import User
 from config.openapi import READ_ERRORS
+from diary.api.common import patient_id_from_query
 from insights.mechanisms import mechanisms_for
 from insights.models import Insight
 from insights.selectors import current_insights
 
-MAX_DB_INT = 2**63 - 1
 ACCESS_ACTION = "api.insights.list"
 
 
@@ -100,16 +99,14 @@ PATIENT_PARAM = OpenApiParameter(
 def reading_patient(request) -> User:
     """The patient whose insights this request may read; clinician reads are recorded."""
     user: User = request.user
-    raw = request.query_params.get("patient", "")
-    if raw == "":
+    patient_id = patient_id_from_query(request)
+    if patient_id is None:
         if not user.is_patient:
             raise serializers.ValidationError(
                 {"patient": ["Choose the patient to read with ?patient=<id> (see GET /shares/)."]}
             )
         return user
-    if not raw.isascii() or not raw.isdigit() or int(raw) > MAX_DB_INT:
-        raise Http404("No such patient.")
-    patient = access.readable_patient(user, int(raw), scope="insights")
+    patient = access.readable_patient(user, patient_id, scope="insights")
     access.record_access(actor=user, patient=patient, action=ACCESS_ACTION, request=request)
     return patient
 

@@ -31,10 +31,15 @@ def query_params(request) -> dict:
 # --- who reads, who writes ----------------------------------------------------------------------
 
 
-def _patient_id_from_query(request) -> int | None:
+def patient_id_from_query(request) -> int | None:
+    """``?patient=<id>`` as an int, None when left out. An empty value is refused (400), as
+    the schema's integer type says, rather than read as "left out"; an id that cannot exist
+    is 404 like any unknown patient."""
     raw = request.query_params.get("patient")
-    if raw is None or raw == "":
+    if raw is None:
         return None
+    if raw == "":
+        raise ValidationError({"patient": ["Give a patient id (a whole number) or leave it out."]})
     if not raw.isascii() or not raw.isdigit() or int(raw) > MAX_DB_INT:
         raise Http404("No such patient.")
     return int(raw)
@@ -47,7 +52,7 @@ def read_grant(request, *, scope: str = "diary", action: str) -> Grant:
     scope. Anything else is 404 so patient ids never leak. Every clinician read is recorded.
     """
     user: User = request.user
-    patient_id = _patient_id_from_query(request)
+    patient_id = patient_id_from_query(request)
     if patient_id is None:
         if not user.is_patient:
             raise ValidationError(
@@ -66,7 +71,7 @@ def writing_patient(request) -> User:
     user: User = request.user
     if not user.is_patient:
         raise PermissionDenied("Only the patient can change their diary; clinicians read only.")
-    patient_id = _patient_id_from_query(request)
+    patient_id = patient_id_from_query(request)
     if patient_id is not None and patient_id != user.pk:
         raise Http404("No such patient.")
     return user
@@ -114,4 +119,9 @@ def parse_version(value) -> int | str | None:
 
 
 def if_match(request) -> int | str | None:
-    return parse_version(request.headers.get("If-Match"))
+    """The ``If-Match`` header's version; sent but empty is malformed (400), as the schema's
+    pattern says, not a request without a condition."""
+    header = request.headers.get("If-Match")
+    if header is not None and not header.strip():
+        raise ValidationError({"if_match": ['Send the ETag you read, e.g. If-Match: "3".']})
+    return parse_version(header)

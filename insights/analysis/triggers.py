@@ -40,6 +40,7 @@ KIND = "triggers"
 FDR_Q = 0.10
 TOP_SHOWN = 3
 WEEKEND = (5, 6)
+OWN_PREFIX = "own:"  # the patient's own triggers (diary.scales.OWN_TRIGGER_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -237,6 +238,61 @@ def _counts(entry: dict) -> str:
     )
 
 
+def inline_label(entry: dict) -> str:
+    """A checklist label inside a sentence ("after alcohol"); the patient's own names as typed."""
+    label = entry["label"]
+    return label if entry["key"].startswith(OWN_PREFIX) else label[:1].lower() + label[1:]
+
+
+def card(details: dict) -> dict:
+    """What the insights page lists for the kind: each found trigger with its counts, risks and
+    adjusted interval (strongest evidence first, all of them), the tested ones without a clear
+    sign, and what each untested one still needs. Built from the stored details."""
+    level = details.get("interval_level", 95)
+    by_key = {entry["key"]: entry for entry in details.get("tested", [])}
+    found = [by_key[key] for key in details.get("found", []) if key in by_key]
+    found_rows = [
+        {
+            "label": entry["label"],
+            "counts": (
+                f"A headache started the next day after {entry['exposed_onsets']} of "
+                f"{common.count_phrase(entry['exposed_days'], 'day')} with it "
+                f"({_share(entry['exposed_onsets'], entry['exposed_days'])}), and after "
+                f"{entry['unexposed_onsets']} of "
+                f"{common.count_phrase(entry['unexposed_days'], 'day')} without it "
+                f"({_share(entry['unexposed_onsets'], entry['unexposed_days'])})."
+            ),
+            "effect": (
+                f"Odds {common.number(entry['odds_ratio'])} times as high "
+                f"({common.interval(entry['ci_low'], entry.get('ci_high'), level)})."
+            ),
+        }
+        for entry in found
+    ]
+    quiet = [e["label"] for e in details.get("tested", []) if not e.get("found")]
+    waiting = [
+        missing_text(e)
+        for e in details.get("untested", [])
+        if e["missing_exposed"] or e["missing_unexposed"]
+    ]
+    checked = (
+        f"{common.count_phrase(len(by_key), 'trigger')} checked against a new headache the next "
+        "day, allowing for chance across all of them."
+    )
+    note = f"{common.ASSOCIATION_NOTE} {common.CLINICIAN_NOTE}" if found else common.MORE_DATA_NOTE
+    return {
+        "checked": checked,
+        "found": found_rows,
+        "quiet": quiet,
+        "untested": waiting,
+        "note": note,
+    }
+
+
+def _share(events: int, days: int) -> str:
+    return f"{round(100 * events / days)}%" if days else "n/a"
+
+
 def describe(result: InsightResult) -> str:
     """Found triggers first (strongest evidence, at most ``TOP_SHOWN``) with counts, risks and
     the adjusted interval; then the triggers tested without a clear sign; then what is missing."""
@@ -254,7 +310,7 @@ def describe(result: InsightResult) -> str:
     text = []
     for entry in found[:TOP_SHOWN]:
         text.append(
-            f"After {entry['label']}, a new headache started more often the next day: "
+            f"After {inline_label(entry)}, a new headache started more often the next day: "
             f"{_counts(entry)}; odds {common.number(entry['odds_ratio'])} times as high "
             f"({common.interval(entry['ci_low'], entry['ci_high'], level)}, weekends taken "
             "into account)."

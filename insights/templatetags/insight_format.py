@@ -2,6 +2,7 @@
 
 from django import template
 
+from insights.analysis import triggers
 from insights.analysis.common import EVIDENCE_TEXT, level_text, number
 from insights.mechanisms import mechanisms_for
 from insights.selectors import current_insights
@@ -60,6 +61,12 @@ def interval_level(insight) -> str:
     """The interval's level: 95% widened for the number of patterns checked, so that it
     excludes no effect exactly when the insight is found (stored in details)."""
     return level_text(float((insight.details or {}).get("interval_level", 95)))
+
+
+@register.filter
+def trigger_card(insight) -> dict:
+    """The per-trigger lists of a stored ``triggers`` insight (found, no clear sign, waiting)."""
+    return triggers.card(insight.details or {})
 
 
 @register.filter

@@ -48,3 +48,26 @@ def test_triggers_can_be_written_in_a_sync_batch(api_as, alice):
     ]
     response = api_as(alice).post("/api/v1/sync/batch/", {"operations": operations}, format="json")
     assert [item["status"] for item in response.json()["results"]] == [201, 201]
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_empty_patient_id_is_refused_not_read_as_left_out(api_as, alice, method):
+    """The schema types ?patient= as an integer (found by the schema fuzzer, ST201)."""
+    client = api_as(alice)
+    body = {"name": "Perfume", "id": str(uuid.uuid4())} if method == "post" else None
+    response = getattr(client, method)("/api/v1/triggers/?patient=", body, format="json")
+    assert response.status_code == 400
+    assert [error["attr"] for error in response.json()["errors"]] == ["patient"]
+    assert client.get("/api/v1/triggers/").json()["results"] == []
+
+
+def test_an_empty_if_match_is_refused_not_read_as_no_condition(api_as, alice):
+    client = api_as(alice)
+    key = uuid.uuid4()
+    client.put(f"/api/v1/triggers/{key}/", {"name": "Perfume"}, format="json")
+    response = client.put(
+        f"/api/v1/triggers/{key}/", {"name": "Smoke"}, format="json", HTTP_IF_MATCH=""
+    )
+    assert response.status_code == 400
+    assert [error["attr"] for error in response.json()["errors"]] == ["if_match"]
+    assert client.get(f"/api/v1/triggers/{key}/").json()["name"] == "Perfume"

@@ -19,7 +19,31 @@ def test_a_planted_alcohol_effect_is_found_with_an_interval_above_one(seed):
     assert result.status == "found", result.summary
     assert result.details["found"][0] == "alcohol"
     assert result.ci_low > 1 and result.effect > result.ci_low
-    assert result.summary.startswith("After Alcohol, a new headache started more often")
+    assert result.summary.startswith("After alcohol, a new headache started more often")
+
+
+def test_the_card_lists_each_found_trigger_with_its_evidence_then_the_others():
+    diary = trigger_diary(seed=3, days=365, odds={"alcohol": 8.0})
+    rare = np.zeros(diary.n, bool)
+    rare[[10, 50]] = True
+    diary.triggers["travel"] = rare & diary.triggers_answered
+    result = _result(diary)
+    card = triggers.card(result.details)
+    alcohol = next(e for e in result.details["tested"] if e["key"] == "alcohol")
+    assert [row["label"] for row in card["found"]] == ["Alcohol"]
+    assert (
+        f"after {alcohol['exposed_onsets']} of {alcohol['exposed_days']} days with it"
+        in (card["found"][0]["counts"])
+    )
+    assert (
+        "interval" in card["found"][0]["effect"] and "times as high" in card["found"][0]["effect"]
+    )
+    assert (
+        "Alcohol" not in card["quiet"] and len(card["quiet"]) == len(result.details["tested"]) - 1
+    )
+    assert card["untested"] == [triggers.missing_text(result.details["untested"][0])]
+    assert card["untested"][0].startswith("Travel: tick it on")
+    assert "not proof" in card["note"]
 
 
 @pytest.mark.parametrize("seed", range(20, 28))

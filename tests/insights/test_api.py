@@ -106,6 +106,12 @@ def test_a_malformed_patient_id_is_404_not_500(api_as, carol, bad):
     assert api_as(carol).get(URL, {"patient": bad}).status_code == 404
 
 
+def test_an_empty_patient_id_is_refused_as_the_schema_says(api_as, alice, alice_insight):
+    response = api_as(alice).get(URL + "?patient=")
+    assert response.status_code == 400
+    assert [error["attr"] for error in response.json()["errors"]] == ["patient"]
+
+
 def test_reading_insights_takes_a_constant_number_of_queries(
     api_as, alice, carol, alice_insight, django_assert_max_num_queries
 ):

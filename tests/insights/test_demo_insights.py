@@ -38,6 +38,16 @@ def test_each_planted_demo_pattern_is_found(demo_patient, kind):
     assert row.status == "found", row.summary
 
 
+def test_the_demo_patient_is_shown_the_planted_alcohol_trigger_with_an_interval(demo_patient):
+    row = next(r for r in current_insights(patient=demo_patient) if r.kind == "triggers")
+    assert row.status == "found", row.summary
+    alcohol = next(e for e in row.details["tested"] if e["key"] == "alcohol")
+    assert alcohol["found"] and "alcohol" in row.details["found"]
+    assert alcohol["ci_low"] > 1.0  # the adjusted interval excludes "no effect"
+    assert alcohol["risk_exposed"] > alcohol["risk_unexposed"]
+    assert "after alcohol, a new headache started more often" in row.summary.lower()
+
+
 @pytest.fixture
 def second_demo_patient(db):
     patient = PatientFactory(email="patient2@example.com")
