@@ -101,8 +101,9 @@ def write(
     partial: bool,
     expected_version=None,
     create_only: bool = False,
-) -> tuple[object, int]:
-    """Validate ``data`` and upsert one object; returns (object, HTTP status 200/201).
+) -> tuple[object, int, dict]:
+    """Validate ``data`` and upsert one object; returns (object, HTTP status 200/201, its
+    representation).
 
     Raises ValidationError (400), Http404, services.VersionConflict (412) or WriteConflict
     (409). ``create_only`` (POST): an existing object with that id is returned unchanged (200).
@@ -133,7 +134,8 @@ def write(
             raise as_api_error(exc) from None
         except services.NotFound:
             raise Http404("Not found.") from None
-        return obj, 201 if outcome is services.Outcome.CREATED else 200
+        serializer.instance = obj  # its fields are built: the answer reuses them
+        return obj, 201 if outcome is services.Outcome.CREATED else 200, serializer.data
     raise AssertionError("unreachable")
 
 

@@ -151,7 +151,7 @@ def apply_operation(patient, index: int, operation: dict) -> dict:
             remove(resource, patient=patient, key=key, expected_version=expected_version)
             result["status"] = 204
             return result
-        obj, code = write(
+        obj, code, data = write(
             resource,
             patient=patient,
             key=key,
@@ -160,7 +160,7 @@ def apply_operation(patient, index: int, operation: dict) -> dict:
             expected_version=expected_version,
             create_only=op == "create",
         )
-        result.update(status=code, data=resource.represent(obj), key=_key_of(resource, obj))
+        result.update(status=code, data=data, key=_key_of(resource, obj))
     except VersionConflict as exc:
         current = resource.represent(exc.current) if exc.current is not None else None
         errors = problem(412, code="precondition_failed", detail=STALE)

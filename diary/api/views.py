@@ -175,7 +175,7 @@ class SyncedResourceViewSet(WriteThrottledMixin, viewsets.GenericViewSet):
             key = uuid.UUID(str(raw_id)) if raw_id else uuid.uuid4()
         except ValueError:
             key = uuid.uuid4()  # the serializer reports the malformed id
-        obj, code = write(
+        obj, code, data = write(
             self.resource,
             patient=patient,
             key=key,
@@ -183,7 +183,7 @@ class SyncedResourceViewSet(WriteThrottledMixin, viewsets.GenericViewSet):
             partial=False,
             create_only=True,
         )
-        return self._answer(obj, code)
+        return Response(data, status=code, headers={"ETag": etag_for(obj)})
 
     def update(self, request, *args, **kwargs):
         return self._write(request, kwargs["key"], partial=False)
@@ -205,7 +205,7 @@ class SyncedResourceViewSet(WriteThrottledMixin, viewsets.GenericViewSet):
     def _write(self, request, raw_key, *, partial: bool):
         patient = writing_patient(request)
         expected_version = if_match(request)
-        obj, code = write(
+        obj, code, data = write(
             self.resource,
             patient=patient,
             key=self.resource.parse_key(raw_key),
@@ -213,7 +213,7 @@ class SyncedResourceViewSet(WriteThrottledMixin, viewsets.GenericViewSet):
             partial=partial,
             expected_version=expected_version,
         )
-        return self._answer(obj, code)
+        return Response(data, status=code, headers={"ETag": etag_for(obj)})
 
     def _answer(self, obj, code: int, *, show_notes: bool = True) -> Response:
         data = self.resource.represent(obj, show_notes=show_notes)
