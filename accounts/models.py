@@ -203,6 +203,20 @@ class PatientProfile(models.Model):
             )
         if self.quiet_hours_start is not None and self.quiet_hours_start == self.quiet_hours_end:
             raise ValidationError({"quiet_hours_end": "Quiet hours must end at another time."})
+        if (self.reminder_enabled or self.remind_questionnaires) and self.is_quiet(
+            self.reminder_time
+        ):
+            # It would wait for the quiet hours to end and, past its 3-hour window, never come.
+            raise ValidationError(
+                {"reminder_time": "This time is inside your quiet hours: choose another one."}
+            )
+
+    def is_quiet(self, clock) -> bool:
+        """Whether a local clock time falls in the quiet hours (which may span midnight)."""
+        start, end = self.quiet_hours_start, self.quiet_hours_end
+        if start is None or end is None or clock is None:
+            return False
+        return start <= clock < end if start < end else clock >= start or clock < end
 
     @property
     def diagnosis_list(self) -> list[str]:

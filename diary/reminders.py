@@ -111,11 +111,7 @@ def follow_up_link(dose: Dose) -> str:
 
 def in_quiet_hours(profile: PatientProfile, now: datetime) -> bool:
     """Whether ``now`` falls in the patient's quiet hours (local time; may span midnight)."""
-    start, end = profile.quiet_hours_start, profile.quiet_hours_end
-    if start is None or end is None:
-        return False
-    clock = now.astimezone(patient_zone(profile.user)).time()
-    return start <= clock < end if start < end else clock >= start or clock < end
+    return profile.is_quiet(now.astimezone(patient_zone(profile.user)).time())
 
 
 def reminder_moment(profile: PatientProfile, now: datetime) -> tuple[date, datetime] | None:

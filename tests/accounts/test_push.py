@@ -285,3 +285,46 @@ def test_the_key_generating_command_prints_a_matching_pair(settings):
     push.vapid.cache_clear()
     assert push.public_key() == env["VAPID_PUBLIC_KEY"]
     push.vapid.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("quiet", "reminder", "refused"),
+    [
+        (("22:00", "07:00"), "23:30", True),  # spans midnight, before it
+        (("22:00", "07:00"), "06:59", True),  # spans midnight, after it
+        (("22:00", "07:00"), "07:00", False),  # the end is not quiet
+        (("13:00", "15:00"), "14:00", True),
+        (("13:00", "15:00"), "20:00", False),
+    ],
+)
+def test_a_reminder_time_inside_the_quiet_hours_is_refused(client, alice, quiet, reminder, refused):
+    """It would wait for the quiet hours and, past its 3-hour window, never be sent."""
+    client.force_login(alice)
+    fields = {
+        "reminder_enabled": "on",
+        "reminder_time": reminder,
+        "quiet_hours_start": quiet[0],
+        "quiet_hours_end": quiet[1],
+    }
+    response = client.post(reverse("accounts:notifications"), fields)
+    assert (response.status_code == 200) is refused
+    if refused:
+        assert "inside your quiet hours" in response.content.decode()
+    alice.patient_profile.refresh_from_db()
+    assert alice.patient_profile.reminder_enabled is not refused
+
+
+def test_the_profile_api_refuses_a_reminder_inside_the_quiet_hours(api_as, alice):
+    body = {
+        "patient_profile": {
+            "reminder_enabled": True,
+            "reminder_time": "23:00",
+            "quiet_hours_start": "22:00",
+            "quiet_hours_end": "07:00",
+        }
+    }
+    response = api_as(alice).patch("/api/v1/me/", body, format="json")
+    assert response.status_code == 400
+    assert "inside your quiet hours" in str(response.json())
+    body["patient_profile"]["reminder_enabled"] = False  # no reminder: nothing to lose
+    assert api_as(alice).patch("/api/v1/me/", body, format="json").status_code == 200
