@@ -34,6 +34,9 @@ logger = logging.getLogger(__name__)
 
 GONE = {404, 410}  # the push service forgot this subscription: delete it (RFC 8030 §7.3)
 TIMEOUT_SECONDS = 10
+# Failures in a row (no success between) after which a browser is given up: reminders go by
+# e-mail instead of waiting on an endpoint that stopped answering. Re-subscribing brings it back.
+MAX_FAILURES_IN_A_ROW = 10
 BASE64URL = re.compile(r"[A-Za-z0-9_-]+={0,2}")
 
 
@@ -88,7 +91,8 @@ def public_key() -> str:
 def send(subscription: PushSubscription, payload: dict, *, ttl: int) -> bool:
     """Post one encrypted message; True if the push service accepted it.
 
-    A 404/410 deletes the subscription; other failures count on it and are logged.
+    A 404/410 deletes the subscription; other failures count on it and are logged, and
+    ``MAX_FAILURES_IN_A_ROW`` of them delete it too.
     """
     info = {
         "endpoint": subscription.endpoint,
@@ -125,7 +129,9 @@ def send(subscription: PushSubscription, payload: dict, *, ttl: int) -> bool:
 
 def _failed(subscription: PushSubscription, reason: str) -> None:
     logger.warning("push to subscription %s failed: %s", subscription.pk, reason)
-    PushSubscription.objects.filter(pk=subscription.pk).update(failure_count=F("failure_count") + 1)
+    rows = PushSubscription.objects.filter(pk=subscription.pk)
+    rows.update(failure_count=F("failure_count") + 1)
+    rows.filter(failure_count__gte=MAX_FAILURES_IN_A_ROW).delete()
 
 
 def notify(user: User, payload: dict, *, ttl: int) -> int:

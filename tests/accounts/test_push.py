@@ -74,6 +74,16 @@ def test_an_unreachable_push_service_counts_as_a_failure(api_as, alice, vapid_ke
     assert PushSubscription.objects.get(user=alice).failure_count == 1
 
 
+def test_a_browser_failing_ten_times_in_a_row_is_given_up(api_as, alice, vapid_keys, push_receiver):
+    subscribe(api_as, alice, push_receiver.endpoint("stale"))
+    PushSubscription.objects.filter(user=alice).update(failure_count=push.MAX_FAILURES_IN_A_ROW - 2)
+    push_receiver.status = 503
+    push.notify(alice, {"title": "t", "link": "/"}, ttl=60)
+    assert PushSubscription.objects.get(user=alice).failure_count == push.MAX_FAILURES_IN_A_ROW - 1
+    push.notify(alice, {"title": "t", "link": "/"}, ttl=60)
+    assert not PushSubscription.objects.filter(user=alice).exists()
+
+
 def test_without_a_vapid_key_push_is_off(api_as, alice, settings, push_receiver):
     settings.VAPID_PRIVATE_KEY = settings.VAPID_LOCAL_KEY_FILE = ""
     push.vapid.cache_clear()
