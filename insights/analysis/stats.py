@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 import numpy as np
+from scipy.optimize import brentq
 from scipy.special import gammaln, ndtr, ndtri
 from scipy.special import stdtr as _student_cdf
 from scipy.special import stdtrit as _student_ppf
@@ -707,12 +708,11 @@ class StratifiedExact:
 
 
 def _root(curve, target: float) -> float:
-    """Where an increasing ``curve`` of the log OR reaches ``target`` (bisection over +-15)."""
+    """Where an increasing ``curve`` of the log OR reaches ``target`` within +-15 (Brent's
+    method: a dozen evaluations of the convolution where bisection took sixty)."""
     low, high = -_LOG_PSI_BOUND, _LOG_PSI_BOUND
-    for _ in range(60):
-        middle = (low + high) / 2
-        if curve(middle) < target:
-            low = middle
-        else:
-            high = middle
-    return (low + high) / 2
+    if curve(low) >= target:
+        return low
+    if curve(high) < target:
+        return high
+    return brentq(lambda log_psi: curve(log_psi) - target, low, high, xtol=1e-12)
