@@ -711,8 +711,11 @@ def _root(curve, target: float) -> float:
     """Where an increasing ``curve`` of the log OR reaches ``target`` within +-15 (Brent's
     method: a dozen evaluations of the convolution where bisection took sixty)."""
     low, high = -_LOG_PSI_BOUND, _LOG_PSI_BOUND
-    if curve(low) >= target:
-        return low
-    if curve(high) < target:
-        return high
-    return brentq(lambda log_psi: curve(log_psi) - target, low, high, xtol=1e-12)
+
+    def gap(log_psi: float) -> float:
+        return curve(log_psi) - target
+
+    try:
+        return brentq(gap, low, high, xtol=1e-12)
+    except ValueError:  # no crossing inside the bounds: the curve is above or below throughout
+        return low if gap(low) >= 0 else high
