@@ -8,25 +8,9 @@ FOLLOW_UP_AFTER = timedelta(hours=2)
 FOLLOW_UP_WINDOW = timedelta(hours=24)
 
 
-def relief_follow_ups_due(patient, now: datetime) -> list[Dose]:
-    """Live acute doses taken 2-24 h ago whose 2-hour relief is still unrated, oldest first."""
-    return list(
-        Dose.objects.filter(
-            patient=patient,
-            deleted_at__isnull=True,
-            relief_2h="",
-            taken_at__lte=now - FOLLOW_UP_AFTER,
-            taken_at__gt=now - FOLLOW_UP_WINDOW,
-            medication__kind="acute",
-        )
-        .select_related("medication")
-        .order_by("taken_at")
-    )
-
-
 def awaiting_relief(doses, now: datetime):
-    """The doses of a queryset that ``relief_follow_ups_due`` would ask about at ``now`` (the
-    API's ``?awaiting_relief=true``, which keeps the list's own order and paging)."""
+    """The doses of a queryset still awaiting their 2-hour relief rating at ``now``: live, of
+    an acute medication, taken 2-24 h ago, unrated (the one rule for pages, API and reminders)."""
     return doses.filter(
         deleted_at__isnull=True,
         relief_2h="",
@@ -34,6 +18,12 @@ def awaiting_relief(doses, now: datetime):
         taken_at__gt=now - FOLLOW_UP_WINDOW,
         medication__kind="acute",
     )
+
+
+def relief_follow_ups_due(patient, now: datetime) -> list[Dose]:
+    """The patient's doses awaiting a relief rating, oldest first."""
+    rows = awaiting_relief(Dose.objects.filter(patient=patient), now)
+    return list(rows.select_related("medication").order_by("taken_at"))
 
 
 def follow_up_question(dose: Dose, zone) -> str:

@@ -30,7 +30,7 @@ from accounts import push
 from accounts.models import PatientProfile, User
 from diary import selectors
 from diary.days import diary_date_for, patient_zone
-from diary.followups import FOLLOW_UP_AFTER, FOLLOW_UP_WINDOW, relief_follow_ups_due
+from diary.followups import FOLLOW_UP_WINDOW, awaiting_relief
 from diary.forms import diary_moment
 from diary.models import Day, Dose, SentReminder
 
@@ -103,7 +103,7 @@ def checkin_link(day: date) -> str:
 
 
 def follow_up_link(dose: Dose) -> str:
-    return _absolute(f"/diary/follow-ups/{dose.pk}/")
+    return _absolute(reverse("diary:follow_up", kwargs={"dose_id": dose.pk}))
 
 
 # --- when -------------------------------------------------------------------------------------
@@ -143,18 +143,10 @@ def checkin_reminders(profiles: list[PatientProfile], now: datetime) -> list:
 def follow_up_reminders(profiles: list[PatientProfile], now: datetime) -> list:
     """One reminder per unrated dose (``diary.followups``), for patients who asked for them."""
     wanted = {p.user_id: p for p in profiles if p.remind_follow_ups}
-    candidates = set(
-        Dose.objects.filter(
-            patient_id__in=list(wanted),
-            deleted_at__isnull=True,
-            relief_2h="",
-            taken_at__lte=now - FOLLOW_UP_AFTER,
-            taken_at__gt=now - FOLLOW_UP_WINDOW,
-        ).values_list("patient_id", flat=True)
-    )
+    doses = awaiting_relief(Dose.objects.filter(patient_id__in=list(wanted)), now)
     return [
         (
-            wanted[patient_id],
+            wanted[dose.patient_id],
             Reminder(
                 Kind.FOLLOW_UP,
                 (str(dose.pk),),
@@ -162,8 +154,7 @@ def follow_up_reminders(profiles: list[PatientProfile], now: datetime) -> list:
                 dose.taken_at + FOLLOW_UP_WINDOW,
             ),
         )
-        for patient_id in sorted(candidates)
-        for dose in relief_follow_ups_due(wanted[patient_id].user, now)
+        for dose in doses.order_by("patient_id", "taken_at")
     ]
 
 
