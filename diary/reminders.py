@@ -30,7 +30,7 @@ from accounts import push
 from accounts.models import PatientProfile, User
 from diary import selectors
 from diary.days import diary_date_for, patient_zone
-from diary.followups import FOLLOW_UP_WINDOW, awaiting_relief
+from diary.followups import FOLLOW_UP_WINDOW
 from diary.forms import diary_moment
 from diary.models import Day, Dose, SentReminder
 
@@ -143,7 +143,7 @@ def checkin_reminders(profiles: list[PatientProfile], now: datetime) -> list:
 def follow_up_reminders(profiles: list[PatientProfile], now: datetime) -> list:
     """One reminder per unrated dose (``diary.followups``), for patients who asked for them."""
     wanted = {p.user_id: p for p in profiles if p.remind_follow_ups}
-    doses = awaiting_relief(Dose.objects.filter(patient_id__in=list(wanted)), now)
+    doses = selectors.awaiting_relief(Dose.objects.filter(patient_id__in=list(wanted)), now)
     return [
         (
             wanted[dose.patient_id],

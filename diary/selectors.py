@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 from django.db.models import Q, QuerySet
@@ -20,6 +20,7 @@ from accounts.models import User
 from diary import scales
 from diary.days import patient_zone
 from diary.derive import FEATURE_BITS, AttackColumns, AttackSpan, DayFacts, DoseColumns, derive_days
+from diary.followups import FOLLOW_UP_AFTER, FOLLOW_UP_WINDOW
 from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse, Trigger
 
 ATTACK_LOOKBACK_DAYS = 3  # attacks that started shortly before a range can still cover it
@@ -355,3 +356,24 @@ def day_facts_many(
 def day_facts(*, patient: User, start: date, end: date) -> list[DayFacts]:
     """Per-day facts for a range in three queries (days, attacks, doses)."""
     return day_facts_many(patients=[patient], windows={patient.pk: (start, end)})[patient.pk]
+
+
+# --- relief follow-ups ------------------------------------------------------------------------
+
+
+def awaiting_relief(doses, now: datetime):
+    """The doses of a queryset still awaiting their 2-hour relief rating at ``now``: live, of
+    an acute medication, taken 2-24 h ago, unrated (the one rule for pages, API and reminders)."""
+    return doses.filter(
+        deleted_at__isnull=True,
+        relief_2h="",
+        taken_at__lte=now - FOLLOW_UP_AFTER,
+        taken_at__gt=now - FOLLOW_UP_WINDOW,
+        medication__kind="acute",
+    )
+
+
+def relief_follow_ups_due(patient, now: datetime) -> list[Dose]:
+    """The patient's doses awaiting a relief rating, oldest first."""
+    rows = awaiting_relief(Dose.objects.filter(patient=patient), now)
+    return list(rows.select_related("medication").order_by("taken_at"))

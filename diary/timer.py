@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from diary import scales, selectors
 from diary.days import patient_today, patient_zone
-from diary.followups import follow_up_question, relief_follow_ups_due
+from diary.followups import follow_up_question
 from diary.models import Dose, HeadacheAttack
 
 START_LEVELS = range(1, scales.INTENSITY_MAX + 1)  # a headache that starts hurts: 1-10
@@ -81,5 +81,5 @@ def follow_ups_for(patient: User) -> list[FollowUp]:
     zone = patient_zone(patient)
     return [
         FollowUp(dose=dose, question=follow_up_question(dose, zone))
-        for dose in relief_follow_ups_due(patient, timezone.now())
+        for dose in selectors.relief_follow_ups_due(patient, timezone.now())
     ]

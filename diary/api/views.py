@@ -55,7 +55,7 @@ from diary.api.resources import (
     write,
 )
 from diary.days import patient_today, patient_zone, validate_diary_date
-from diary.followups import awaiting_relief
+from diary.selectors import awaiting_relief
 from diary.services import VersionConflict
 
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from diary import services
 from diary.days import patient_today
-from diary.followups import relief_follow_ups_due
 from diary.models import Dose
+from diary.selectors import relief_follow_ups_due
 from tests.api.conftest import field_messages
 
 pytestmark = pytest.mark.django_db
