@@ -49,7 +49,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from diary import scales, services
-from diary.days import diary_date_for, patient_today, patient_zone
+from diary.days import diary_date_for, patient_today, patient_zone, rollover_date
 from diary.derive import diary_window
 from diary.models import Day, Dose, HeadacheAttack, Medication, QuestionnaireResponse, Trigger
 from diary.signals import diary_changed
@@ -257,10 +257,7 @@ class Plan:
 
 def _diary_date(moment: datetime, zone: ZoneInfo) -> date:
     """``diary_date_for`` without a patient: before 04:00 local is the day ending."""
-    local = moment.astimezone(zone)
-    if local.hour < scales.DAY_ROLLOVER_HOUR:
-        return local.date() - timedelta(days=1)
-    return local.date()
+    return rollover_date(moment.astimezone(zone))
 
 
 def _clamp(value: float, low: int, high: int) -> int:

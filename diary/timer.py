@@ -8,13 +8,13 @@ Reads only (``diary.selectors``, ``diary.followups``); the writes are
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.utils import timezone
 
 from accounts.models import User
 from diary import scales, selectors
-from diary.days import patient_today, patient_zone
+from diary.days import patient_today, patient_zone, rollover_date
 from diary.followups import follow_up_question
 from diary.models import Dose, HeadacheAttack
 
@@ -43,7 +43,7 @@ def since_text(moment: datetime, *, zone, today: date) -> str:
     "22:10 on Mon 2 Mar" (days by the diary's 04:00 rule, like everything else)."""
     local = moment.astimezone(zone)
     clock = local.strftime("%H:%M")
-    day = (local - timedelta(hours=scales.DAY_ROLLOVER_HOUR)).date()
+    day = rollover_date(local)
     if day >= today:
         return clock
     if (today - day).days == 1:
